@@ -1,0 +1,3 @@
+from mediatrack.cli import main
+
+raise SystemExit(main())

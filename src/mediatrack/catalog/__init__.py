@@ -1,0 +1,1 @@
+"""Metadata providers over HTTP (TMDB, Google Books, iTunes). Never touches the store."""

@@ -1,0 +1,1 @@
+"""Use-cases the screens and the CLI share; they return plain records from mediatrack.records."""

@@ -1,0 +1,1 @@
+"""The local SQLite store: schema (models), opening and migrations (db), library reads (queries)."""

@@ -1,0 +1,340 @@
+"""The mediatrack schema: the seed data model ("Media Tracking Core") plus its extensions.
+
+Table and column names are snake_case and identical in SQLite and PostgreSQL.
+Extensions beyond the seed are marked ``# ext:`` below:
+
+- ``created_at`` / ``updated_at`` on every user-owned row and ``deleted_at``
+  (a tombstone) on rows that sync, so that deletes can propagate;
+- ``episode_watches``: one row per watched episode;
+- a nullable ``rating`` on book and podcast progress;
+- ``schema_version``: the migration bookkeeping (see ``store/migrations``).
+
+The frozen DDL of each migration step lives in ``store/migrations/*.sql``; a
+test checks that these models and that DDL describe the same tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from peewee import (
+    SQL,
+    BooleanField,
+    Check,
+    DatabaseProxy,
+    DateTimeField,
+    Field,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from mediatrack.kinds import BOOK_STATUSES, PODCAST_STATUSES, WATCH_STATUSES
+
+database = DatabaseProxy()
+
+LOCAL_USER_ID = "local"
+
+MEDIA_TYPES = ("movie", "tv")
+FRIENDSHIP_STATUSES = ("pending", "accepted")
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC now: the store keeps every timestamp in UTC."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _in(column: str, values: tuple[str, ...]) -> Check:
+    listed = ", ".join(f"'{value}'" for value in values)
+    return Check(f"{column} IN ({listed})")
+
+
+class TextListField(Field):
+    """A list of strings: JSON text in SQLite, ``text[]`` on the sync server."""
+
+    field_type = "TEXT"
+
+    def db_value(self, value: list[str] | None) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(list(value), ensure_ascii=False)
+
+    def python_value(self, value: Any) -> list[str] | None:
+        if value is None or isinstance(value, list):
+            return value
+        return json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class TimestampedModel(BaseModel):
+    created_at = DateTimeField(default=utcnow)  # ext
+    updated_at = DateTimeField(default=utcnow)  # ext
+
+
+class SyncedModel(TimestampedModel):
+    deleted_at = DateTimeField(null=True)  # ext: tombstone
+
+
+# --- identity -------------------------------------------------------------
+
+
+class User(TimestampedModel):
+    id = TextField(primary_key=True)
+    name = TextField()
+    email = TextField(unique=True)
+    email_verified = BooleanField(default=False)
+    image = TextField(null=True)
+
+    class Meta:
+        table_name = "users"
+
+
+class Session(TimestampedModel):
+    id = TextField(primary_key=True)
+    expires_at = DateTimeField()
+    token = TextField(unique=True)
+    ip_address = TextField(null=True)
+    user_agent = TextField(null=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE", on_update="CASCADE")
+
+    class Meta:
+        table_name = "sessions"
+
+
+class Account(TimestampedModel):
+    """A login provider account. The token columns stay NULL locally: tokens live in the keyring."""
+
+    id = TextField(primary_key=True)
+    account_id = TextField()
+    provider_id = TextField()
+    user = ForeignKeyField(User, backref="accounts", on_delete="CASCADE", on_update="CASCADE")
+    access_token = TextField(null=True)
+    refresh_token = TextField(null=True)
+    id_token = TextField(null=True)
+    access_token_expires_at = DateTimeField(null=True)
+    refresh_token_expires_at = DateTimeField(null=True)
+    scope = TextField(null=True)
+    password = TextField(null=True)
+
+    class Meta:
+        table_name = "accounts"
+
+
+# --- movies and TV (TMDB) ---------------------------------------------------
+
+
+class MediaItem(TimestampedModel):
+    """A movie or a TV show. Hand-made items carry a negative ``tmdb_id``."""
+
+    tmdb_id = IntegerField()
+    type = TextField(index=True, constraints=[_in("type", MEDIA_TYPES)])
+    title = TextField()
+    original_title = TextField(null=True)
+    overview = TextField(null=True)
+    poster_path = TextField(null=True)
+    backdrop_path = TextField(null=True)
+    release_date = TextField(null=True)  # ISO date; first air date for TV
+    vote_average = IntegerField(null=True)  # TMDB's 0-10 float times 10
+    vote_count = IntegerField(null=True)
+    genres = TextListField(null=True)
+    runtime = IntegerField(null=True)  # minutes, movies
+    tmdb_status = TextField(null=True)  # "Ended", "Returning Series", "Released"...
+    number_of_seasons = IntegerField(null=True)
+    number_of_episodes = IntegerField(null=True)  # regular episodes, specials excluded
+
+    class Meta:
+        table_name = "media_items"
+        indexes = ((("tmdb_id", "type"), True),)
+
+
+class Season(TimestampedModel):
+    media_item = ForeignKeyField(MediaItem, backref="seasons", on_delete="CASCADE")
+    tmdb_id = IntegerField(unique=True)
+    season_number = IntegerField()
+    name = TextField(null=True)
+    overview = TextField(null=True)
+    air_date = TextField(null=True)
+    episode_count = IntegerField(null=True)
+    poster_path = TextField(null=True)
+
+    class Meta:
+        table_name = "seasons"
+
+
+class Episode(TimestampedModel):
+    season = ForeignKeyField(Season, backref="episodes", on_delete="CASCADE")
+    tmdb_id = IntegerField(unique=True)
+    episode_number = IntegerField()
+    name = TextField(null=True)
+    overview = TextField(null=True)
+    air_date = TextField(null=True)
+    runtime = IntegerField(null=True)
+    still_path = TextField(null=True)
+
+    class Meta:
+        table_name = "episodes"
+
+
+class UserProgress(SyncedModel):
+    """A user's status and progress on a movie (0/1) or show (episodes watched)."""
+
+    user = ForeignKeyField(
+        User, backref="progress", index=False, on_delete="CASCADE", on_update="CASCADE"
+    )
+    media_item = ForeignKeyField(MediaItem, backref="progress", on_delete="CASCADE")
+    status = TextField(constraints=[_in("status", WATCH_STATUSES)])
+    progress = IntegerField(default=0, constraints=[Check("progress >= 0")])
+
+    class Meta:
+        table_name = "user_progress"
+        indexes = ((("user_id", "media_item_id"), True), (("user_id", "status"), False))
+
+
+class Rating(SyncedModel):
+    user = ForeignKeyField(
+        User, backref="ratings", index=False, on_delete="CASCADE", on_update="CASCADE"
+    )
+    media_item = ForeignKeyField(MediaItem, backref="ratings", on_delete="CASCADE")
+    rating = IntegerField(constraints=[Check("rating BETWEEN 1 AND 10")])
+    review = TextField(null=True)
+
+    class Meta:
+        table_name = "ratings"
+        indexes = ((("user_id", "media_item_id"), True),)  # ext: one rating per item
+
+
+class EpisodeWatch(SyncedModel):  # ext: per-episode tracking
+    user = ForeignKeyField(
+        User, backref="episode_watches", index=False, on_delete="CASCADE", on_update="CASCADE"
+    )
+    episode = ForeignKeyField(Episode, backref="watches", on_delete="CASCADE")
+    watched_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "episode_watches"
+        indexes = ((("user_id", "episode_id"), True),)
+
+
+# --- books (Google Books) ---------------------------------------------------
+
+
+class Book(TimestampedModel):
+    """A book. Hand-made books carry a ``google_id`` of ``local:<uuid>``."""
+
+    google_id = TextField(unique=True)
+    title = TextField()
+    subtitle = TextField(null=True)
+    authors = TextListField(null=True)
+    publisher = TextField(null=True)
+    published_date = TextField(null=True)
+    description = TextField(null=True)
+    isbn_13 = TextField(null=True)
+    isbn_10 = TextField(null=True)
+    page_count = IntegerField(null=True)
+    categories = TextListField(null=True)
+    thumbnail = TextField(null=True)
+    language = TextField(null=True)
+
+    class Meta:
+        table_name = "books"
+
+
+class UserBookProgress(SyncedModel):
+    user = ForeignKeyField(
+        User, backref="book_progress", index=False, on_delete="CASCADE", on_update="CASCADE"
+    )
+    book = ForeignKeyField(Book, backref="progress", on_delete="CASCADE")
+    status = TextField(constraints=[_in("status", BOOK_STATUSES)])
+    current_page = IntegerField(default=0, constraints=[Check("current_page >= 0")])
+    rating = IntegerField(null=True, constraints=[Check("rating BETWEEN 1 AND 10")])  # ext
+
+    class Meta:
+        table_name = "user_book_progress"
+        indexes = ((("user_id", "book_id"), True), (("user_id", "status"), False))
+
+
+# --- podcasts (iTunes) ------------------------------------------------------
+
+
+class Podcast(TimestampedModel):
+    """A podcast. Hand-made podcasts carry an ``itunes_id`` of ``local:<uuid>``."""
+
+    itunes_id = TextField(unique=True)
+    title = TextField()
+    artist = TextField(null=True)
+    description = TextField(null=True)
+    feed_url = TextField(null=True)
+    artwork_url = TextField(null=True)
+    genres = TextListField(null=True)
+    release_date = TextField(null=True)  # latest episode, ISO
+    episode_count = IntegerField(null=True)
+
+    class Meta:
+        table_name = "podcasts"
+
+
+class UserPodcastProgress(SyncedModel):
+    user = ForeignKeyField(
+        User, backref="podcast_progress", index=False, on_delete="CASCADE", on_update="CASCADE"
+    )
+    podcast = ForeignKeyField(Podcast, backref="progress", on_delete="CASCADE")
+    status = TextField(constraints=[_in("status", PODCAST_STATUSES)])
+    episodes_listened = IntegerField(default=0, constraints=[Check("episodes_listened >= 0")])
+    rating = IntegerField(null=True, constraints=[Check("rating BETWEEN 1 AND 10")])  # ext
+
+    class Meta:
+        table_name = "user_podcast_progress"
+        indexes = ((("user_id", "podcast_id"), True), (("user_id", "status"), False))
+
+
+# --- friends ----------------------------------------------------------------
+
+
+class Friendship(SyncedModel):
+    """``user`` asked ``friend``; ``friend`` accepts."""
+
+    user = ForeignKeyField(
+        User, backref="friendships", index=False, on_delete="CASCADE", on_update="CASCADE"
+    )
+    friend = ForeignKeyField(User, backref="friend_of", on_delete="CASCADE", on_update="CASCADE")
+    status = TextField(default="pending", constraints=[_in("status", FRIENDSHIP_STATUSES)])
+
+    class Meta:
+        table_name = "friendships"
+        indexes = ((("user_id", "friend_id"), True),)
+        constraints = [SQL("CHECK (user_id <> friend_id)")]
+
+
+class SchemaVersion(BaseModel):  # ext: migration bookkeeping
+    version = IntegerField(primary_key=True)
+    applied_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "schema_version"
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    User,
+    Session,
+    Account,
+    MediaItem,
+    Season,
+    Episode,
+    UserProgress,
+    Rating,
+    EpisodeWatch,
+    Book,
+    UserBookProgress,
+    Podcast,
+    UserPodcastProgress,
+    Friendship,
+    SchemaVersion,
+)

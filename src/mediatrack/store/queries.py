@@ -1,0 +1,263 @@
+"""Library reads for the screens and the CLI.
+
+Each query reads the user's progress rows of one kind (through the
+``(user_id, status)`` and ``(user_id, item)`` indexes) joined to the item by
+primary key; none touches seasons or episodes: a show's episode total is the
+``number_of_episodes`` stored on the show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from peewee import JOIN, Value, fn
+
+from mediatrack.kinds import Kind
+from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
+from mediatrack.store.models import (
+    Book,
+    MediaItem,
+    Podcast,
+    Rating,
+    UserBookProgress,
+    UserPodcastProgress,
+    UserProgress,
+)
+
+ALL_KINDS = (Kind.TV, Kind.MOVIE, Kind.BOOK, Kind.PODCAST)
+
+
+def _later(first: dt.datetime, second: dt.datetime | None) -> dt.datetime:
+    return second if second is not None and second > first else first
+
+
+def _join_list(names: list[str] | None) -> str | None:
+    return ", ".join(names) if names else None
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _watch_query(kind: Kind, user_id: str):
+    rating = Rating.alias()
+    return (
+        (
+            UserProgress.select(
+                MediaItem.id,
+                MediaItem.title,
+                MediaItem.original_title,
+                MediaItem.release_date,
+                UserProgress.status,
+                UserProgress.progress,
+                MediaItem.number_of_episodes if kind is Kind.TV else Value(1),
+                rating.rating,
+                UserProgress.updated_at,
+                rating.updated_at,
+                MediaItem.tmdb_id,
+            )
+            .join(MediaItem, on=(UserProgress.media_item == MediaItem.id))
+            .join(
+                rating,
+                JOIN.LEFT_OUTER,
+                on=(
+                    (rating.user == UserProgress.user)
+                    & (rating.media_item == UserProgress.media_item)
+                    & rating.deleted_at.is_null()
+                ),
+            )
+            .where(
+                (UserProgress.user == user_id)
+                & UserProgress.deleted_at.is_null()
+                & (MediaItem.type == kind.value)
+            )
+        ),
+        UserProgress,
+        (MediaItem.title, MediaItem.original_title),
+    )
+
+
+def _book_query(user_id: str):
+    return (
+        (
+            UserBookProgress.select(
+                Book.id,
+                Book.title,
+                Book.subtitle,
+                Book.published_date,
+                UserBookProgress.status,
+                UserBookProgress.current_page,
+                Book.page_count,
+                UserBookProgress.rating,
+                UserBookProgress.updated_at,
+                Book.authors,
+                Book.google_id,
+            )
+            .join(Book, on=(UserBookProgress.book == Book.id))
+            .where((UserBookProgress.user == user_id) & UserBookProgress.deleted_at.is_null())
+        ),
+        UserBookProgress,
+        (Book.title, Book.authors),
+    )
+
+
+def _podcast_query(user_id: str):
+    return (
+        (
+            UserPodcastProgress.select(
+                Podcast.id,
+                Podcast.title,
+                Value(None),
+                Podcast.release_date,
+                UserPodcastProgress.status,
+                UserPodcastProgress.episodes_listened,
+                Podcast.episode_count,
+                UserPodcastProgress.rating,
+                UserPodcastProgress.updated_at,
+                Podcast.artist,
+                Podcast.itunes_id,
+            )
+            .join(Podcast, on=(UserPodcastProgress.podcast == Podcast.id))
+            .where((UserPodcastProgress.user == user_id) & UserPodcastProgress.deleted_at.is_null())
+        ),
+        UserPodcastProgress,
+        (Podcast.title, Podcast.artist),
+    )
+
+
+def _base_query(kind: Kind, user_id: str):
+    """(query, progress model, text columns) for one kind."""
+    if kind in (Kind.TV, Kind.MOVIE):
+        return _watch_query(kind, user_id)
+    if kind is Kind.BOOK:
+        return _book_query(user_id)
+    return _podcast_query(user_id)
+
+
+def _to_entry(kind: Kind, row: tuple) -> LibraryEntry:
+    (item_id, title, original, released, status, progress, total, rating, updated, extra, cid) = row
+    if kind in (Kind.TV, Kind.MOVIE):
+        creator, updated_at = None, _later(updated, extra)
+    elif kind is Kind.BOOK:
+        creator, updated_at = _join_list(extra), updated
+    else:
+        creator, updated_at = extra, updated
+    return LibraryEntry(
+        key=EntryKey(kind, item_id),
+        title=title,
+        original_title=original,
+        creator=creator,
+        release_date=released,
+        status=status,
+        progress=progress,
+        total=total,
+        rating=rating,
+        updated_at=updated_at,
+        catalog_id=str(cid),
+    )
+
+
+def library_entries(
+    user_id: str,
+    kind: Kind,
+    *,
+    status: str | None = None,
+    text: str | None = None,
+    item_ids: Iterable[int] | None = None,
+) -> list[LibraryEntry]:
+    """The user's library of one kind, optionally narrowed by status, text or item ids."""
+    query, progress_model, text_columns = _base_query(kind, user_id)
+    if status is not None:
+        query = query.where(progress_model.status == status)
+    if text:
+        pattern = _like(text)
+        matches = [column**pattern for column in text_columns]
+        query = query.where(matches[0] | matches[1])
+    if item_ids is not None:
+        item_column = query.model._meta.fields[_item_field(kind)]
+        query = query.where(item_column.in_(list(item_ids)))
+    return [_to_entry(kind, row) for row in query.tuples().iterator()]
+
+
+def library_entry(user_id: str, key: EntryKey) -> LibraryEntry | None:
+    entries = library_entries(user_id, key.kind, item_ids=[key.item_id])
+    return entries[0] if entries else None
+
+
+def _item_field(kind: Kind) -> str:
+    return {Kind.BOOK: "book", Kind.PODCAST: "podcast"}.get(kind, "media_item")
+
+
+def status_counts(user_id: str, kind: Kind) -> Counter[str]:
+    """How many of the user's items of ``kind`` are in each status."""
+    query, progress_model, _ = _base_query(kind, user_id)
+    counted = query.select(progress_model.status, fn.COUNT(progress_model.id)).group_by(
+        progress_model.status
+    )
+    return Counter(dict(counted.tuples()))
+
+
+def entry_detail(user_id: str, key: EntryKey) -> EntryDetail | None:
+    """The highlighted item's full record for the detail pane."""
+    entry = library_entry(user_id, key)
+    if entry is None:
+        return None
+    if key.kind in (Kind.TV, Kind.MOVIE):
+        item = MediaItem.get_by_id(key.item_id)
+        added = UserProgress.get(user=user_id, media_item=key.item_id).created_at
+        return EntryDetail(entry, item.overview, _media_facts(item), added)
+    if key.kind is Kind.BOOK:
+        book = Book.get_by_id(key.item_id)
+        added = UserBookProgress.get(user=user_id, book=key.item_id).created_at
+        return EntryDetail(entry, book.description, _book_facts(book), added)
+    podcast = Podcast.get_by_id(key.item_id)
+    added = UserPodcastProgress.get(user=user_id, podcast=key.item_id).created_at
+    return EntryDetail(entry, podcast.description, _podcast_facts(podcast), added)
+
+
+def _facts(*pairs: tuple[str, object]) -> list[tuple[str, str]]:
+    return [(label, str(value)) for label, value in pairs if value not in (None, "", [])]
+
+
+def _media_facts(item: MediaItem) -> list[tuple[str, str]]:
+    is_tv = item.type == Kind.TV.value
+    vote = f"{item.vote_average / 10:.1f}/10" if item.vote_average is not None else None
+    if vote and item.vote_count:
+        vote += f" ({item.vote_count:,} votes)"
+    return _facts(
+        ("First aired" if is_tv else "Released", item.release_date),
+        ("Status", item.tmdb_status),
+        ("Seasons", item.number_of_seasons),
+        ("Episodes", item.number_of_episodes),
+        ("Runtime", f"{item.runtime} min" if item.runtime else None),
+        ("Genres", ", ".join(item.genres or [])),
+        ("TMDB vote", vote),
+        ("TMDB id", item.tmdb_id if item.tmdb_id > 0 else "added by hand"),
+    )
+
+
+def _book_facts(book: Book) -> list[tuple[str, str]]:
+    return _facts(
+        ("Authors", ", ".join(book.authors or [])),
+        ("Published", book.published_date),
+        ("Publisher", book.publisher),
+        ("Pages", book.page_count),
+        ("Categories", ", ".join(book.categories or [])),
+        ("ISBN", book.isbn_13 or book.isbn_10),
+        ("Google id", "added by hand" if book.google_id.startswith("local:") else book.google_id),
+    )
+
+
+def _podcast_facts(podcast: Podcast) -> list[tuple[str, str]]:
+    local = podcast.itunes_id.startswith("local:")
+    return _facts(
+        ("Artist", podcast.artist),
+        ("Episodes", podcast.episode_count),
+        ("Latest episode", podcast.release_date),
+        ("Genres", ", ".join(podcast.genres or [])),
+        ("Feed", podcast.feed_url),
+        ("iTunes id", "added by hand" if local else podcast.itunes_id),
+    )
