@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from mediatrack import __version__
 from mediatrack.config import database_path
@@ -18,6 +19,13 @@ EXIT_ERROR = 1
 
 class CliError(Exception):
     """Ends the command with its message on stderr and a non-zero exit."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line on stderr, like every other error (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message.rstrip('.')}; see `{self.prog} --help`.\n")
 
 
 def _kind(value: str) -> Kind:
@@ -42,14 +50,14 @@ def _int(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH",
         default=argparse.SUPPRESS,
         help="the library file (default: $MEDIATRACK_DB, else your data dir)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mediatrack",
         description="Track what you watch, read and listen to. Without a command, opens the app.",
         parents=[common],

@@ -222,6 +222,8 @@ class Library:
             return
         row.status, row.deleted_at, row.updated_at = status, None, now
         setattr(row, progress_field, 0)
+        if kind in (Kind.BOOK, Kind.PODCAST):
+            row.rating = None  # as a removed movie's or show's rating is tombstoned
         row.save()
 
     # --- changes ----------------------------------------------------------
@@ -234,25 +236,37 @@ class Library:
         progress: int | None = None,
         rating: int | object | None = KEEP,
     ) -> LibraryEntry:
-        """Several changes at once: all are applied, or (on any bad value) none."""
+        """Several changes at once: all are applied, or (on any bad value) none.
+
+        A status given here is kept as given: progress does not move it, and it
+        does not fill in a progress given alongside it.
+        """
+        if status is not None:
+            validate_status(key.kind, status)
+        if rating is not KEEP:
+            validate_rating(rating)  # type: ignore[arg-type]
         with connection(), database.atomic():
             entry = self._require(key)
-            if status is not None:
-                entry = self.set_status(key, status)
             if progress is not None:
                 entry = self.set_progress(key, progress)
+            if status is not None:
+                entry = self._apply_status(key, status, fill_progress=progress is None)
             if rating is not KEEP:
                 entry = self.set_rating(key, rating)  # type: ignore[arg-type]
             return entry
 
     def set_status(self, key: EntryKey, status: str) -> LibraryEntry:
         """Change the status; marking a finite item done also fills its progress."""
+        return self._apply_status(key, status, fill_progress=True)
+
+    def _apply_status(self, key: EntryKey, status: str, *, fill_progress: bool) -> LibraryEntry:
         validate_status(key.kind, status)
         info = KINDS[key.kind]
         with connection(), database.atomic():
             entry = self._require(key)
             progress = entry.progress
-            if status == info.done_status and info.completes_at_total and entry.total:
+            done = status == info.done_status and info.completes_at_total
+            if fill_progress and done and entry.total:
                 progress = entry.total
             self._write_progress(key, status=status, progress=progress)
             return self._require(key)

@@ -149,7 +149,9 @@ def open_database(path: Path, *, target_version: int | None = None) -> SqliteDat
             f"up to {newest}); upgrade mediatrack to open it."
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS)
+    # IMMEDIATE: a write transaction takes the write lock at BEGIN, so concurrent
+    # writers (worker threads, a CLI beside the app) queue instead of failing.
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE")
     database.initialize(db)
     with db.connection_context():
         migrate(db, current, target_version)

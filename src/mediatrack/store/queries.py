@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from peewee import JOIN, Value, fn
+from peewee import JOIN, SQL, NodeList, Value, fn
 
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
@@ -37,9 +37,13 @@ def _join_list(names: list[str] | None) -> str | None:
     return ", ".join(names) if names else None
 
 
-def _like(text: str) -> str:
+def _contains(column, text: str) -> NodeList:
+    """``column`` contains ``text`` (ASCII case-insensitive); ``%`` and ``_`` match themselves.
+
+    SQLite's LIKE has no escape character unless one is named, hence the ESCAPE clause.
+    """
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return NodeList((column, SQL("LIKE"), f"%{escaped}%", SQL("ESCAPE '\\'")), parens=True)
 
 
 def _watch_query(kind: Kind, user_id: str):
@@ -173,8 +177,7 @@ def library_entries(
     if status is not None:
         query = query.where(progress_model.status == status)
     if text:
-        pattern = _like(text)
-        matches = [column**pattern for column in text_columns]
+        matches = [_contains(column, text) for column in text_columns]
         query = query.where(matches[0] | matches[1])
     if item_ids is not None:
         item_column = query.model._meta.fields[_item_field(kind)]

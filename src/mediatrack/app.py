@@ -1,0 +1,61 @@
+"""MediaTrackApp: one mode per media kind, global keys, the command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from mediatrack.screens.books import BooksScreen
+from mediatrack.screens.library import LibraryScreen
+from mediatrack.screens.movies import MoviesScreen
+from mediatrack.screens.podcasts import PodcastsScreen
+from mediatrack.screens.shows import ShowsScreen
+from mediatrack.services.library import Library
+
+MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts"}
+
+
+class MediaTrackApp(App[None]):
+    """The terminal app. The database must be open (``store.db.open_database``) before it runs."""
+
+    TITLE = "mediatrack"
+    CSS_PATH = "app.tcss"
+    MODES = {
+        "shows": ShowsScreen,
+        "movies": MoviesScreen,
+        "books": BooksScreen,
+        "podcasts": PodcastsScreen,
+    }
+    DEFAULT_MODE = "shows"
+    BINDINGS = [
+        Binding("1", "switch_mode('shows')", "Shows"),
+        Binding("2", "switch_mode('movies')", "Movies"),
+        Binding("3", "switch_mode('books')", "Books"),
+        Binding("4", "switch_mode('podcasts')", "Podcasts"),
+        Binding("question_mark", "toggle_help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, library: Library | None = None) -> None:
+        super().__init__()
+        self.library = library or Library()
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key, mode in MODE_KEYS.items():
+            yield SystemCommand(
+                f"Go to {mode.capitalize()}",
+                f"Switch to your {mode} ({key})",
+                lambda mode=mode: self.switch_mode(mode),
+            )
+        if isinstance(screen, LibraryScreen):
+            yield from screen.palette_commands()

@@ -1,0 +1,315 @@
+"""The library screen every media kind shares: status tabs, filter, sort, table, detail pane.
+
+Each kind's screen (shows.py, movies.py, books.py, podcasts.py) only names
+its kind. All reads and writes run in thread workers; the screen keeps the
+loaded entries in a ``LibraryView`` and filters them in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static, Tab, Tabs
+from textual.worker import Worker, WorkerState
+
+from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.records import EntryKey, LibraryEntry
+from mediatrack.screens.confirm import ConfirmScreen
+from mediatrack.screens.rating_picker import CLEAR, RatingPicker
+from mediatrack.screens.status_picker import StatusPicker
+from mediatrack.widgets.detail_pane import DetailPane
+from mediatrack.widgets.library_table import LibraryTable
+from mediatrack.widgets.library_view import LibraryView
+
+if TYPE_CHECKING:
+    from mediatrack.app import MediaTrackApp
+
+ALL_TAB = "all"
+ITEM_ACTIONS = {"change_status", "progress", "rate", "remove"}
+
+
+class LibraryScreen(Screen[None]):
+    """A user's library of one kind."""
+
+    KIND: ClassVar[Kind]
+    CSS_PATH = "library.tcss"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("o", "cycle_sort", "Sort"),
+        Binding("s", "change_status", "Status"),
+        Binding("plus,equals_sign", "progress(1)", "+1", key_display="+"),
+        Binding("minus", "progress(-1)", "-1", key_display="-"),
+        Binding("r", "rate", "Rate"),
+        Binding("x", "remove", "Remove"),
+        Binding("right_square_bracket,right", "status_tab(1)", "Next tab", show=False),
+        Binding("left_square_bracket,left", "status_tab(-1)", "Previous tab", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    app: MediaTrackApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.info = KINDS[self.KIND]
+        self.view = LibraryView()
+        self.loaded = False
+
+    # --- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Tabs(
+            Tab("All", id=ALL_TAB),
+            *(Tab(status_label(status), id=status) for status in self.info.statuses),
+            id="status-tabs",
+        )
+        with Horizontal(id="body"):
+            with Vertical(id="list"):
+                yield Input(
+                    placeholder="Filter by title, original title, author or artist",
+                    id="filter",
+                )
+                yield Label(id="summary")
+                yield LibraryTable(self.KIND, id="table")
+                yield Static(id="empty")
+            yield DetailPane(id="detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "mediatrack"
+        self.sub_title = self.info.label
+        table = self.query_one(LibraryTable)
+        table.loading = True
+        table.focus()
+        self.load_library()
+
+    @property
+    def table(self) -> LibraryTable:
+        return self.query_one(LibraryTable)
+
+    # --- loading --------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_library(self) -> None:
+        entries = self.app.library.entries(self.KIND)
+        self.app.call_from_thread(self._show_loaded, entries)
+
+    def _show_loaded(self, entries: list[LibraryEntry]) -> None:
+        self.view.load(entries)
+        self.loaded = True
+        self.table.loading = False
+        self._update_tabs()
+        self._show_rows()
+
+    def _show_rows(self, keep: EntryKey | None = None) -> None:
+        table = self.table
+        current = table.current
+        keep = keep or (current.key if current else None)
+        table.show(self.view.visible, self.view.order, keep)
+        self._update_summary()
+
+    def _update_tabs(self) -> None:
+        counts = self.view.counts()
+        tabs = self.query_one(Tabs)
+        tabs.query_one(f"#{ALL_TAB}", Tab).label = f"All {len(self.view)}"
+        for status in self.info.statuses:
+            tabs.query_one(f"#{status}", Tab).label = f"{status_label(status)} {counts[status]}"
+
+    def _update_summary(self) -> None:
+        view = self.view
+        noun = f"{self.info.noun}s"
+        shown = f"{len(view.visible)} of {len(view)} {noun}"
+        if len(view.visible) == len(view):
+            shown = f"{len(view)} {self.info.noun if len(view) == 1 else noun}"
+        order = f"sorted by {view.order.label} ({view.order.direction})"
+        self.query_one("#summary", Label).update(f"{shown} · {order} · o to change")
+        empty = self.query_one("#empty", Static)
+        if not self.loaded:
+            message = ""
+        elif not len(view):
+            message = (
+                f"No {noun} yet. Add one from a terminal: "
+                f'mediatrack add {self.KIND.value} --title "Title"'
+            )
+        elif not view.visible:
+            message = "Nothing here matches. Press escape to clear the filter."
+        else:
+            message = ""
+        empty.update(message)
+        empty.display = bool(message)
+
+    # --- browsing -------------------------------------------------------------
+
+    @on(Tabs.TabActivated, "#status-tabs")
+    def _status_tab_changed(self, event: Tabs.TabActivated) -> None:
+        tab_id = event.tab.id if event.tab else ALL_TAB
+        self.view.status = None if tab_id == ALL_TAB else tab_id
+        self.view.refresh()
+        self._show_rows()
+
+    def action_status_tab(self, step: int) -> None:
+        tabs = self.query_one(Tabs)
+        if step > 0:
+            tabs.action_next_tab()
+        else:
+            tabs.action_previous_tab()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.view.text = event.value
+        self.view.refresh()
+        self._show_rows()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.remove_class("shown")
+        self.table.focus()
+
+    def action_cycle_sort(self) -> None:
+        self.view.set_order(self.view.order.next())
+        self._show_rows()
+
+    @on(LibraryTable.Highlighted)
+    def _highlighted(self, event: LibraryTable.Highlighted) -> None:
+        self.query_one(DetailPane).show_entry(event.entry)
+        if event.entry is not None:
+            self.load_detail(event.entry.key)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def load_detail(self, key: EntryKey) -> None:
+        detail = self.app.library.detail(key)
+        self.app.call_from_thread(self._show_detail, detail)
+
+    def _show_detail(self, detail) -> None:
+        current = self.table.current
+        if current is not None and current.key == detail.entry.key:
+            self.query_one(DetailPane).show_detail(detail)
+
+    # --- changing the highlighted item -------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ITEM_ACTIONS and self.is_mounted and self.table.current is None:
+            return None  # shown dimmed in the Footer
+        return True
+
+    def action_change_status(self) -> None:
+        entry = self.table.current
+        if entry is None:
+            return
+
+        def chosen(status: str | None) -> None:
+            if status is not None and status != entry.status:
+                self.apply_change(lambda: self.app.library.set_status(entry.key, status))
+
+        self.app.push_screen(StatusPicker(self.KIND, entry.status, entry.title), chosen)
+
+    def action_progress(self, step: int) -> None:
+        entry = self.table.current
+        if entry is not None:
+            self.apply_change(lambda: self.app.library.step_progress(entry.key, step))
+
+    def action_rate(self) -> None:
+        entry = self.table.current
+        if entry is None:
+            return
+
+        def chosen(rating: int | None) -> None:
+            if rating is not None:
+                value = None if rating == CLEAR else rating
+                self.apply_change(lambda: self.app.library.set_rating(entry.key, value))
+
+        self.app.push_screen(RatingPicker(entry.rating, entry.title), chosen)
+
+    def action_remove(self) -> None:
+        entry = self.table.current
+        if entry is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.remove_entry(entry.key)
+
+        question = f"Remove {entry.title!r} from your {self.info.label.lower()}?"
+        self.app.push_screen(ConfirmScreen(question), confirmed)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def apply_change(self, change: Callable[[], LibraryEntry]) -> None:
+        entry = change()
+        self.app.call_from_thread(self._changed, entry)
+
+    def _changed(self, entry: LibraryEntry) -> None:
+        self.view.put(entry)
+        self._update_tabs()
+        self._show_rows(keep=entry.key)
+        current = self.table.current
+        if current is not None:
+            self.query_one(DetailPane).show_entry(current)
+            self.load_detail(current.key)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def remove_entry(self, key: EntryKey) -> None:
+        removed = self.app.library.remove(key)
+        self.app.call_from_thread(self._removed, removed)
+
+    def _removed(self, entry: LibraryEntry) -> None:
+        self.view.discard(entry.key)
+        self._update_tabs()
+        self._show_rows()
+        self.notify(f"Removed {entry.title!r}.")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            if event.worker.group == "load":
+                self.table.loading = False
+            self.notify(_sentence(event.worker.error), severity="error", timeout=8)
+
+    # --- command palette --------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        noun = self.info.noun
+        yield SystemCommand("Filter", f"Narrow the {noun}s by text (/)", self.action_filter)
+        yield SystemCommand(
+            "Clear filter", "Show every item again (escape)", self.action_clear_filter
+        )
+        yield SystemCommand("Sort", "Cycle the sort order (o)", self.action_cycle_sort)
+        yield SystemCommand(
+            "Next status tab", "Show the next status (])", lambda: self.action_status_tab(1)
+        )
+        if self.table.current is None:
+            return
+        yield SystemCommand(
+            "Change status", f"Set this {noun}'s status (s)", self.action_change_status
+        )
+        yield SystemCommand(
+            "Progress +1", f"One more {self.info.unit} (+)", lambda: self.action_progress(1)
+        )
+        yield SystemCommand(
+            "Progress -1", f"One {self.info.unit} back (-)", lambda: self.action_progress(-1)
+        )
+        yield SystemCommand("Rate", f"Rate this {noun} 1-10 or clear (r)", self.action_rate)
+        yield SystemCommand("Remove from library", f"Remove this {noun} (x)", self.action_remove)
+
+
+def _sentence(error: BaseException | None) -> str:
+    """What a failed worker tells the user: our errors are sentences already."""
+    from mediatrack.services.library import LibraryError
+
+    if isinstance(error, LibraryError):
+        return str(error)
+    return f"That did not work: {error}."

@@ -1,0 +1,1 @@
+"""Reusable widgets: the lazy library table, its view state, the detail pane."""

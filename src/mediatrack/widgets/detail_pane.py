@@ -1,0 +1,78 @@
+"""The pane beside a library table: everything about the highlighted item."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.records import EntryDetail, LibraryEntry
+from mediatrack.widgets.library_table import progress_text, when_text
+
+
+def _summary(entry: LibraryEntry) -> list[Content | str]:
+    info = KINDS[entry.kind]
+    subtitle = entry.creator or (str(entry.year) if entry.year else "")
+    parts: list[Content | str] = [Content.styled(entry.title, "bold")]
+    if entry.original_title and entry.original_title != entry.title:
+        parts += ["\n", Content.styled(entry.original_title, "italic")]
+    if subtitle:
+        parts += ["\n", Content.styled(subtitle, "dim")]
+    total = f" of {entry.total}" if entry.total is not None else ""
+    parts += [
+        "\n\n",
+        Content.styled("Your status  ", "bold"),
+        status_label(entry.status),
+        "\n",
+        Content.styled("Progress     ", "bold"),
+        progress_text(entry)
+        if entry.kind is Kind.MOVIE
+        else f"{entry.progress}{total} {info.unit}s",
+        "\n",
+        Content.styled("Your rating  ", "bold"),
+        f"{entry.rating}/10" if entry.rating else "not rated",
+        "\n",
+        Content.styled("Updated      ", "bold"),
+        when_text(entry.updated_at),
+    ]
+    return parts
+
+
+class DetailPane(VerticalScroll, can_focus=False):
+    """Shows a summary at once, then the full record once a worker has read it."""
+
+    DEFAULT_CSS = """
+    DetailPane {
+        width: 36;
+        border-left: vkey $foreground 20%;
+        padding: 0 1;
+        & > #detail-body { width: 1fr; }
+    }
+    """
+
+    def compose(self):
+        yield Static(id="detail-body")
+
+    def show_entry(self, entry: LibraryEntry | None) -> None:
+        body = self.query_one("#detail-body", Static)
+        if entry is None:
+            body.update("")
+            return
+        body.update(Content.assemble(*_summary(entry)))
+
+    def show_detail(self, detail: EntryDetail) -> None:
+        parts = _summary(detail.entry)
+        if detail.added_at is not None:
+            parts += [
+                "\n",
+                Content.styled("Added        ", "bold"),
+                detail.added_at.strftime("%Y-%m-%d"),
+            ]
+        if detail.facts:
+            parts.append("\n")
+            for label, value in detail.facts:
+                parts += ["\n", Content.styled(f"{label}: ", "bold"), value]
+        if detail.overview:
+            parts += ["\n\n", detail.overview]
+        self.query_one("#detail-body", Static).update(Content.assemble(*parts))

@@ -1,0 +1,249 @@
+"""A library table that costs nothing per row off screen.
+
+A line-API ``ScrollView``: it keeps a reference to the visible entries and
+renders only the lines on screen, so a 10,000-item library lays out as fast
+as an empty one and a filter keystroke repaints one screenful.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.records import EntryKey, LibraryEntry
+from mediatrack.widgets.library_view import SortOrder
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    title: str
+    width: int  # 0: takes the remaining width
+    sort: SortOrder | None = None
+
+
+def columns_for(kind: Kind) -> list[Column]:
+    creator = KINDS[kind].creator_label
+    second = Column(creator, 6, SortOrder.RELEASED) if creator == "Year" else Column(creator, 22)
+    return [
+        Column("Title", 0, SortOrder.TITLE),
+        second,
+        Column("Status", 15),
+        Column("Progress", 11),
+        Column("Rating", 6, SortOrder.RATING),
+        Column("Updated", 11, SortOrder.UPDATED),
+    ]
+
+
+def progress_text(entry: LibraryEntry) -> str:
+    if entry.kind is Kind.MOVIE:
+        return "watched" if entry.progress else "-"
+    if entry.total is None:
+        return str(entry.progress)
+    return f"{entry.progress}/{entry.total}"
+
+
+def when_text(moment: dt.datetime, now: dt.datetime | None = None) -> str:
+    """A short, relative age: ``just now``, ``5m ago``, ``3d ago``, then the date."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h ago"
+    if seconds < 7 * 86400:
+        return f"{int(seconds // 86400)}d ago"
+    if seconds < 300 * 86400:
+        return moment.strftime("%b %d")
+    return moment.strftime("%Y-%m")
+
+
+def cells(entry: LibraryEntry, now: dt.datetime) -> list[str]:
+    second = str(entry.year or "") if KINDS[entry.kind].creator_label == "Year" else entry.creator
+    return [
+        entry.title,
+        second or "",
+        status_label(entry.status),
+        progress_text(entry),
+        f"{entry.rating}/10" if entry.rating else "",
+        when_text(entry.updated_at, now),
+    ]
+
+
+class LibraryTable(ScrollView, can_focus=True):
+    """The rows of a library, with a cursor; a fixed header line on top."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "library-table--header",
+        "library-table--cursor",
+        "library-table--active",
+        "library-table--done",
+        "library-table--planned",
+        "library-table--dropped",
+    }
+
+    DEFAULT_CSS = """
+    LibraryTable {
+        height: 1fr;
+        scrollbar-gutter: stable;
+        & > .library-table--header { text-style: bold; color: $text-accent; }
+        & > .library-table--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .library-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .library-table--active { color: $text-success; }
+        & > .library-table--done { color: $text-primary; }
+        & > .library-table--planned { color: $text-muted; }
+        & > .library-table--dropped { color: $text-error; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved to another entry (``None`` when the table is empty)."""
+
+        def __init__(self, entry: LibraryEntry | None) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, kind: Kind, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kind = kind
+        self.columns = columns_for(kind)
+        self.entries: list[LibraryEntry] = []
+        self.order = SortOrder.TITLE
+        self._now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+    # --- data -------------------------------------------------------------
+
+    @property
+    def current(self) -> LibraryEntry | None:
+        if 0 <= self.cursor < len(self.entries):
+            return self.entries[self.cursor]
+        return None
+
+    def show(self, entries: list[LibraryEntry], order: SortOrder, keep: EntryKey | None) -> None:
+        """Show ``entries``; the cursor stays on ``keep`` if it is still there."""
+        self.entries = entries
+        self.order = order
+        self._now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self.virtual_size = Size(self.size.width, len(entries) + 1)
+        index = next((i for i, entry in enumerate(entries) if entry.key == keep), None)
+        if index is None:
+            index = min(self.cursor, len(entries) - 1)
+        self.cursor = max(index, 0)
+        self.refresh()
+
+    # --- cursor -------------------------------------------------------------
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.entries) - 1)) if self.entries else 0
+
+    def watch_cursor(self, cursor: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+
+    def _scroll_to_cursor(self) -> None:
+        rows_on_screen = max(self.scrollable_content_region.height - 1, 1)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows_on_screen:
+            self.scroll_to(y=self.cursor - rows_on_screen + 1, animate=False, immediate=True)
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(self.scrollable_content_region.height - 2, 1)
+
+    def action_jump(self, index: int) -> None:
+        self.cursor = index if index >= 0 else len(self.entries) - 1
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.entries) + 1)
+        self._scroll_to_cursor()
+
+    # --- rendering ------------------------------------------------------------
+
+    def _widths(self, width: int) -> list[int]:
+        fixed = sum(column.width + 1 for column in self.columns if column.width)
+        title = max(width - fixed - 1, 8)
+        return [column.width or title for column in self.columns]
+
+    def _line(self, texts: list[str], widths: list[int], styles: list[Style]) -> list[Segment]:
+        segments = [Segment(" ", styles[0])]
+        for text, width, style in zip(texts, widths, styles, strict=True):
+            if len(text) > width:
+                text = text[: max(width - 1, 0)] + "…"
+            segments.append(Segment(set_cell_size(text, width), style))
+            segments.append(Segment(" ", styles[0]))
+        return segments
+
+    def _header_texts(self) -> list[str]:
+        texts = []
+        for column in self.columns:
+            marker = (
+                " ▼" if column.sort is self.order and column.sort is not SortOrder.TITLE else ""
+            )
+            if column.sort is self.order is SortOrder.TITLE:
+                marker = " ▲"
+            texts.append(column.title + marker)
+        return texts
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        widths = self._widths(width)
+        if y == 0:
+            style = base + self.get_component_rich_style("library-table--header")
+            segments = self._line(self._header_texts(), widths, [style] * len(widths))
+            return Strip(segments).crop_extend(0, width, style)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self.entries):
+            return Strip.blank(width, base)
+        entry = self.entries[index]
+        row_style = base
+        if index == self.cursor:
+            row_style = base + self.get_component_rich_style("library-table--cursor")
+        status_style = row_style + self.get_component_rich_style(
+            f"library-table--{self._status_role(entry.status)}", partial=True
+        )
+        styles = [row_style, row_style, status_style, row_style, row_style, row_style]
+        segments = self._line(cells(entry, self._now), widths, styles)
+        return Strip(segments).crop_extend(0, width, row_style)
+
+    def _status_role(self, status: str) -> str:
+        info = KINDS[self.kind]
+        if status == info.active_status:
+            return "active"
+        if status == info.done_status:
+            return "done"
+        if status == info.plan_status:
+            return "planned"
+        return "dropped"

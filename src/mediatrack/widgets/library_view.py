@@ -1,0 +1,123 @@
+"""What a library table shows: the loaded entries narrowed by status and text, then sorted.
+
+Plain Python, no widgets: the filter runs on every keystroke, so it works on
+lowercased haystacks computed once per load, not on the database.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from mediatrack.records import EntryKey, LibraryEntry
+
+
+class SortOrder(Enum):
+    """Sort orders, in the order the sort key cycles through them."""
+
+    TITLE = ("title", "A-Z")
+    UPDATED = ("last updated", "newest first")
+    RATING = ("rating", "highest first")
+    RELEASED = ("release date", "newest first")
+
+    @property
+    def label(self) -> str:
+        return self.value[0]
+
+    @property
+    def direction(self) -> str:
+        return self.value[1]
+
+    def next(self) -> SortOrder:
+        members = list(SortOrder)
+        return members[(members.index(self) + 1) % len(members)]
+
+
+def _title(entry: LibraryEntry) -> str:
+    return entry.title.casefold()
+
+
+def sort_entries(entries: list[LibraryEntry], order: SortOrder) -> list[LibraryEntry]:
+    """Sort in ``order``; ties, and items with no rating or date, fall back to title order."""
+    entries = sorted(entries, key=_title)
+    if order is SortOrder.UPDATED:
+        entries.sort(key=lambda entry: entry.updated_at, reverse=True)
+    elif order is SortOrder.RATING:
+        entries.sort(key=lambda entry: entry.rating or 0, reverse=True)
+    elif order is SortOrder.RELEASED:
+        entries.sort(key=lambda entry: entry.release_date or "", reverse=True)
+    return entries
+
+
+@dataclass(slots=True)
+class _Row:
+    entry: LibraryEntry
+    haystack: str
+
+
+class LibraryView:
+    """The entries of one kind, and the status, text and order the user chose.
+
+    Entries are sorted when they or the order change; a keystroke in the
+    filter only scans the sorted rows.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[EntryKey, _Row] = {}
+        self._ordered: list[_Row] = []
+        self.status: str | None = None  # None: all statuses
+        self.text = ""
+        self.order = SortOrder.TITLE
+        self.visible: list[LibraryEntry] = []
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def load(self, entries: Iterable[LibraryEntry]) -> None:
+        self._rows = {entry.key: _Row(entry, entry.search_text) for entry in entries}
+        self.resort()
+
+    def put(self, entry: LibraryEntry) -> None:
+        """Insert or replace one entry (after a change), keeping the newer of two versions."""
+        current = self._rows.get(entry.key)
+        if current is not None and current.entry.updated_at > entry.updated_at:
+            return
+        self._rows[entry.key] = _Row(entry, entry.search_text)
+        self.resort()
+
+    def discard(self, key: EntryKey) -> None:
+        if self._rows.pop(key, None) is not None:
+            self.resort()
+
+    def set_order(self, order: SortOrder) -> None:
+        self.order = order
+        self.resort()
+
+    def counts(self) -> Counter[str]:
+        """Entries per status, before the text filter (what the status tabs show)."""
+        return Counter(row.entry.status for row in self._rows.values())
+
+    def resort(self) -> None:
+        ordered = sort_entries([row.entry for row in self._rows.values()], self.order)
+        self._ordered = [self._rows[entry.key] for entry in ordered]
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute ``visible`` from the status and text filters."""
+        needle = self.text.casefold().strip()
+        status = self.status
+        self.visible = [
+            row.entry
+            for row in self._ordered
+            if (status is None or row.entry.status == status) and needle in row.haystack
+        ]
+
+    def index_of(self, key: EntryKey | None) -> int | None:
+        if key is None:
+            return None
+        for index, entry in enumerate(self.visible):
+            if entry.key == key:
+                return index
+        return None

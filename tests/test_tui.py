@@ -1,0 +1,245 @@
+"""The app driven by keys through Pilot: what is on screen, and what is in the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Tabs
+
+from mediatrack.app import MediaTrackApp
+from mediatrack.kinds import Kind
+from mediatrack.records import EntryKey
+from mediatrack.screens.books import BooksScreen
+from mediatrack.screens.movies import MoviesScreen
+from mediatrack.screens.podcasts import PodcastsScreen
+from mediatrack.screens.shows import ShowsScreen
+from mediatrack.services.library import Library, NewItem
+from mediatrack.store.db import open_database
+from mediatrack.widgets.library_table import LibraryTable
+
+SIZE = (130, 40)
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> dict[str, EntryKey]:
+    open_database(tmp_path / "tui.db")
+    library = Library()
+    keys = {
+        "dark": library.add(NewItem(Kind.TV, "Dark", 2017, total=26), "watching").key,
+        "severance": library.add(NewItem(Kind.TV, "Severance", 2022, total=19)).key,
+        "lost": library.add(NewItem(Kind.TV, "Lost", 2004, total=121), "dropped").key,
+        "heat": library.add(NewItem(Kind.MOVIE, "Heat", 1995)).key,
+        "dune": library.add(
+            NewItem(Kind.BOOK, "Dune", 1965, creator="Frank Herbert", total=412), "reading"
+        ).key,
+        "history": library.add(NewItem(Kind.PODCAST, "Hardcore History", creator="Dan Carlin")).key,
+    }
+    library.set_progress(keys["dark"], 3)
+    return keys
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their results reach the screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def table(app: MediaTrackApp) -> LibraryTable:
+    return app.screen.query_one(LibraryTable)
+
+
+def rendered_rows(app: MediaTrackApp) -> list[str]:
+    """The table's lines as the user sees them (the header line excluded)."""
+    widget = table(app)
+    lines = [widget.render_line(y).text for y in range(1, widget.size.height)]
+    return [line.strip() for line in lines if line.strip()]
+
+
+def titles(app: MediaTrackApp) -> list[str]:
+    return [entry.title for entry in table(app).entries]
+
+
+def tab_labels(app: MediaTrackApp) -> list[str]:
+    tabs = app.screen.query_one(Tabs)
+    return [str(tab.label) for tab in tabs.query("Tab")]
+
+
+async def test_number_keys_switch_between_the_four_libraries(seeded):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ShowsScreen)
+        assert titles(app) == ["Dark", "Lost", "Severance"]
+        for key, screen_type, expected in [
+            ("2", MoviesScreen, ["Heat"]),
+            ("3", BooksScreen, ["Dune"]),
+            ("4", PodcastsScreen, ["Hardcore History"]),
+            ("1", ShowsScreen, ["Dark", "Lost", "Severance"]),
+        ]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, screen_type)
+            assert titles(app) == expected
+        assert any(row.startswith("Dark") and "3/26" in row for row in rendered_rows(app))
+
+
+async def test_status_tabs_show_counts_and_narrow_the_table(seeded):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert tab_labels(app) == [
+            "All 3",
+            "Watching 1",
+            "Completed 0",
+            "Plan to watch 1",
+            "Dropped 1",
+        ]
+        await pilot.press("right")
+        await settle(pilot)
+        assert titles(app) == ["Dark"]
+        await pilot.press("right", "right")
+        await settle(pilot)
+        assert titles(app) == ["Severance"]
+
+
+async def test_filter_narrows_as_you_type_and_escape_clears_it(seeded):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "s", "e", "v")
+        await pilot.pause()
+        assert titles(app) == ["Severance"]
+        assert rendered_rows(app)[0].startswith("Severance")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert titles(app) == ["Dark", "Lost", "Severance"]
+        await pilot.press("3", "slash", *"herbert")
+        await settle(pilot)
+        assert titles(app) == ["Dune"]  # books match on their authors
+        await pilot.press("backspace", *"x")
+        await pilot.pause()
+        assert titles(app) == []
+        assert "Nothing here matches" in str(app.screen.query_one("#empty").render())
+
+
+async def test_sort_key_cycles_orders_and_the_header_shows_it(seeded):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = table(app).render_line(0).text
+        assert "Title ▲" in header
+        await pilot.press("o")  # last updated: Dark was changed last
+        assert titles(app)[0] == "Dark"
+        assert "Updated ▼" in table(app).render_line(0).text
+        await pilot.press("o", "o")  # release date, newest first
+        assert titles(app) == ["Severance", "Dark", "Lost"]
+        assert "Year ▼" in table(app).render_line(0).text
+
+
+async def test_keys_change_status_progress_rating_and_remove(seeded):
+    library = Library()
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table(app).focus()
+        # Cursor on "Dark" (first by title).
+        await pilot.press("plus", "plus")
+        await settle(pilot)
+        assert library.entry(seeded["dark"]).progress == 5
+        assert any(row.startswith("Dark") and "5/26" in row for row in rendered_rows(app))
+        await pilot.press("minus")
+        await settle(pilot)
+        assert library.entry(seeded["dark"]).progress == 4
+
+        await pilot.press("s", "2")  # Completed
+        await settle(pilot)
+        dark = library.entry(seeded["dark"])
+        assert (dark.status, dark.progress) == ("completed", 26)
+        assert "Completed 1" in tab_labels(app)
+
+        await pilot.press("r", "8")
+        await settle(pilot)
+        assert library.entry(seeded["dark"]).rating == 8
+        assert any("8/10" in row for row in rendered_rows(app))
+
+        await pilot.press("down")  # Lost
+        await pilot.press("x")
+        await pilot.press("n")  # keep it
+        await settle(pilot)
+        assert "Lost" in titles(app)
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert "Lost" not in titles(app)
+        assert [entry.title for entry in library.entries(Kind.TV)] == ["Dark", "Severance"]
+        assert tab_labels(app)[0] == "All 2"
+
+
+async def test_progress_never_leaves_zero_to_total(seeded):
+    library = Library()
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")  # Heat: 0 of 1
+        await settle(pilot)
+        table(app).focus()
+        await pilot.press("minus")
+        await settle(pilot)
+        assert library.entry(seeded["heat"]).progress == 0
+        await pilot.press("plus", "plus", "plus")
+        await settle(pilot)
+        heat = library.entry(seeded["heat"])
+        assert (heat.progress, heat.status) == (1, "completed")
+
+
+async def test_changes_survive_a_restart(seeded):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table(app).focus()
+        await pilot.press("r", "9", "plus")
+        await settle(pilot)
+    # A new app on the same file.
+    again = MediaTrackApp()
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        dune = table(again).entries[0]
+        assert (dune.rating, dune.progress, dune.status) == (9, 1, "reading")
+        assert any("9/10" in row and "1/412" in row for row in rendered_rows(again))
+
+
+async def test_empty_library_says_how_to_add_the_first_item(tmp_path):
+    open_database(tmp_path / "empty.db")
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        message = str(app.screen.query_one("#empty").render())
+        assert "mediatrack add tv" in message
+        await pilot.press("s", "r", "x")  # nothing highlighted: nothing happens
+        await settle(pilot)
+        assert isinstance(app.screen, ShowsScreen)
+
+
+async def test_help_and_command_palette_offer_the_actions(seeded):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        titles_offered = [command.title for command in app.get_system_commands(app.screen)]
+        for expected in (
+            "Filter",
+            "Sort",
+            "Change status",
+            "Progress +1",
+            "Rate",
+            "Remove from library",
+            "Go to Books",
+        ):
+            assert expected in titles_offered
