@@ -15,6 +15,7 @@ from mediatrack.screens.podcasts import PodcastsScreen
 from mediatrack.screens.shows import ShowsScreen
 from mediatrack.services.library import Library
 
+MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts", compact=True)
 MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts"}
 
 
@@ -31,10 +32,10 @@ class MediaTrackApp(App[None]):
     }
     DEFAULT_MODE = "shows"
     BINDINGS = [
-        Binding("1", "switch_mode('shows')", "Shows"),
-        Binding("2", "switch_mode('movies')", "Movies"),
-        Binding("3", "switch_mode('books')", "Books"),
-        Binding("4", "switch_mode('podcasts')", "Podcasts"),
+        Binding("1", "switch_mode('shows')", "Shows", group=MODES_GROUP),
+        Binding("2", "switch_mode('movies')", "Movies", group=MODES_GROUP),
+        Binding("3", "switch_mode('books')", "Books", group=MODES_GROUP),
+        Binding("4", "switch_mode('podcasts')", "Podcasts", group=MODES_GROUP),
         Binding("question_mark", "toggle_help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
 
 ALL_TAB = "all"
+PROGRESS_GROUP = Binding.Group("Progress", compact=True)
+NARROW = 90  # below this width the detail pane gives its room to the table
 ITEM_ACTIONS = {"change_status", "progress", "rate", "remove"}
 
 
@@ -43,8 +45,8 @@ class LibraryScreen(Screen[None]):
         Binding("slash", "filter", "Filter"),
         Binding("o", "cycle_sort", "Sort"),
         Binding("s", "change_status", "Status"),
-        Binding("plus,equals_sign", "progress(1)", "+1", key_display="+"),
-        Binding("minus", "progress(-1)", "-1", key_display="-"),
+        Binding("plus,equals_sign", "progress(1)", "+1", key_display="+", group=PROGRESS_GROUP),
+        Binding("minus", "progress(-1)", "-1", key_display="-", group=PROGRESS_GROUP),
         Binding("r", "rate", "Rate"),
         Binding("x", "remove", "Remove"),
         Binding("right_square_bracket,right", "status_tab(1)", "Next tab", show=False),
@@ -79,7 +81,7 @@ class LibraryScreen(Screen[None]):
                 yield LibraryTable(self.KIND, id="table")
                 yield Static(id="empty")
             yield DetailPane(id="detail")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.title = "mediatrack"
@@ -88,6 +90,9 @@ class LibraryScreen(Screen[None]):
         table.loading = True
         table.focus()
         self.load_library()
+
+    def on_resize(self) -> None:
+        self.query_one(DetailPane).display = self.size.width >= NARROW
 
     @property
     def table(self) -> LibraryTable:

@@ -34,14 +34,14 @@ class Column:
 
 def columns_for(kind: Kind) -> list[Column]:
     creator = KINDS[kind].creator_label
-    second = Column(creator, 6, SortOrder.RELEASED) if creator == "Year" else Column(creator, 22)
+    second = Column(creator, 6, SortOrder.RELEASED) if creator == "Year" else Column(creator, 18)
     return [
         Column("Title", 0, SortOrder.TITLE),
         second,
-        Column("Status", 15),
-        Column("Progress", 11),
+        Column("Status", 13),
+        Column("Progress", 9),
         Column("Rating", 6, SortOrder.RATING),
-        Column("Updated", 11, SortOrder.UPDATED),
+        Column("Updated", 9, SortOrder.UPDATED),
     ]
 
 
