@@ -243,3 +243,21 @@ async def test_help_and_command_palette_offer_the_actions(seeded):
             "Go to Books",
         ):
             assert expected in titles_offered
+
+
+async def test_detail_pane_shows_the_highlighted_item(seeded):
+    from mediatrack.store.models import Book
+
+    Book.update(description="Arrakis, the desert planet.").execute()
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.pause(0.3)  # the pane reads the full record once the cursor rests
+        await settle(pilot)
+        pane = str(app.screen.query_one("#detail-body").render())
+        assert "Dune" in pane
+        assert "Frank Herbert" in pane
+        assert "Arrakis, the desert planet." in pane
+        assert "Pages: 412" in pane
+        assert "Reading" in pane

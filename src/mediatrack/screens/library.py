@@ -15,6 +15,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 ALL_TAB = "all"
 PROGRESS_GROUP = Binding.Group("Progress", compact=True)
+DETAIL_DELAY = 0.1  # seconds the cursor rests before the detail pane reads the database
 NARROW = 90  # below this width the detail pane gives its room to the table
 ITEM_ACTIONS = {"change_status", "progress", "rate", "remove"}
 
@@ -61,6 +63,7 @@ class LibraryScreen(Screen[None]):
         self.info = KINDS[self.KIND]
         self.view = LibraryView()
         self.loaded = False
+        self._detail_timer: Timer | None = None
 
     # --- layout -------------------------------------------------------------
 
@@ -192,9 +195,14 @@ class LibraryScreen(Screen[None]):
 
     @on(LibraryTable.Highlighted)
     def _highlighted(self, event: LibraryTable.Highlighted) -> None:
+        """Show the row's summary at once; read the full record once the cursor rests."""
         self.query_one(DetailPane).show_entry(event.entry)
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
         if event.entry is not None:
-            self.load_detail(event.entry.key)
+            key = event.entry.key
+            self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self.load_detail(key))
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, key: EntryKey) -> None:
