@@ -1,0 +1,59 @@
+"""Fixtures every test can use: no test reads or writes the user's real files.
+
+Kept free of TUI specifics so the app's tests can build on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from peewee import SqliteDatabase
+
+from mediatrack.services.library import Library
+from mediatrack.store.db import open_database
+from mediatrack.store.models import database
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point HOME, the XDG dirs and MEDIATRACK_DB into ``tmp_path``; yield the database path.
+
+    Afterwards the models are unbound, so a test that forgets to open a database
+    fails loudly instead of using the previous test's file.
+    """
+    home = tmp_path / "home"
+    dirs = {
+        "HOME": home,
+        "XDG_DATA_HOME": home / ".local" / "share",
+        "XDG_CONFIG_HOME": home / ".config",
+        "XDG_CACHE_HOME": home / ".cache",
+    }
+    for name, folder in dirs.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(name, str(folder))
+    db_file = tmp_path / "mediatrack.db"
+    monkeypatch.setenv("MEDIATRACK_DB", str(db_file))
+    yield db_file
+    if database.obj is not None:
+        database.obj.close()
+    database.initialize(None)
+
+
+@pytest.fixture
+def db_path(isolated_environment: Path) -> Path:
+    """The test's database file (also in ``$MEDIATRACK_DB``); not created yet."""
+    return isolated_environment
+
+
+@pytest.fixture
+def db(db_path: Path) -> SqliteDatabase:
+    """A freshly created and migrated database at ``db_path``, bound to the models."""
+    return open_database(db_path)
+
+
+@pytest.fixture
+def library(db: SqliteDatabase) -> Library:
+    """The local user's library on the test's fresh database."""
+    return Library()
