@@ -57,3 +57,12 @@ def db(db_path: Path) -> SqliteDatabase:
 def library(db: SqliteDatabase) -> Library:
     """The local user's library on the test's fresh database."""
     return Library()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database, dropped after the test (see pg_server.py)."""
+    from pg_server import throwaway_database
+
+    with throwaway_database() as url:
+        yield url
