@@ -19,13 +19,11 @@ from mediatrack.store import queries
 from mediatrack.store.db import connection
 from mediatrack.store.models import (
     LOCAL_USER_ID,
+    PROGRESS_TABLES,
     Book,
     MediaItem,
     Podcast,
     Rating,
-    UserBookProgress,
-    UserPodcastProgress,
-    UserProgress,
     database,
     utcnow,
 )
@@ -75,15 +73,6 @@ def validate_rating(rating: int | None) -> int | None:
     if rating is not None and not 1 <= rating <= 10:
         raise InvalidValue(f"A rating is a whole number from 1 to 10, not {rating}.")
     return rating
-
-
-def _progress_model(kind: Kind):
-    """(progress model, its item field name, its progress column name)."""
-    if kind is Kind.BOOK:
-        return UserBookProgress, "book", "current_page"
-    if kind is Kind.PODCAST:
-        return UserPodcastProgress, "podcast", "episodes_listened"
-    return UserProgress, "media_item", "progress"
 
 
 class Library:
@@ -208,20 +197,20 @@ class Library:
 
     def _upsert_progress(self, kind: Kind, item_id: int, status: str) -> None:
         """Create the progress row, or revive a removed one (its tombstone cleared)."""
-        model, item_field, progress_field = _progress_model(kind)
+        table = PROGRESS_TABLES[kind]
         now = utcnow()
-        row = model.get_or_none(model.user == self.user_id, getattr(model, item_field) == item_id)
+        row = table.model.get_or_none(table.row_of(self.user_id, item_id))
         if row is None:
-            model.create(
+            table.model.create(
                 user=self.user_id,
-                **{item_field: item_id},
+                **{table.item_field: item_id},
                 status=status,
                 created_at=now,
                 updated_at=now,
             )
             return
         row.status, row.deleted_at, row.updated_at = status, None, now
-        setattr(row, progress_field, 0)
+        setattr(row, table.progress_field, 0)
         if kind in (Kind.BOOK, Kind.PODCAST):
             row.rating = None  # as a removed movie's or show's rating is tombstoned
         row.save()
@@ -318,9 +307,9 @@ class Library:
         with connection(), database.atomic():
             self._require(key)
             if key.kind in (Kind.BOOK, Kind.PODCAST):
-                model, item_field, _ = _progress_model(key.kind)
-                model.update(rating=rating, updated_at=now).where(
-                    (model.user == self.user_id) & (getattr(model, item_field) == key.item_id)
+                table = PROGRESS_TABLES[key.kind]
+                table.model.update(rating=rating, updated_at=now).where(
+                    table.row_of(self.user_id, key.item_id)
                 ).execute()
             elif rating is None:
                 Rating.update(deleted_at=now, updated_at=now).where(
@@ -344,9 +333,9 @@ class Library:
         now = utcnow()
         with connection(), database.atomic():
             entry = self._require(key)
-            model, item_field, _ = _progress_model(key.kind)
-            model.update(deleted_at=now, updated_at=now).where(
-                (model.user == self.user_id) & (getattr(model, item_field) == key.item_id)
+            table = PROGRESS_TABLES[key.kind]
+            table.model.update(deleted_at=now, updated_at=now).where(
+                table.row_of(self.user_id, key.item_id)
             ).execute()
             if key.kind in (Kind.TV, Kind.MOVIE):
                 Rating.update(deleted_at=now, updated_at=now).where(
@@ -363,17 +352,15 @@ class Library:
         return entry
 
     def _write_progress(self, key: EntryKey, *, status: str, progress: int) -> None:
-        model, item_field, progress_field = _progress_model(key.kind)
+        table = PROGRESS_TABLES[key.kind]
         try:
-            model.update(
+            table.model.update(
                 {
-                    model.status: status,
-                    getattr(model, progress_field): progress,
-                    model.updated_at: utcnow(),
+                    table.model.status: status,
+                    table.progress_column: progress,
+                    table.model.updated_at: utcnow(),
                 }
-            ).where(
-                (model.user == self.user_id) & (getattr(model, item_field) == key.item_id)
-            ).execute()
+            ).where(table.row_of(self.user_id, key.item_id)).execute()
         except IntegrityError as error:  # the CHECKs are the last line of defence
             raise InvalidValue(
                 f"{status_label(status)} / {progress} is not allowed here ({error})."

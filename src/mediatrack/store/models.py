@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from peewee import (
@@ -32,7 +33,7 @@ from peewee import (
     TextField,
 )
 
-from mediatrack.kinds import BOOK_STATUSES, PODCAST_STATUSES, WATCH_STATUSES
+from mediatrack.kinds import BOOK_STATUSES, PODCAST_STATUSES, WATCH_STATUSES, Kind
 
 database = DatabaseProxy()
 
@@ -311,6 +312,35 @@ class Friendship(SyncedModel):
         table_name = "friendships"
         indexes = ((("user_id", "friend_id"), True),)
         constraints = [SQL("CHECK (user_id <> friend_id)")]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressTable:
+    """Where one kind's progress lives: the model, its item foreign key, its progress column."""
+
+    model: type[SyncedModel]
+    item_field: str
+    progress_field: str
+
+    @property
+    def item_column(self) -> Field:
+        return getattr(self.model, self.item_field)
+
+    @property
+    def progress_column(self) -> Field:
+        return getattr(self.model, self.progress_field)
+
+    def row_of(self, user_id: str, item_id: int):
+        """The condition selecting one user's progress row for one item."""
+        return (self.model.user == user_id) & (self.item_column == item_id)
+
+
+PROGRESS_TABLES: dict[Kind, ProgressTable] = {
+    Kind.TV: ProgressTable(UserProgress, "media_item", "progress"),
+    Kind.MOVIE: ProgressTable(UserProgress, "media_item", "progress"),
+    Kind.BOOK: ProgressTable(UserBookProgress, "book", "current_page"),
+    Kind.PODCAST: ProgressTable(UserPodcastProgress, "podcast", "episodes_listened"),
+}
 
 
 class SchemaVersion(BaseModel):  # ext: migration bookkeeping

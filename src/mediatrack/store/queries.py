@@ -17,6 +17,7 @@ from peewee import JOIN, SQL, NodeList, Value, fn
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.store.models import (
+    PROGRESS_TABLES,
     Book,
     MediaItem,
     Podcast,
@@ -79,7 +80,6 @@ def _watch_query(kind: Kind, user_id: str):
                 & (MediaItem.type == kind.value)
             )
         ),
-        UserProgress,
         (MediaItem.title, MediaItem.original_title),
     )
 
@@ -103,7 +103,6 @@ def _book_query(user_id: str):
             .join(Book, on=(UserBookProgress.book == Book.id))
             .where((UserBookProgress.user == user_id) & UserBookProgress.deleted_at.is_null())
         ),
-        UserBookProgress,
         (Book.title, Book.authors),
     )
 
@@ -127,13 +126,12 @@ def _podcast_query(user_id: str):
             .join(Podcast, on=(UserPodcastProgress.podcast == Podcast.id))
             .where((UserPodcastProgress.user == user_id) & UserPodcastProgress.deleted_at.is_null())
         ),
-        UserPodcastProgress,
         (Podcast.title, Podcast.artist),
     )
 
 
 def _base_query(kind: Kind, user_id: str):
-    """(query, progress model, text columns) for one kind."""
+    """(query, the two columns the text filter searches) for one kind."""
     if kind in (Kind.TV, Kind.MOVIE):
         return _watch_query(kind, user_id)
     if kind is Kind.BOOK:
@@ -173,15 +171,15 @@ def library_entries(
     item_ids: Iterable[int] | None = None,
 ) -> list[LibraryEntry]:
     """The user's library of one kind, optionally narrowed by status, text or item ids."""
-    query, progress_model, text_columns = _base_query(kind, user_id)
+    query, text_columns = _base_query(kind, user_id)
+    table = PROGRESS_TABLES[kind]
     if status is not None:
-        query = query.where(progress_model.status == status)
+        query = query.where(table.model.status == status)
     if text:
         matches = [_contains(column, text) for column in text_columns]
         query = query.where(matches[0] | matches[1])
     if item_ids is not None:
-        item_column = query.model._meta.fields[_item_field(kind)]
-        query = query.where(item_column.in_(list(item_ids)))
+        query = query.where(table.item_column.in_(list(item_ids)))
     return [_to_entry(kind, row) for row in query.tuples().iterator()]
 
 
@@ -190,16 +188,11 @@ def library_entry(user_id: str, key: EntryKey) -> LibraryEntry | None:
     return entries[0] if entries else None
 
 
-def _item_field(kind: Kind) -> str:
-    return {Kind.BOOK: "book", Kind.PODCAST: "podcast"}.get(kind, "media_item")
-
-
 def status_counts(user_id: str, kind: Kind) -> Counter[str]:
     """How many of the user's items of ``kind`` are in each status."""
-    query, progress_model, _ = _base_query(kind, user_id)
-    counted = query.select(progress_model.status, fn.COUNT(progress_model.id)).group_by(
-        progress_model.status
-    )
+    query, _ = _base_query(kind, user_id)
+    progress = PROGRESS_TABLES[kind].model
+    counted = query.select(progress.status, fn.COUNT(progress.id)).group_by(progress.status)
     return Counter(dict(counted.tuples()))
 
 
