@@ -22,8 +22,8 @@ SIZE = (130, 40)
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> dict[str, EntryKey]:
-    open_database(tmp_path / "tui.db")
+def seeded(db_path: Path) -> dict[str, EntryKey]:
+    open_database(db_path)  # the file MediaTrackApp() opens: $MEDIATRACK_DB
     library = Library()
     keys = {
         "dark": library.add(NewItem(Kind.TV, "Dark", 2017, total=26), "watching").key,
@@ -214,8 +214,7 @@ async def test_changes_survive_a_restart(seeded):
 
 
 async def test_empty_library_says_how_to_add_the_first_item(tmp_path):
-    open_database(tmp_path / "empty.db")
-    app = MediaTrackApp()
+    app = MediaTrackApp(db_path=tmp_path / "new" / "empty.db")  # created on first use
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         message = str(app.screen.query_one("#empty").render())
@@ -261,3 +260,14 @@ async def test_detail_pane_shows_the_highlighted_item(seeded):
         assert "Arrakis, the desert planet." in pane
         assert "Pages: 412" in pane
         assert "Reading" in pane
+
+
+async def test_a_file_that_is_not_a_library_stops_the_app_untouched(tmp_path):
+    stranger = tmp_path / "notes.txt"
+    stranger.write_bytes(b"my notes, not a database\n" * 100)
+    before = stranger.read_bytes()
+    app = MediaTrackApp(db_path=stranger)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert app.return_code == 1
+    assert stranger.read_bytes() == before

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -13,14 +16,21 @@ from mediatrack.screens.library import LibraryScreen
 from mediatrack.screens.movies import MoviesScreen
 from mediatrack.screens.podcasts import PodcastsScreen
 from mediatrack.screens.shows import ShowsScreen
-from mediatrack.services.library import Library
+
+if TYPE_CHECKING:
+    from mediatrack.services.library import Library
 
 MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts", compact=True)
 MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts"}
 
 
 class MediaTrackApp(App[None]):
-    """The terminal app. The database must be open (``store.db.open_database``) before it runs."""
+    """The terminal app.
+
+    The library file is opened (and migrated) by the first worker that needs
+    it, not before the first frame: importing and opening the store would
+    otherwise add to start-up.
+    """
 
     TITLE = "mediatrack"
     CSS_PATH = "app.tcss"
@@ -40,9 +50,22 @@ class MediaTrackApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, library: Library | None = None) -> None:
+    def __init__(self, db_path: Path | None = None, library: Library | None = None) -> None:
         super().__init__()
-        self.library = library or Library()
+        self._db_path = db_path
+        self._library = library
+        self._library_lock = threading.Lock()
+
+    @property
+    def library(self) -> Library:
+        """The user's library, opened on first use. Call it from workers, never the event loop."""
+        with self._library_lock:
+            if self._library is None:
+                from mediatrack.config import database_path
+                from mediatrack.services.library import open_library
+
+                self._library = open_library(database_path(self._db_path))
+            return self._library
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):

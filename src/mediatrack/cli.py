@@ -127,27 +127,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_library(path: Path):
-    from mediatrack.services.library import Library
-    from mediatrack.store.db import StoreError, open_database
+    from mediatrack.services.library import open_library
 
-    try:
-        open_database(path)
-    except StoreError as error:
-        raise CliError(str(error)) from None
-    return Library()
+    return open_library(path)
 
 
 def _run_app(path: Path) -> int:
     from mediatrack.app import MediaTrackApp
-    from mediatrack.store.db import StoreError, open_database
 
-    try:
-        open_database(path)
-    except StoreError as error:
-        print(f"mediatrack: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    MediaTrackApp().run()
-    return 0
+    app = MediaTrackApp(db_path=path)
+    app.run()
+    return app.return_code or 0
 
 
 def _catalog_id(args: argparse.Namespace) -> str | None:

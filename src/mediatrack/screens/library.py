@@ -287,10 +287,16 @@ class LibraryScreen(Screen[None]):
         self.notify(f"Removed {entry.title!r}.")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            if event.worker.group == "load":
-                self.table.loading = False
-            self.notify(_sentence(event.worker.error), severity="error", timeout=8)
+        if event.state is not WorkerState.ERROR:
+            return
+        from mediatrack.services.library import CannotOpen
+
+        if isinstance(event.worker.error, CannotOpen):
+            self.app.exit(return_code=1, message=f"mediatrack: {event.worker.error}")
+            return
+        if event.worker.group == "load":
+            self.table.loading = False
+        self.notify(_sentence(event.worker.error), severity="error", timeout=8)
 
     # --- command palette --------------------------------------------------------
 

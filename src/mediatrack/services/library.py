@@ -10,13 +10,14 @@ import random
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from peewee import IntegrityError
 
 from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.store import queries
-from mediatrack.store.db import connection
+from mediatrack.store.db import StoreError, connection, open_database
 from mediatrack.store.models import (
     LOCAL_USER_ID,
     PROGRESS_TABLES,
@@ -41,6 +42,10 @@ class InvalidValue(LibraryError):
 
 class UnknownItem(LibraryError):
     pass
+
+
+class CannotOpen(LibraryError):
+    """The library file is not ours, or is newer than this mediatrack."""
 
 
 class AlreadyInLibrary(LibraryError):
@@ -73,6 +78,15 @@ def validate_rating(rating: int | None) -> int | None:
     if rating is not None and not 1 <= rating <= 10:
         raise InvalidValue(f"A rating is a whole number from 1 to 10, not {rating}.")
     return rating
+
+
+def open_library(path: Path, user_id: str = LOCAL_USER_ID) -> Library:
+    """Open (creating or migrating) the library file at ``path``."""
+    try:
+        open_database(path)
+    except StoreError as error:
+        raise CannotOpen(str(error)) from None
+    return Library(user_id)
 
 
 class Library:
