@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Tabs
 
 from mediatrack.app import MediaTrackApp
 from mediatrack.kinds import Kind
@@ -17,6 +16,7 @@ from mediatrack.screens.shows import ShowsScreen
 from mediatrack.services.library import Library, NewItem
 from mediatrack.store.db import open_database
 from mediatrack.widgets.library_table import LibraryTable
+from mediatrack.widgets.status_tabs import StatusTabs
 
 SIZE = (130, 40)
 
@@ -62,8 +62,9 @@ def titles(app: MediaTrackApp) -> list[str]:
 
 
 def tab_labels(app: MediaTrackApp) -> list[str]:
-    tabs = app.screen.query_one(Tabs)
-    return [str(tab.label) for tab in tabs.query("Tab")]
+    """The status tabs as drawn on screen, split into their labels."""
+    line = app.screen.query_one(StatusTabs).render().plain
+    return [label.strip() for label in line.split("  ") if label.strip()]
 
 
 async def test_number_keys_switch_between_the_four_libraries(seeded):

@@ -14,27 +14,25 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static, Tab, Tabs
+from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
-from mediatrack.screens.confirm import ConfirmScreen
-from mediatrack.screens.rating_picker import CLEAR, RatingPicker
-from mediatrack.screens.status_picker import StatusPicker
-from mediatrack.widgets.detail_pane import DetailPane
+from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.library_view import LibraryView
+from mediatrack.widgets.status_tabs import StatusTabs
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
 
-ALL_TAB = "all"
 PROGRESS_GROUP = Binding.Group("Progress", compact=True)
+LOADING_DELAY = 0.25  # seconds before a slow first load shows a loading indicator
 DETAIL_DELAY = 0.1  # seconds the cursor rests before the detail pane reads the database
-NARROW = 90  # below this width the detail pane gives its room to the table
 ITEM_ACTIONS = {"change_status", "progress", "rate", "remove"}
 
 
@@ -64,16 +62,13 @@ class LibraryScreen(Screen[None]):
         self.view = LibraryView()
         self.loaded = False
         self._detail_timer: Timer | None = None
+        self._empty_message = ""
 
     # --- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Tabs(
-            Tab("All", id=ALL_TAB),
-            *(Tab(status_label(status), id=status) for status in self.info.statuses),
-            id="status-tabs",
-        )
+        yield StatusTabs(self.info.statuses, id="status-tabs")
         with Horizontal(id="body"):
             with Vertical(id="list"):
                 yield Input(
@@ -83,19 +78,26 @@ class LibraryScreen(Screen[None]):
                 yield Label(id="summary")
                 yield LibraryTable(self.KIND, id="table")
                 yield Static(id="empty")
-            yield DetailPane(id="detail")
-        yield Footer()
+            # Mounted just after the first frame (Lazy), so they do not delay it.
+            yield Lazy(DetailPane(id="detail"))
+        yield Lazy(Footer())
 
     def on_mount(self) -> None:
         self.title = "mediatrack"
         self.sub_title = self.info.label
-        table = self.query_one(LibraryTable)
-        table.loading = True
-        table.focus()
-        self.load_library()
+        self.table.focus()
+        # After the first frame: reading the library must not delay the first paint.
+        self.call_after_refresh(self.load_library)
+        # A loading indicator only when loading is slow enough to notice.
+        self.set_timer(LOADING_DELAY, self._show_loading)
+
+    def _show_loading(self) -> None:
+        if not self.loaded:
+            self.table.loading = True
 
     def on_resize(self) -> None:
-        self.query_one(DetailPane).display = self.size.width >= NARROW
+        for pane in self.query(DetailPane):
+            pane.display = self.size.width >= MIN_SCREEN_WIDTH
 
     @property
     def table(self) -> LibraryTable:
@@ -123,11 +125,7 @@ class LibraryScreen(Screen[None]):
         self._update_summary()
 
     def _update_tabs(self) -> None:
-        counts = self.view.counts()
-        tabs = self.query_one(Tabs)
-        tabs.query_one(f"#{ALL_TAB}", Tab).label = f"All {len(self.view)}"
-        for status in self.info.statuses:
-            tabs.query_one(f"#{status}", Tab).label = f"{status_label(status)} {counts[status]}"
+        self.query_one(StatusTabs).set_counts(self.view.counts(), len(self.view))
 
     def _update_summary(self) -> None:
         view = self.view
@@ -136,7 +134,7 @@ class LibraryScreen(Screen[None]):
         if len(view.visible) == len(view):
             shown = f"{len(view)} {self.info.noun if len(view) == 1 else noun}"
         order = f"sorted by {view.order.label} ({view.order.direction})"
-        self.query_one("#summary", Label).update(f"{shown} · {order} · o to change")
+        self.query_one("#summary", Label).update(f"{shown} · {order} · o to change", layout=False)
         empty = self.query_one("#empty", Static)
         if not self.loaded:
             message = ""
@@ -149,24 +147,21 @@ class LibraryScreen(Screen[None]):
             message = "Nothing here matches. Press escape to clear the filter."
         else:
             message = ""
-        empty.update(message)
-        empty.display = bool(message)
+        if message != self._empty_message:
+            self._empty_message = message
+            empty.update(message)
+            empty.display = bool(message)
 
     # --- browsing -------------------------------------------------------------
 
-    @on(Tabs.TabActivated, "#status-tabs")
-    def _status_tab_changed(self, event: Tabs.TabActivated) -> None:
-        tab_id = event.tab.id if event.tab else ALL_TAB
-        self.view.status = None if tab_id == ALL_TAB else tab_id
+    @on(StatusTabs.Changed)
+    def _status_tab_changed(self, event: StatusTabs.Changed) -> None:
+        self.view.status = event.status
         self.view.refresh()
         self._show_rows()
 
     def action_status_tab(self, step: int) -> None:
-        tabs = self.query_one(Tabs)
-        if step > 0:
-            tabs.action_next_tab()
-        else:
-            tabs.action_previous_tab()
+        self.query_one(StatusTabs).move(step)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -196,7 +191,8 @@ class LibraryScreen(Screen[None]):
     @on(LibraryTable.Highlighted)
     def _highlighted(self, event: LibraryTable.Highlighted) -> None:
         """Show the row's summary at once; read the full record once the cursor rests."""
-        self.query_one(DetailPane).show_entry(event.entry)
+        for pane in self.query(DetailPane):
+            pane.show_entry(event.entry)
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
@@ -212,7 +208,8 @@ class LibraryScreen(Screen[None]):
     def _show_detail(self, detail) -> None:
         current = self.table.current
         if current is not None and current.key == detail.entry.key:
-            self.query_one(DetailPane).show_detail(detail)
+            for pane in self.query(DetailPane):
+                pane.show_detail(detail)
 
     # --- changing the highlighted item -------------------------------------------
 
@@ -225,6 +222,8 @@ class LibraryScreen(Screen[None]):
         entry = self.table.current
         if entry is None:
             return
+
+        from mediatrack.screens.status_picker import StatusPicker
 
         def chosen(status: str | None) -> None:
             if status is not None and status != entry.status:
@@ -242,6 +241,8 @@ class LibraryScreen(Screen[None]):
         if entry is None:
             return
 
+        from mediatrack.screens.rating_picker import CLEAR, RatingPicker
+
         def chosen(rating: int | None) -> None:
             if rating is not None:
                 value = None if rating == CLEAR else rating
@@ -253,6 +254,8 @@ class LibraryScreen(Screen[None]):
         entry = self.table.current
         if entry is None:
             return
+
+        from mediatrack.screens.confirm import ConfirmScreen
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -272,7 +275,8 @@ class LibraryScreen(Screen[None]):
         self._show_rows(keep=entry.key)
         current = self.table.current
         if current is not None:
-            self.query_one(DetailPane).show_entry(current)
+            for pane in self.query(DetailPane):
+                pane.show_entry(current)
             self.load_detail(current.key)
 
     @work(thread=True, group="write", exit_on_error=False)

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import IntegrityError, SqliteDatabase
 
 from mediatrack.store.models import LOCAL_USER_ID, SchemaVersion, User, database
+
+__all__ = ["IntegrityError", "StoreError", "connection", "open_database"]
 
 # PRAGMA application_id marks a file as a mediatrack database ("mtrk").
 APPLICATION_ID = 0x6D74726B

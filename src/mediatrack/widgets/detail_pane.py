@@ -39,6 +39,9 @@ def _summary(entry: LibraryEntry) -> list[Content | str]:
     return parts
 
 
+MIN_SCREEN_WIDTH = 90  # on a narrower terminal the table needs the room
+
+
 class DetailPane(VerticalScroll, can_focus=False):
     """Shows a summary at once, then the full record once a worker has read it."""
 
@@ -53,6 +56,9 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def compose(self):
         yield Static(id="detail-body")
+
+    def on_mount(self) -> None:
+        self.display = self.app.size.width >= MIN_SCREEN_WIDTH
 
     def show_entry(self, entry: LibraryEntry | None) -> None:
         body = self.query_one("#detail-body", Static)

@@ -107,6 +107,7 @@ class LibraryTable(ScrollView, can_focus=True):
     LibraryTable {
         height: 1fr;
         scrollbar-gutter: stable;
+        overflow-x: hidden;
         & > .library-table--header { text-style: bold; color: $text-accent; }
         & > .library-table--cursor { background: $block-cursor-blurred-background; }
         &:focus > .library-table--cursor {
@@ -137,6 +138,7 @@ class LibraryTable(ScrollView, can_focus=True):
         self.entries: list[LibraryEntry] = []
         self.order = SortOrder.TITLE
         self._now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self._announced: LibraryEntry | None = None
 
     # --- data -------------------------------------------------------------
 
@@ -166,7 +168,10 @@ class LibraryTable(ScrollView, can_focus=True):
     def watch_cursor(self, cursor: int) -> None:
         self._scroll_to_cursor()
         self.refresh()
-        self.post_message(self.Highlighted(self.current))
+        current = self.current
+        if current is not self._announced:  # a new row, or the same row changed
+            self._announced = current
+            self.post_message(self.Highlighted(current))
 
     def _scroll_to_cursor(self) -> None:
         rows_on_screen = max(self.scrollable_content_region.height - 1, 1)
