@@ -30,6 +30,9 @@ EXPECTED_TABLES = {
     "user_podcast_progress",
     "friendships",
     "episode_watches",
+    "watch_positions",
+    "podcast_episodes",
+    "podcast_listens",
     "schema_version",
 }
 
@@ -45,6 +48,9 @@ UNIQUE_INDEXES = [
     ("sessions", ("token",)),
     ("ratings", ("user_id", "media_item_id")),
     ("episode_watches", ("user_id", "episode_id")),
+    ("watch_positions", ("user_id", "media_item_id")),
+    ("podcast_episodes", ("podcast_id", "guid")),
+    ("podcast_listens", ("user_id", "episode_id")),
 ]
 
 LIBRARY_INDEXES = [  # step 2: what the library screens filter on
@@ -175,6 +181,8 @@ def test_foreign_keys_cascade_from_users(db: SqliteDatabase) -> None:
         "episode_watches",
         "user_book_progress",
         "user_podcast_progress",
+        "watch_positions",
+        "podcast_listens",
     ]
     for table in owned:
         assert ("user_id", "users", "id", "CASCADE", "CASCADE") in foreign_keys(db, table), table
@@ -404,3 +412,16 @@ def test_deleting_a_user_cascades_to_their_rows(rows: SqliteDatabase) -> None:
     rows.execute_sql("DELETE FROM users WHERE id = 'bob'")
     assert count(rows, "user_progress") == 0
     assert count(rows, "sessions") == 0
+
+
+def test_the_store_does_not_load_a_postgresql_driver() -> None:
+    """peewee would import psycopg (~60 ms, ~11 MB) at start-up; the store hides it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mediatrack.services.library, mediatrack.app; "
+        "print(sorted(name for name in ('psycopg', 'psycopg2') if name in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

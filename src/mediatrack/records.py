@@ -33,6 +33,13 @@ class EntryKey:
             ) from None
 
 
+def episode_code(season: int | None, episode: int | None) -> str | None:
+    """``S2E5``; None when either number is unknown."""
+    if season is None or episode is None:
+        return None
+    return f"S{season}E{episode}"
+
+
 @dataclass(frozen=True, slots=True)
 class LibraryEntry:
     """One row of a library table."""
@@ -48,6 +55,9 @@ class LibraryEntry:
     rating: int | None
     updated_at: dt.datetime
     catalog_id: str  # TMDB id, Google Books id or iTunes id, as text
+    last_episode: str | None = None  # shows: the furthest episode watched, "S2E5"
+    next_episode: str | None = None  # shows: the next one to watch
+    next_air_date: str | None = None  # ISO date the next episode airs (or aired)
 
     @property
     def kind(self) -> Kind:
@@ -75,3 +85,43 @@ class EntryDetail:
     overview: str | None
     facts: list[tuple[str, str]] = field(default_factory=list)  # ("Runtime", "139 min")
     added_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowEpisode:
+    """One episode of a show, with the user's tick."""
+
+    id: int
+    season_number: int  # 0: specials, which never count towards progress
+    episode_number: int
+    name: str | None
+    air_date: str | None  # ISO date
+    watched: bool
+
+    @property
+    def code(self) -> str:
+        return f"S{self.season_number:02d}E{self.episode_number:02d}"
+
+    def aired(self, today: dt.date) -> bool:
+        return self.air_date is not None and self.air_date <= today.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonProgress:
+    season_number: int
+    name: str | None
+    air_date: str | None
+    watched: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class PodcastEpisodeRow:
+    """One podcast episode from its feed, with the user's tick."""
+
+    id: int
+    guid: str
+    title: str | None
+    published_at: dt.datetime | None
+    duration_seconds: int | None
+    listened: bool

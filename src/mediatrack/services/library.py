@@ -12,12 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import IntegrityError
-
 from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.store import queries
-from mediatrack.store.db import StoreError, connection, open_database
+from mediatrack.store.db import IntegrityError, StoreError, connection, open_database
 from mediatrack.store.models import (
     LOCAL_USER_ID,
     PROGRESS_TABLES,
@@ -153,7 +151,7 @@ class Library:
                 raise AlreadyInLibrary(existing)
             if item.catalog_id is None:
                 self._refuse_same_title(item.kind, title, item.year)
-            self._upsert_progress(item.kind, item_id, status)
+            self.track(item.kind, item_id, status)
             return queries.library_entry(self.user_id, key)
 
     def _refuse_same_title(self, kind: Kind, title: str, year: int | None) -> None:
@@ -209,8 +207,9 @@ class Library:
             raise InvalidValue(f"A TMDB id is a positive number, not {tmdb_id}.")
         return tmdb_id
 
-    def _upsert_progress(self, kind: Kind, item_id: int, status: str) -> None:
-        """Create the progress row, or revive a removed one (its tombstone cleared)."""
+    def track(self, kind: Kind, item_id: int, status: str) -> None:
+        """Put an item that is in the store into the library: create its progress row,
+        or revive a removed one (its tombstone cleared, progress and rating reset)."""
         table = PROGRESS_TABLES[kind]
         now = utcnow()
         row = table.model.get_or_none(table.row_of(self.user_id, item_id))

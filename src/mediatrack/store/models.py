@@ -224,6 +224,23 @@ class EpisodeWatch(SyncedModel):  # ext: per-episode tracking
         indexes = ((("user_id", "episode_id"), True),)
 
 
+class WatchPosition(BaseModel):  # ext: derived from episode_watches, never synced
+    """Where a user is in a show: the furthest episode watched and the next one to watch.
+
+    Kept up to date by ``store.episodes`` whenever ticks or episodes change, so
+    the library listing reads two episodes by primary key instead of scanning them.
+    """
+
+    user = ForeignKeyField(User, index=False, on_delete="CASCADE", on_update="CASCADE")
+    media_item = ForeignKeyField(MediaItem, on_delete="CASCADE")
+    last_episode = ForeignKeyField(Episode, null=True, on_delete="SET NULL")
+    next_episode = ForeignKeyField(Episode, null=True, on_delete="SET NULL")
+
+    class Meta:
+        table_name = "watch_positions"
+        indexes = ((("user_id", "media_item_id"), True),)
+
+
 # --- books (Google Books) ---------------------------------------------------
 
 
@@ -296,6 +313,31 @@ class UserPodcastProgress(SyncedModel):
         indexes = ((("user_id", "podcast_id"), True), (("user_id", "status"), False))
 
 
+class PodcastEpisode(TimestampedModel):  # ext: episodes from the podcast's RSS feed
+    """Identified by its RSS guid (or enclosure URL), never by its position in the feed."""
+
+    podcast = ForeignKeyField(Podcast, backref="episodes", index=False, on_delete="CASCADE")
+    guid = TextField()
+    title = TextField(null=True)
+    published_at = DateTimeField(null=True)
+    duration_seconds = IntegerField(null=True)
+    enclosure_url = TextField(null=True)
+
+    class Meta:
+        table_name = "podcast_episodes"
+        indexes = ((("podcast_id", "guid"), True),)
+
+
+class PodcastListen(SyncedModel):  # ext: per-episode podcast tracking
+    user = ForeignKeyField(User, index=False, on_delete="CASCADE", on_update="CASCADE")
+    episode = ForeignKeyField(PodcastEpisode, backref="listens", on_delete="CASCADE")
+    listened_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "podcast_listens"
+        indexes = ((("user_id", "episode_id"), True),)
+
+
 # --- friends ----------------------------------------------------------------
 
 
@@ -361,10 +403,13 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     UserProgress,
     Rating,
     EpisodeWatch,
+    WatchPosition,
     Book,
     UserBookProgress,
     Podcast,
     UserPodcastProgress,
+    PodcastEpisode,
+    PodcastListen,
     Friendship,
     SchemaVersion,
 )

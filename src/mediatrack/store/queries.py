@@ -15,19 +15,23 @@ from collections.abc import Iterable
 from peewee import JOIN, SQL, NodeList, Value, fn
 
 from mediatrack.kinds import Kind
-from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
+from mediatrack.records import EntryDetail, EntryKey, LibraryEntry, episode_code
 from mediatrack.store.models import (
     PROGRESS_TABLES,
     Book,
+    Episode,
     MediaItem,
     Podcast,
     Rating,
+    Season,
     UserBookProgress,
     UserPodcastProgress,
     UserProgress,
+    WatchPosition,
 )
 
 ALL_KINDS = (Kind.TV, Kind.MOVIE, Kind.BOOK, Kind.PODCAST)
+NO_EPISODES = [Value(None)] * 5  # the show-only columns: last and next episode
 
 
 def _later(first: dt.datetime, second: dt.datetime | None) -> dt.datetime:
@@ -49,39 +53,60 @@ def _contains(column, text: str) -> NodeList:
 
 def _watch_query(kind: Kind, user_id: str):
     rating = Rating.alias()
-    return (
-        (
-            UserProgress.select(
-                MediaItem.id,
-                MediaItem.title,
-                MediaItem.original_title,
-                MediaItem.release_date,
-                UserProgress.status,
-                UserProgress.progress,
-                MediaItem.number_of_episodes if kind is Kind.TV else Value(1),
-                rating.rating,
-                UserProgress.updated_at,
-                rating.updated_at,
-                MediaItem.tmdb_id,
-            )
-            .join(MediaItem, on=(UserProgress.media_item == MediaItem.id))
-            .join(
-                rating,
-                JOIN.LEFT_OUTER,
-                on=(
-                    (rating.user == UserProgress.user)
-                    & (rating.media_item == UserProgress.media_item)
-                    & rating.deleted_at.is_null()
-                ),
-            )
-            .where(
-                (UserProgress.user == user_id)
-                & UserProgress.deleted_at.is_null()
-                & (MediaItem.type == kind.value)
-            )
-        ),
-        (MediaItem.title, MediaItem.original_title),
+    last, next_ = Episode.alias(), Episode.alias()
+    last_season, next_season = Season.alias(), Season.alias()
+    query = (
+        UserProgress.select(
+            MediaItem.id,
+            MediaItem.title,
+            MediaItem.original_title,
+            MediaItem.release_date,
+            UserProgress.status,
+            UserProgress.progress,
+            MediaItem.number_of_episodes if kind is Kind.TV else Value(1),
+            rating.rating,
+            UserProgress.updated_at,
+            rating.updated_at,
+            MediaItem.tmdb_id,
+            last_season.season_number,
+            last.episode_number,
+            next_season.season_number,
+            next_.episode_number,
+            next_.air_date,
+        )
+        .join(MediaItem, on=(UserProgress.media_item == MediaItem.id))
+        .join_from(
+            UserProgress,
+            rating,
+            JOIN.LEFT_OUTER,
+            on=(
+                (rating.user == UserProgress.user)
+                & (rating.media_item == UserProgress.media_item)
+                & rating.deleted_at.is_null()
+            ),
+        )
+        .join_from(
+            UserProgress,
+            WatchPosition,
+            JOIN.LEFT_OUTER,
+            on=(
+                (WatchPosition.user == UserProgress.user)
+                & (WatchPosition.media_item == UserProgress.media_item)
+            ),
+        )
+        .join_from(WatchPosition, last, JOIN.LEFT_OUTER, on=(WatchPosition.last_episode == last.id))
+        .join_from(last, last_season, JOIN.LEFT_OUTER, on=(last.season == last_season.id))
+        .join_from(
+            WatchPosition, next_, JOIN.LEFT_OUTER, on=(WatchPosition.next_episode == next_.id)
+        )
+        .join_from(next_, next_season, JOIN.LEFT_OUTER, on=(next_.season == next_season.id))
+        .where(
+            (UserProgress.user == user_id)
+            & UserProgress.deleted_at.is_null()
+            & (MediaItem.type == kind.value)
+        )
     )
+    return query, (MediaItem.title, MediaItem.original_title)
 
 
 def _book_query(user_id: str):
@@ -99,6 +124,7 @@ def _book_query(user_id: str):
                 UserBookProgress.updated_at,
                 Book.authors,
                 Book.google_id,
+                *NO_EPISODES,
             )
             .join(Book, on=(UserBookProgress.book == Book.id))
             .where((UserBookProgress.user == user_id) & UserBookProgress.deleted_at.is_null())
@@ -122,6 +148,7 @@ def _podcast_query(user_id: str):
                 UserPodcastProgress.updated_at,
                 Podcast.artist,
                 Podcast.itunes_id,
+                *NO_EPISODES,
             )
             .join(Podcast, on=(UserPodcastProgress.podcast == Podcast.id))
             .where((UserPodcastProgress.user == user_id) & UserPodcastProgress.deleted_at.is_null())
@@ -140,7 +167,10 @@ def _base_query(kind: Kind, user_id: str):
 
 
 def _to_entry(kind: Kind, row: tuple) -> LibraryEntry:
-    (item_id, title, original, released, status, progress, total, rating, updated, extra, cid) = row
+    (item_id, title, original, released, status, progress, total, rating, updated, extra, cid) = (
+        row[:11]
+    )
+    last_season, last_number, next_season, next_number, next_air_date = row[11:]
     if kind in (Kind.TV, Kind.MOVIE):
         creator, updated_at = None, _later(updated, extra)
     elif kind is Kind.BOOK:
@@ -159,6 +189,9 @@ def _to_entry(kind: Kind, row: tuple) -> LibraryEntry:
         rating=rating,
         updated_at=updated_at,
         catalog_id=str(cid),
+        last_episode=episode_code(last_season, last_number),
+        next_episode=episode_code(next_season, next_number),
+        next_air_date=next_air_date,
     )
 
 
@@ -186,6 +219,31 @@ def library_entries(
 def library_entry(user_id: str, key: EntryKey) -> LibraryEntry | None:
     entries = library_entries(user_id, key.kind, item_ids=[key.item_id])
     return entries[0] if entries else None
+
+
+def library_keys_by_catalog_id(
+    user_id: str, kind: Kind, catalog_ids: Iterable[str]
+) -> dict[str, EntryKey]:
+    """Which of these catalog ids the user has in the library (not removed), and as what."""
+    ids = list(catalog_ids)
+    if not ids:
+        return {}
+    table = PROGRESS_TABLES[kind]
+    if kind in (Kind.TV, Kind.MOVIE):
+        numbers = [int(value) for value in ids if value.lstrip("-").isdigit()]
+        item, column = MediaItem, MediaItem.tmdb_id
+        wanted = column.in_(numbers) & (MediaItem.type == kind.value)
+    else:
+        item = Book if kind is Kind.BOOK else Podcast
+        column = Book.google_id if kind is Kind.BOOK else Podcast.itunes_id
+        wanted = column.in_(ids)
+    rows = (
+        item.select(item.id, column)
+        .join(table.model, on=(table.item_column == item.id))
+        .where(wanted & (table.model.user == user_id) & table.model.deleted_at.is_null())
+        .tuples()
+    )
+    return {str(catalog_id): EntryKey(kind, item_id) for item_id, catalog_id in rows}
 
 
 def status_counts(user_id: str, kind: Kind) -> Counter[str]:

@@ -1,0 +1,231 @@
+"""Writing catalog metadata into the store: upserts by natural key, never touching user data.
+
+Refreshing an item runs the same upserts again: new seasons and episodes
+appear, changed ones are updated, and nothing a user recorded (progress,
+ticks, ratings) is deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from mediatrack.catalog.records import (
+    BookDetails,
+    FeedEpisode,
+    MovieDetails,
+    PodcastDetails,
+    SeasonDetails,
+    ShowDetails,
+)
+from mediatrack.kinds import Kind
+from mediatrack.store.models import (
+    Book,
+    Episode,
+    MediaItem,
+    Podcast,
+    PodcastEpisode,
+    Season,
+    database,
+    utcnow,
+)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _vote(value: float | None) -> int | None:
+    """TMDB's 0-10 float as the seed's integer (7.8 -> 78)."""
+    return round(value * 10) if value is not None else None
+
+
+def _upsert(model, conflict: list, values: dict) -> int:
+    """Insert or update one row by its natural key; return its id."""
+    now = utcnow()
+    row = {**values, model.created_at.name: now, model.updated_at.name: now}
+    update = {key: value for key, value in row.items() if key != model.created_at.name}
+    model.insert(row).on_conflict(conflict_target=conflict, update=update).execute()
+    return model.get(*[column == values[column.name] for column in conflict]).id
+
+
+def save_movie(details: MovieDetails) -> int:
+    return _upsert(
+        MediaItem,
+        [MediaItem.tmdb_id, MediaItem.type],
+        {
+            "tmdb_id": details.tmdb_id,
+            "type": Kind.MOVIE.value,
+            "title": details.title,
+            "original_title": details.original_title,
+            "overview": details.overview,
+            "poster_path": details.poster_path,
+            "backdrop_path": details.backdrop_path,
+            "release_date": _iso(details.release_date),
+            "vote_average": _vote(details.vote_average),
+            "vote_count": details.vote_count,
+            "genres": list(details.genres),
+            "runtime": details.runtime,
+            "tmdb_status": details.status,
+        },
+    )
+
+
+def save_show(details: ShowDetails, seasons: Iterable[SeasonDetails]) -> int:
+    """The show, its seasons and every episode, in one transaction."""
+    seasons = list(seasons)
+    regular_episodes = sum(len(season.episodes) for season in seasons if season.season_number > 0)
+    with database.atomic():
+        show_id = _upsert(
+            MediaItem,
+            [MediaItem.tmdb_id, MediaItem.type],
+            {
+                "tmdb_id": details.tmdb_id,
+                "type": Kind.TV.value,
+                "title": details.title,
+                "original_title": details.original_title,
+                "overview": details.overview,
+                "poster_path": details.poster_path,
+                "backdrop_path": details.backdrop_path,
+                "release_date": _iso(details.first_air_date),
+                "vote_average": _vote(details.vote_average),
+                "vote_count": details.vote_count,
+                "genres": list(details.genres),
+                "tmdb_status": details.status,
+                "number_of_seasons": details.number_of_seasons,
+                "number_of_episodes": regular_episodes or details.number_of_episodes,
+            },
+        )
+        summaries = {summary.season_number: summary for summary in details.seasons}
+        for season in seasons:
+            summary = summaries.get(season.season_number)
+            season_id = _upsert(
+                Season,
+                [Season.tmdb_id],
+                {
+                    "media_item": show_id,
+                    "tmdb_id": season.tmdb_id,
+                    "season_number": season.season_number,
+                    "name": season.name,
+                    "overview": season.overview,
+                    "air_date": _iso(season.air_date),
+                    "episode_count": len(season.episodes)
+                    or (summary.episode_count if summary else None),
+                    "poster_path": season.poster_path,
+                },
+            )
+            _save_episodes(season_id, season)
+    return show_id
+
+
+def _save_episodes(season_id: int, season: SeasonDetails) -> None:
+    if not season.episodes:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "season": season_id,
+            "tmdb_id": episode.tmdb_id,
+            "episode_number": episode.episode_number,
+            "name": episode.name,
+            "overview": episode.overview,
+            "air_date": _iso(episode.air_date),
+            "runtime": episode.runtime,
+            "still_path": episode.still_path,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for episode in season.episodes
+    ]
+    changing = [
+        Episode.season,
+        Episode.episode_number,
+        Episode.name,
+        Episode.overview,
+        Episode.air_date,
+        Episode.runtime,
+        Episode.still_path,
+        Episode.updated_at,
+    ]
+    for start in range(0, len(rows), 200):
+        Episode.insert_many(rows[start : start + 200]).on_conflict(
+            conflict_target=[Episode.tmdb_id],
+            preserve=changing,
+        ).execute()
+
+
+def save_book(details: BookDetails) -> int:
+    return _upsert(
+        Book,
+        [Book.google_id],
+        {
+            "google_id": details.google_id,
+            "title": details.title,
+            "subtitle": details.subtitle,
+            "authors": list(details.authors) or None,
+            "publisher": details.publisher,
+            "published_date": details.published_date,
+            "description": details.description,
+            "isbn_13": details.isbn_13,
+            "isbn_10": details.isbn_10,
+            "page_count": details.page_count,
+            "categories": list(details.categories) or None,
+            "thumbnail": details.thumbnail,
+            "language": details.language,
+        },
+    )
+
+
+def save_podcast(details: PodcastDetails) -> int:
+    return _upsert(
+        Podcast,
+        [Podcast.itunes_id],
+        {
+            "itunes_id": details.itunes_id,
+            "title": details.title,
+            "artist": details.artist,
+            "feed_url": details.feed_url,
+            "artwork_url": details.artwork_url,
+            "genres": list(details.genres) or None,
+            "release_date": details.release_date.isoformat() if details.release_date else None,
+            "episode_count": details.episode_count,
+        },
+    )
+
+
+def save_podcast_episodes(podcast_id: int, episodes: Iterable[FeedEpisode]) -> int:
+    """Upsert the feed's episodes by guid; episodes gone from the feed keep their rows and ticks.
+
+    Returns how many episodes the podcast now has.
+    """
+    now = utcnow()
+    rows = [
+        {
+            "podcast": podcast_id,
+            "guid": episode.guid,
+            "title": episode.title,
+            "published_at": episode.published.replace(tzinfo=None) if episode.published else None,
+            "duration_seconds": episode.duration_seconds,
+            "enclosure_url": episode.enclosure_url,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for episode in episodes
+    ]
+    with database.atomic():
+        for start in range(0, len(rows), 200):
+            PodcastEpisode.insert_many(rows[start : start + 200]).on_conflict(
+                conflict_target=[PodcastEpisode.podcast, PodcastEpisode.guid],
+                preserve=[
+                    PodcastEpisode.title,
+                    PodcastEpisode.published_at,
+                    PodcastEpisode.duration_seconds,
+                    PodcastEpisode.enclosure_url,
+                    PodcastEpisode.updated_at,
+                ],
+            ).execute()
+        total = PodcastEpisode.select().where(PodcastEpisode.podcast == podcast_id).count()
+        Podcast.update(episode_count=total, updated_at=now).where(
+            Podcast.id == podcast_id
+        ).execute()
+    return total
