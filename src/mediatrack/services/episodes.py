@@ -6,7 +6,6 @@ is one transaction and returns the item's updated library entry.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from mediatrack.kinds import Kind
@@ -95,31 +94,6 @@ class Episodes:
             )
         ]
         return self.set_watched(key, ids, True)
-
-    def step(self, key: EntryKey, delta: int) -> LibraryEntry | None:
-        """``+``/``-`` on a show that has episodes: tick the next one, or untick the last one.
-
-        Returns None when the show has no episodes (progress is then a plain count).
-        """
-        episodes = [episode for episode in self.show_episodes(key) if episode.season_number > 0]
-        if not episodes:
-            return None
-        if delta > 0:
-            target = next((episode for episode in episodes if not episode.watched), None)
-        else:
-            target = next((episode for episode in reversed(episodes) if episode.watched), None)
-        if target is None:
-            return self.library.entry(key)
-        return self.set_watched(key, [target.id], delta > 0)
-
-    def watch_all_aired(self, key: EntryKey, today: dt.date | None = None) -> LibraryEntry | None:
-        """Tick every regular episode aired by ``today`` (marking a show completed)."""
-        today = today or dt.date.today()
-        episodes = [episode for episode in self.show_episodes(key) if episode.season_number > 0]
-        if not episodes:
-            return None
-        aired = [episode.id for episode in episodes if episode.aired(today)]
-        return self.set_watched(key, aired, True)
 
     # --- podcasts -----------------------------------------------------------------
 

@@ -6,6 +6,7 @@ anything is written; every write is one transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import uuid
 from collections import Counter
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
-from mediatrack.store import queries
+from mediatrack.store import episodes, queries
 from mediatrack.store.db import IntegrityError, StoreError, connection, open_database
 from mediatrack.store.models import (
     LOCAL_USER_ID,
@@ -266,9 +267,14 @@ class Library:
         info = KINDS[key.kind]
         with connection(), database.atomic():
             entry = self._require(key)
-            progress = entry.progress
             done = status == info.done_status and info.completes_at_total
-            if fill_progress and done and entry.total:
+            ticked = False
+            if fill_progress and done and key.kind is Kind.TV:
+                # A show with episodes: completing it ticks every aired episode.
+                ticked = episodes.watch_all_aired(self.user_id, key.item_id, dt.date.today())
+                entry = self._require(key)
+            progress = entry.progress
+            if fill_progress and done and entry.total and not ticked:
                 progress = entry.total
             self._write_progress(key, status=status, progress=progress)
             return self._require(key)
@@ -285,6 +291,10 @@ class Library:
                     f"{entry.title!r} has {entry.total} {info.unit}s; progress cannot be "
                     f"{progress}."
                 )
+            if key.kind is Kind.TV and episodes.set_show_progress(
+                self.user_id, key.item_id, progress
+            ):
+                return self._require(key)  # ticks decided progress and status
             self._write_progress(key, status=self._status_after(entry, progress), progress=progress)
             return self._require(key)
 
@@ -292,6 +302,8 @@ class Library:
         """Move progress by ``delta``, kept between 0 and the known total."""
         with connection(), database.atomic():
             entry = self._require(key)
+            if key.kind is Kind.TV and episodes.step_show(self.user_id, key.item_id, delta):
+                return self._require(key)  # ticked the next, or unticked the last, episode
             progress = max(0, entry.progress + delta)
             if entry.total is not None:
                 progress = min(progress, entry.total)

@@ -8,10 +8,11 @@ the ticks. A podcast's ``episodes_listened`` is its count of ticked episodes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.records import PodcastEpisodeRow, ShowEpisode
+from mediatrack.records import PodcastEpisodeRow, SeasonProgress, ShowEpisode
 from mediatrack.store.models import (
     Episode,
     EpisodeWatch,
@@ -232,3 +233,65 @@ def recompute_podcast(user_id: str, podcast_id: int) -> None:
     if (row.episodes_listened, row.status) != (count, status):
         row.episodes_listened, row.status, row.updated_at = count, status, utcnow()
         row.save()
+
+
+# --- shows: progress as ticks --------------------------------------------------
+
+
+def season_progress(user_id: str, show_id: int) -> list[SeasonProgress]:
+    """Each season of a show with its ticked and total episode counts."""
+    episodes = show_episodes(user_id, show_id)
+    seasons = (
+        Season.select(Season.season_number, Season.name, Season.air_date)
+        .where(Season.media_item == show_id)
+        .order_by(Season.season_number)
+        .tuples()
+    )
+    result = []
+    for number, name, air_date in seasons:
+        in_season = [episode for episode in episodes if episode.season_number == number]
+        watched = sum(episode.watched for episode in in_season)
+        result.append(SeasonProgress(number, name, air_date, watched, len(in_season)))
+    return result
+
+
+def regular_episodes(user_id: str, show_id: int) -> list[ShowEpisode]:
+    """The episodes that count towards progress: every season but 0 (specials), in order."""
+    return [episode for episode in show_episodes(user_id, show_id) if episode.season_number > 0]
+
+
+def step_show(user_id: str, show_id: int, delta: int) -> bool:
+    """``+1`` ticks the first unwatched episode, ``-1`` unticks the last watched one.
+
+    Returns False when the show has no episodes (its progress is then a plain count).
+    """
+    episodes = regular_episodes(user_id, show_id)
+    if not episodes:
+        return False
+    if delta > 0:
+        target = next((episode for episode in episodes if not episode.watched), None)
+    else:
+        target = next((episode for episode in reversed(episodes) if episode.watched), None)
+    if target is not None:
+        set_episodes_watched(user_id, show_id, [target.id], delta > 0)
+    return True
+
+
+def set_show_progress(user_id: str, show_id: int, count: int) -> bool:
+    """Exactly the first ``count`` regular episodes ticked; False when the show has none."""
+    episodes = regular_episodes(user_id, show_id)
+    if not episodes:
+        return False
+    with database.atomic():
+        set_episodes_watched(user_id, show_id, [e.id for e in episodes[:count]], True)
+        set_episodes_watched(user_id, show_id, [e.id for e in episodes[count:]], False)
+    return True
+
+
+def watch_all_aired(user_id: str, show_id: int, today: dt.date) -> bool:
+    """Tick every regular episode aired by ``today``; False when the show has no episodes."""
+    episodes = regular_episodes(user_id, show_id)
+    if not episodes:
+        return False
+    set_episodes_watched(user_id, show_id, [e.id for e in episodes if e.aired(today)], True)
+    return True
