@@ -18,6 +18,9 @@ from mediatrack.screens.podcasts import PodcastsScreen
 from mediatrack.screens.shows import ShowsScreen
 
 if TYPE_CHECKING:
+    from mediatrack.catalog.settings import Catalog
+    from mediatrack.services.catalog import CatalogService
+    from mediatrack.services.episodes import Episodes
     from mediatrack.services.library import Library
 
 MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts", compact=True)
@@ -50,11 +53,19 @@ class MediaTrackApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, db_path: Path | None = None, library: Library | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path | None = None,
+        library: Library | None = None,
+        catalog: Catalog | None = None,
+    ) -> None:
         super().__init__()
         self._db_path = db_path
         self._library = library
         self._library_lock = threading.Lock()
+        self._catalog = catalog  # None: built from the environment on first use
+        self._catalog_service: CatalogService | None = None
+        self._episodes: Episodes | None = None
 
     @property
     def library(self) -> Library:
@@ -66,6 +77,28 @@ class MediaTrackApp(App[None]):
 
                 self._library = open_library(database_path(self._db_path))
             return self._library
+
+    @property
+    def catalog(self) -> CatalogService:
+        """Search, add and refresh from the catalogs. From workers only (it opens the library)."""
+        library = self.library
+        with self._library_lock:
+            if self._catalog_service is None:
+                from mediatrack.services.catalog import CatalogService
+
+                self._catalog_service = CatalogService(self._catalog, library.user_id)
+            return self._catalog_service
+
+    @property
+    def episodes(self) -> Episodes:
+        """Episode ticks for shows and podcasts. From workers only."""
+        library = self.library
+        with self._library_lock:
+            if self._episodes is None:
+                from mediatrack.services.episodes import Episodes
+
+                self._episodes = Episodes(library.user_id)
+            return self._episodes
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
