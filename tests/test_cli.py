@@ -91,7 +91,7 @@ def test_add_list_set_round_trip(cli, db_path: Path) -> None:
     table = cli("list")
     assert table.code == 0
     header, row = table.out.splitlines()
-    assert header.split() == ["ID", "TITLE", "YEAR", "STATUS", "PROGRESS", "RATING"]
+    assert header.split() == ["ID", "TITLE", "YEAR", "STATUS", "PROGRESS", "NEXT", "RATING"]
     assert row.split() == [item, "Heat", "1995", "plan_to_watch", "0/1"]
 
     changed = cli("set", item, "--status", "completed", "--rating", "8")

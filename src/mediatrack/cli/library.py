@@ -1,0 +1,213 @@
+"""``add``, ``list`` and ``set``: the library from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from mediatrack.cli.common import (
+    CliError,
+    int_argument,
+    key_argument,
+    kind_argument,
+    open_library,
+    print_table,
+)
+from mediatrack.kinds import KINDS
+from mediatrack.records import LibraryEntry
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    add = commands.add_parser(
+        "add",
+        parents=[common],
+        help="add an item from its catalog id, or by hand",
+        description=(
+            "Add a movie, show, book or podcast. With a catalog id and no --title, its details "
+            "are fetched from TMDB, Google Books or iTunes. With --title it is added by hand, "
+            "without the network."
+        ),
+    )
+    add.add_argument("kind", type=kind_argument, metavar="KIND", help="movie, tv, book or podcast")
+    add.add_argument("--title", help="add by hand with this title (no network)")
+    add.add_argument("--year", type=int_argument, help="year of release, first air or publication")
+    add.add_argument("--status", help="initial status (default: the kind's plan_to_* status)")
+    add.add_argument(
+        "--author",
+        "--artist",
+        dest="creator",
+        help="author(s) of a book, comma-separated, or artist of a podcast",
+    )
+    add.add_argument(
+        "--total", type=int_argument, help="number of episodes (show, podcast) or pages"
+    )
+    ids = add.add_mutually_exclusive_group()
+    ids.add_argument("--tmdb-id", help="TMDB id of a movie or show")
+    ids.add_argument("--google-id", help="Google Books volume id of a book")
+    ids.add_argument("--itunes-id", help="iTunes collection id of a podcast")
+    add.set_defaults(handler=add_item)
+
+    listing = commands.add_parser(
+        "list", parents=[common], help="print your library", description="Print your library."
+    )
+    listing.add_argument(
+        "--kind", type=kind_argument, help="only this kind: movie, tv, book, podcast"
+    )
+    listing.add_argument("--status", help="only items with this status")
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    listing.set_defaults(handler=list_items)
+
+    change = commands.add_parser(
+        "set",
+        parents=[common],
+        help="change an item's status, progress or rating",
+        description="Change the status, progress or rating of an item from `mediatrack list`.",
+    )
+    change.add_argument(
+        "item", type=key_argument, metavar="ITEM", help="the id `list` shows, e.g. tv:12"
+    )
+    change.add_argument("--status", help="new status")
+    change.add_argument(
+        "--progress", type=int_argument, help="episodes watched, pages read, episodes listened"
+    )
+    change.add_argument("--rating", help="1 to 10, or 'none' to clear it")
+    change.set_defaults(handler=set_values)
+
+
+def _catalog_id(args: argparse.Namespace) -> str | None:
+    given = {
+        "--tmdb-id": args.tmdb_id,
+        "--google-id": args.google_id,
+        "--itunes-id": args.itunes_id,
+    }
+    expected = KINDS[args.kind].catalog_option
+    for option, value in given.items():
+        if value is not None and option != expected:
+            raise CliError(f"{option} is not an id for a {KINDS[args.kind].noun}: use {expected}.")
+    return given[expected]
+
+
+def add_item(args: argparse.Namespace) -> int:
+    catalog_id = _catalog_id(args)
+    library = open_library(args)
+    if args.title is None:
+        if catalog_id is None:
+            option = KINDS[args.kind].catalog_option
+            raise CliError(f"Give {option} to fetch the item, or --title to add it by hand.")
+        from mediatrack.services.catalog import CatalogService
+
+        entry = CatalogService(user_id=library.user_id).add(args.kind, catalog_id, args.status)
+    else:
+        from mediatrack.services.library import NewItem
+
+        item = NewItem(
+            kind=args.kind,
+            title=args.title,
+            year=args.year,
+            catalog_id=catalog_id,
+            creator=args.creator,
+            total=args.total,
+        )
+        entry = library.add(item, args.status)
+    print(f"Added {entry.title!r} as {entry.key} ({entry.status}).")
+    return 0
+
+
+def list_items(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    if args.kind is not None:
+        entries = library.entries(args.kind, status=args.status)
+    else:
+        if args.status is not None and not any(
+            args.status in info.statuses for info in KINDS.values()
+        ):
+            raise CliError(f"{args.status!r} is not a status of any kind.")
+        entries = library.all_entries(status=args.status)
+    if args.json:
+        print(json.dumps([entry_json(entry) for entry in entries], indent=2, ensure_ascii=False))
+    elif not entries and (args.kind or args.status):
+        print("Nothing in your library matches.")
+    elif not entries:
+        print('Your library is empty. Add an item: mediatrack add tv --title "Title"')
+    else:
+        _print_entries(entries)
+    return 0
+
+
+def set_values(args: argparse.Namespace) -> int:
+    if args.status is None and args.progress is None and args.rating is None:
+        raise CliError("Say what to change: --status, --progress or --rating.")
+    changes: dict[str, object] = {"status": args.status, "progress": args.progress}
+    if args.rating is not None:
+        changes["rating"] = _parse_rating(args.rating)
+    entry = open_library(args).update(args.item, **changes)
+    print(f"{entry.key} {entry.title!r}: {describe(entry)}")
+    return 0
+
+
+def _parse_rating(text: str) -> int | None:
+    if text.strip().lower() in ("none", "clear", "0"):
+        return None
+    try:
+        rating = int(text)
+    except ValueError:
+        raise CliError(f"A rating is a whole number from 1 to 10, not {text!r}.") from None
+    if not 1 <= rating <= 10:
+        raise CliError(f"A rating is a whole number from 1 to 10, not {rating}.")
+    return rating
+
+
+def catalog_key(entry_kind) -> str:
+    """``tmdb_id``, ``google_id`` or ``itunes_id``: the JSON key of a kind's catalog id."""
+    return KINDS[entry_kind].catalog_option.removeprefix("--").replace("-", "_")
+
+
+def entry_json(entry: LibraryEntry) -> dict[str, object]:
+    hand_made = entry.catalog_id.startswith(("local:", "-"))
+    return {
+        "id": str(entry.key),
+        "kind": entry.kind.value,
+        "title": entry.title,
+        "year": entry.year,
+        "status": entry.status,
+        "progress": entry.progress,
+        "total": entry.total,
+        "rating": entry.rating,
+        catalog_key(entry.kind): None if hand_made else entry.catalog_id,
+        "last_episode": entry.last_episode,
+        "next_episode": entry.next_episode,
+        "next_air_date": entry.next_air_date,
+        "updated_at": entry.updated_at.isoformat(timespec="seconds") + "Z",
+    }
+
+
+def progress_text(entry: LibraryEntry) -> str:
+    counted = f"{entry.progress}/{entry.total}" if entry.total is not None else str(entry.progress)
+    return f"{entry.last_episode} ({counted})" if entry.last_episode else counted
+
+
+def describe(entry: LibraryEntry) -> str:
+    rating = f", rated {entry.rating}/10" if entry.rating else ""
+    return f"{entry.status}, progress {progress_text(entry)}{rating}"
+
+
+def _next_text(entry: LibraryEntry) -> str:
+    if entry.next_episode is None:
+        return ""
+    return f"{entry.next_episode} {entry.next_air_date or ''}".strip()
+
+
+def _print_entries(entries: list[LibraryEntry]) -> None:
+    rows = [
+        (
+            str(entry.key),
+            entry.title,
+            str(entry.year or ""),
+            entry.status,
+            progress_text(entry),
+            _next_text(entry),
+            str(entry.rating or ""),
+        )
+        for entry in entries
+    ]
+    print_table(("ID", "TITLE", "YEAR", "STATUS", "PROGRESS", "NEXT", "RATING"), rows)
