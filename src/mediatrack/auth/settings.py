@@ -1,0 +1,69 @@
+"""The Google OAuth client and endpoints, from the environment.
+
+No client id or secret is written in code: they come from
+``MEDIATRACK_GOOGLE_CLIENT_ID`` and ``MEDIATRACK_GOOGLE_CLIENT_SECRET`` (the app's
+config layer may pass others in with ``dataclasses.replace``). Every endpoint is
+configurable so tests point the real client at a local server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from mediatrack.auth.errors import NotConfigured
+
+CLIENT_ID_SETTING = "MEDIATRACK_GOOGLE_CLIENT_ID"
+CLIENT_SECRET_SETTING = "MEDIATRACK_GOOGLE_CLIENT_SECRET"
+DEVICE_URL_SETTING = "MEDIATRACK_GOOGLE_DEVICE_URL"
+TOKEN_URL_SETTING = "MEDIATRACK_GOOGLE_TOKEN_URL"
+JWKS_URL_SETTING = "MEDIATRACK_GOOGLE_JWKS_URL"
+
+DEFAULT_DEVICE_URL = "https://oauth2.googleapis.com/device/code"
+DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"
+DEFAULT_JWKS_URL = "https://www.googleapis.com/oauth2/v3/certs"
+
+SCOPE = "openid email profile"
+
+
+@dataclass(frozen=True, slots=True)
+class GoogleSettings:
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    device_url: str = DEFAULT_DEVICE_URL
+    token_url: str = DEFAULT_TOKEN_URL
+    jwks_url: str = DEFAULT_JWKS_URL
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> GoogleSettings:
+        """Read the ``MEDIATRACK_GOOGLE_*`` variables; unset or empty ones keep the defaults."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        return cls(
+            client_id=get(CLIENT_ID_SETTING),
+            client_secret=get(CLIENT_SECRET_SETTING),
+            device_url=get(DEVICE_URL_SETTING) or DEFAULT_DEVICE_URL,
+            token_url=get(TOKEN_URL_SETTING) or DEFAULT_TOKEN_URL,
+            jwks_url=get(JWKS_URL_SETTING) or DEFAULT_JWKS_URL,
+        )
+
+    def require_client(self) -> tuple[str, str]:
+        """``(client_id, client_secret)``, or ``NotConfigured`` naming the missing variable."""
+        if not self.client_id:
+            raise NotConfigured(
+                f"No Google client id is configured; set {CLIENT_ID_SETTING} to the id of an "
+                "OAuth client of type 'TVs and Limited Input devices'.",
+                setting=CLIENT_ID_SETTING,
+            )
+        if not self.client_secret:
+            raise NotConfigured(
+                f"No Google client secret is configured; set {CLIENT_SECRET_SETTING} to the "
+                "secret of that OAuth client.",
+                setting=CLIENT_SECRET_SETTING,
+            )
+        return self.client_id, self.client_secret
