@@ -113,5 +113,8 @@ class Episodes:
     @staticmethod
     def _require_kind(key: EntryKey, kind: Kind) -> None:
         if key.kind is not kind:
-            noun = "shows" if kind is Kind.TV else "podcasts"
-            raise InvalidValue(f"{key} is a {key.kind.value}: only {noun} have episodes here.")
+            if key.kind in (Kind.TV, Kind.PODCAST):
+                raise InvalidValue(f"{key} is a {key.kind.value}, not a {kind.value}.")
+            raise InvalidValue(
+                f"{key} is a {key.kind.value}: only shows and podcasts have episodes."
+            )
