@@ -1,12 +1,12 @@
-"""search / add by catalog id / episodes / watch / refresh, from the command line, on a local server."""
+"""search, add by catalog id, episodes, watch and refresh from the CLI, on a local server."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from catalog_server import FakeCatalogs
 
+from catalog_server import FakeCatalogs
 from mediatrack.cli import main
 
 
