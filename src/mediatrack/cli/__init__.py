@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from mediatrack import __version__
-from mediatrack.cli import catalog, library
+from mediatrack.cli import account, catalog, library
 from mediatrack.cli.common import EXIT_ERROR, CliError, Parser
 from mediatrack.config import database_path
 
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     library.register(commands, common)
     catalog.register(commands, common)
+    account.register(commands, common)
     return parser
 
 

@@ -17,6 +17,7 @@ from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.store import episodes, queries
 from mediatrack.store.db import IntegrityError, StoreError, connection, open_database
+from mediatrack.store.identity import current_user
 from mediatrack.store.models import (
     LOCAL_USER_ID,
     PROGRESS_TABLES,
@@ -79,12 +80,18 @@ def validate_rating(rating: int | None) -> int | None:
     return rating
 
 
-def open_library(path: Path, user_id: str = LOCAL_USER_ID) -> Library:
-    """Open (creating or migrating) the library file at ``path``."""
+def open_library(path: Path, user_id: str | None = None) -> Library:
+    """Open (creating or migrating) the library file at ``path``.
+
+    The library is ``user_id``'s, else that of whoever is signed in on this
+    machine (the local user before any login): the app and the CLI share this rule.
+    """
     try:
         open_database(path)
     except StoreError as error:
         raise CannotOpen(str(error)) from None
+    if user_id is None:
+        user_id = current_user().id
     return Library(user_id)
 
 
