@@ -219,3 +219,10 @@ def test_podcast_ticks_follow_guids_when_the_feed_changes(service, fake):
     assert after[0].title == "Episode 4: Sugar"
     assert [e.title for e in after if e.listened] == ["Episode 3: Salt"]
     assert PodcastEpisode.select().count() == 5
+
+
+def test_adding_as_completed_fills_progress(service):
+    movie = service.add(Kind.MOVIE, "550", "completed")
+    assert (movie.status, movie.progress) == ("completed", 1)
+    show = service.add(Kind.TV, "1399", "completed")
+    assert (show.status, show.progress, show.next_episode) == ("completed", 80, None)

@@ -22,10 +22,11 @@ from textual.worker import Worker, WorkerState
 
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
+from mediatrack.screens.common import error_sentence
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.library_view import LibraryView
-from mediatrack.widgets.status_tabs import StatusTabs
+from mediatrack.widgets.status_tabs import ALL, StatusTabs
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 PROGRESS_GROUP = Binding.Group("Progress", compact=True)
 LOADING_DELAY = 0.25  # seconds before a slow first load shows a loading indicator
 DETAIL_DELAY = 0.1  # seconds the cursor rests before the detail pane reads the database
-ITEM_ACTIONS = {"change_status", "progress", "rate", "remove"}
+ITEM_ACTIONS = {"change_status", "progress", "rate", "remove", "open_detail"}
 
 
 class LibraryScreen(Screen[None]):
@@ -42,6 +43,8 @@ class LibraryScreen(Screen[None]):
     KIND: ClassVar[Kind]
     CSS_PATH = "library.tcss"
     BINDINGS = [
+        Binding("a", "add", "Add"),
+        Binding("enter", "open_detail", "Details"),
         Binding("slash", "filter", "Filter"),
         Binding("o", "cycle_sort", "Sort"),
         Binding("s", "change_status", "Status"),
@@ -63,6 +66,7 @@ class LibraryScreen(Screen[None]):
         self.loaded = False
         self._detail_timer: Timer | None = None
         self._empty_message = ""
+        self._opened: EntryKey | None = None  # the item whose detail screen is open
 
     # --- layout -------------------------------------------------------------
 
@@ -140,8 +144,8 @@ class LibraryScreen(Screen[None]):
             message = ""
         elif not len(view):
             message = (
-                f"No {noun} yet. Add one from a terminal: "
-                f'mediatrack add {self.KIND.value} --title "Title"'
+                f"No {noun} yet. Press a to search {self.info.catalog}, "
+                f'or run: mediatrack add {self.KIND.value} --title "Title"'
             )
         elif not view.visible:
             message = "Nothing here matches. Press escape to clear the filter."
@@ -218,6 +222,47 @@ class LibraryScreen(Screen[None]):
             return None  # shown dimmed in the Footer
         return True
 
+    def action_add(self) -> None:
+        """Search the kind's catalog; the item added is put in the table under the cursor."""
+        from mediatrack.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.KIND), self._added_from_search)
+
+    def _added_from_search(self, entry: LibraryEntry | None) -> None:
+        if entry is None:
+            return
+        self.view.put(entry)
+        if self.view.index_of(entry.key) is None:  # hidden by the filter or the status tab
+            self.action_clear_filter()
+            self.view.text, self.view.status = "", None
+            self.query_one(StatusTabs).active = ALL
+        self._changed(entry)
+        self.table.focus()
+
+    def action_open_detail(self) -> None:
+        """Open the highlighted item's own screen; its entry is read again on the way back."""
+        entry = self.table.current
+        if entry is None:
+            return
+        if entry.kind is Kind.TV:
+            from mediatrack.screens.show_detail import ShowDetailScreen as Detail
+        elif entry.kind is Kind.PODCAST:
+            from mediatrack.screens.podcast_detail import PodcastDetailScreen as Detail
+        else:
+            from mediatrack.screens.item_detail import ItemDetailScreen as Detail
+        self._opened = entry.key
+        self.app.push_screen(Detail(entry))
+
+    def on_screen_resume(self) -> None:
+        key, self._opened = self._opened, None
+        if key is not None and self.loaded:
+            self.reload_entry(key)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def reload_entry(self, key: EntryKey) -> None:
+        entry = self.app.library.entry(key)
+        self.app.call_from_thread(self._changed, entry)
+
     def action_change_status(self) -> None:
         entry = self.table.current
         if entry is None:
@@ -288,7 +333,7 @@ class LibraryScreen(Screen[None]):
         self.view.discard(entry.key)
         self._update_tabs()
         self._show_rows()
-        self.notify(f"Removed {entry.title!r}.")
+        self.notify(f"Removed {entry.title!r}.", markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR:
@@ -300,12 +345,15 @@ class LibraryScreen(Screen[None]):
             return
         if event.worker.group == "load":
             self.table.loading = False
-        self.notify(_sentence(event.worker.error), severity="error", timeout=8)
+        self.notify(error_sentence(event.worker.error), severity="error", timeout=8, markup=False)
 
     # --- command palette --------------------------------------------------------
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         noun = self.info.noun
+        yield SystemCommand(
+            f"Add a {noun}", f"Search {self.info.catalog} and add a {noun} (a)", self.action_add
+        )
         yield SystemCommand("Filter", f"Narrow the {noun}s by text (/)", self.action_filter)
         yield SystemCommand(
             "Clear filter", "Show every item again (escape)", self.action_clear_filter
@@ -317,6 +365,9 @@ class LibraryScreen(Screen[None]):
         if self.table.current is None:
             return
         yield SystemCommand(
+            "Open details", f"Everything about this {noun} (enter)", self.action_open_detail
+        )
+        yield SystemCommand(
             "Change status", f"Set this {noun}'s status (s)", self.action_change_status
         )
         yield SystemCommand(
@@ -327,12 +378,3 @@ class LibraryScreen(Screen[None]):
         )
         yield SystemCommand("Rate", f"Rate this {noun} 1-10 or clear (r)", self.action_rate)
         yield SystemCommand("Remove from library", f"Remove this {noun} (x)", self.action_remove)
-
-
-def _sentence(error: BaseException | None) -> str:
-    """What a failed worker tells the user: our errors are sentences already."""
-    from mediatrack.services.library import LibraryError
-
-    if isinstance(error, LibraryError):
-        return str(error)
-    return f"That did not work: {error}."

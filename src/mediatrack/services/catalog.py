@@ -77,10 +77,13 @@ class CatalogService:
             if catalog_id in known:
                 raise AlreadyInLibrary(self.library.entry(known[catalog_id]))
         item_id = self._fetch_and_save(kind, catalog_id, fresh=False)
+        key = EntryKey(kind, item_id)
         with connection(), database.atomic():
             self.library.track(kind, item_id, status)
             self._recompute(kind, item_id)
-        return self.library.entry(EntryKey(kind, item_id))
+        if status == KINDS[kind].done_status:
+            return self.library.set_status(key, status)  # fills progress, ticks aired episodes
+        return self.library.entry(key)
 
     def _fetch_and_save(self, kind: Kind, catalog_id: str, *, fresh: bool) -> int:
         """Download the details (outside any transaction), then write them in one."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryDetail, LibraryEntry
-from mediatrack.widgets.library_table import progress_text, when_text
+from mediatrack.widgets.library_table import air_date_text, progress_text, when_text
 
 
 def _summary(entry: LibraryEntry) -> list[Content | str]:
@@ -36,6 +38,12 @@ def _summary(entry: LibraryEntry) -> list[Content | str]:
         Content.styled("Updated      ", "bold"),
         when_text(entry.updated_at),
     ]
+    if entry.kind is Kind.TV and entry.next_episode:
+        today = dt.date.today()
+        when = entry.next_air_date or ""
+        if when > today.isoformat():
+            when = air_date_text(when, today)
+        parts += ["\n", Content.styled("Next         ", "bold"), f"{entry.next_episode} {when}"]
     return parts
 
 
@@ -68,17 +76,22 @@ class DetailPane(VerticalScroll, can_focus=False):
         body.update(Content.assemble(*_summary(entry)))
 
     def show_detail(self, detail: EntryDetail) -> None:
-        parts = _summary(detail.entry)
-        if detail.added_at is not None:
-            parts += [
-                "\n",
-                Content.styled("Added        ", "bold"),
-                detail.added_at.strftime("%Y-%m-%d"),
-            ]
-        if detail.facts:
-            parts.append("\n")
-            for label, value in detail.facts:
-                parts += ["\n", Content.styled(f"{label}: ", "bold"), value]
-        if detail.overview:
-            parts += ["\n\n", detail.overview]
-        self.query_one("#detail-body", Static).update(Content.assemble(*parts))
+        self.query_one("#detail-body", Static).update(detail_content(detail))
+
+
+def detail_content(detail: EntryDetail) -> Content:
+    """The full record: the summary, then when it was added, the facts and the overview."""
+    parts = _summary(detail.entry)
+    if detail.added_at is not None:
+        parts += [
+            "\n",
+            Content.styled("Added        ", "bold"),
+            detail.added_at.strftime("%Y-%m-%d"),
+        ]
+    if detail.facts:
+        parts.append("\n")
+        for label, value in detail.facts:
+            parts += ["\n", Content.styled(f"{label}: ", "bold"), value]
+    if detail.overview:
+        parts += ["\n\n", detail.overview]
+    return Content.assemble(*parts)

@@ -30,27 +30,62 @@ class Column:
     title: str
     width: int  # 0: takes the remaining width
     sort: SortOrder | None = None
+    drop: int = 0  # when the title gets too narrow, the highest goes first; 0: always shown
+
+
+MIN_TITLE_WIDTH = 16
 
 
 def columns_for(kind: Kind) -> list[Column]:
+    """The table's columns; shows also get the next episode to watch."""
     creator = KINDS[kind].creator_label
     second = Column(creator, 6, SortOrder.RELEASED) if creator == "Year" else Column(creator, 18)
-    return [
+    columns = [
         Column("Title", 0, SortOrder.TITLE),
         second,
         Column("Status", 13),
-        Column("Progress", 9),
-        Column("Rating", 6, SortOrder.RATING),
-        Column("Updated", 9, SortOrder.UPDATED),
+        Column("Progress", 10 if kind is Kind.TV else 9),
+        Column("Rating", 6, SortOrder.RATING, drop=1),
+        Column("Updated", 9, SortOrder.UPDATED, drop=2),
     ]
+    if kind is Kind.TV:
+        columns.insert(4, Column("Next", 12))
+    return columns
 
 
 def progress_text(entry: LibraryEntry) -> str:
+    """``watched`` for a movie, ``S2E5 / 40`` for a show under way, else ``3/40``."""
     if entry.kind is Kind.MOVIE:
         return "watched" if entry.progress else "-"
+    if entry.kind is Kind.TV and entry.last_episode:
+        return f"{entry.last_episode} / {entry.total}" if entry.total else entry.last_episode
     if entry.total is None:
         return str(entry.progress)
     return f"{entry.progress}/{entry.total}"
+
+
+def air_date_text(iso_date: str | None, today: dt.date) -> str:
+    """When an episode airs: ``today``, ``in 5d`` ahead, else ``Mar 03`` (or ``2011-04``)."""
+    try:
+        day = dt.date.fromisoformat(iso_date or "")
+    except ValueError:
+        return ""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if 0 < days < 100:
+        return f"in {days}d"
+    if abs(days) < 300:
+        return day.strftime("%b %d")
+    return day.strftime("%Y-%m")
+
+
+def next_text(entry: LibraryEntry, today: dt.date) -> str:
+    """The next episode to watch and when it airs: ``S2E6 in 5d``; empty when none."""
+    if not entry.next_episode:
+        return ""
+    when = air_date_text(entry.next_air_date, today)
+    return f"{entry.next_episode} {when}".rstrip()
 
 
 def when_text(moment: dt.datetime, now: dt.datetime | None = None) -> str:
@@ -70,9 +105,10 @@ def when_text(moment: dt.datetime, now: dt.datetime | None = None) -> str:
     return moment.strftime("%Y-%m")
 
 
-def cells(entry: LibraryEntry, now: dt.datetime) -> list[str]:
+def cells(entry: LibraryEntry, now: dt.datetime, today: dt.date | None = None) -> list[str]:
+    """One row's texts, in the order of ``columns_for(entry.kind)``."""
     second = str(entry.year or "") if KINDS[entry.kind].creator_label == "Year" else entry.creator
-    return [
+    texts = [
         entry.title,
         second or "",
         status_label(entry.status),
@@ -80,6 +116,9 @@ def cells(entry: LibraryEntry, now: dt.datetime) -> list[str]:
         f"{entry.rating}/10" if entry.rating else "",
         when_text(entry.updated_at, now),
     ]
+    if entry.kind is Kind.TV:
+        texts.insert(4, next_text(entry, today or dt.date.today()))
+    return texts
 
 
 class LibraryTable(ScrollView, can_focus=True):
@@ -138,6 +177,7 @@ class LibraryTable(ScrollView, can_focus=True):
         self.entries: list[LibraryEntry] = []
         self.order = SortOrder.TITLE
         self._now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self._today = dt.date.today()  # air dates are local dates
         self._announced: LibraryEntry | None = None
 
     # --- data -------------------------------------------------------------
@@ -153,6 +193,7 @@ class LibraryTable(ScrollView, can_focus=True):
         self.entries = entries
         self.order = order
         self._now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self._today = dt.date.today()
         self.virtual_size = Size(self.size.width, len(entries) + 1)
         index = next((i for i, entry in enumerate(entries) if entry.key == keep), None)
         if index is None:
@@ -197,13 +238,22 @@ class LibraryTable(ScrollView, can_focus=True):
     # --- rendering ------------------------------------------------------------
 
     def _widths(self, width: int) -> list[int]:
+        """Each column's width; 0 for the optional ones a narrow table leaves out."""
         fixed = sum(column.width + 1 for column in self.columns if column.width)
+        hidden: set[str] = set()
+        for column in sorted(self.columns, key=lambda column: -column.drop):
+            if not column.drop or width - fixed - 1 >= MIN_TITLE_WIDTH:
+                break
+            hidden.add(column.title)
+            fixed -= column.width + 1
         title = max(width - fixed - 1, 8)
-        return [column.width or title for column in self.columns]
+        return [0 if column.title in hidden else column.width or title for column in self.columns]
 
     def _line(self, texts: list[str], widths: list[int], styles: list[Style]) -> list[Segment]:
         segments = [Segment(" ", styles[0])]
         for text, width, style in zip(texts, widths, styles, strict=True):
+            if not width:
+                continue
             if len(text) > width:
                 text = text[: max(width - 1, 0)] + "…"
             segments.append(Segment(set_cell_size(text, width), style))
@@ -239,8 +289,9 @@ class LibraryTable(ScrollView, can_focus=True):
         status_style = row_style + self.get_component_rich_style(
             f"library-table--{self._status_role(entry.status)}", partial=True
         )
-        styles = [row_style, row_style, status_style, row_style, row_style, row_style]
-        segments = self._line(cells(entry, self._now), widths, styles)
+        styles = [row_style] * len(self.columns)
+        styles[2] = status_style
+        segments = self._line(cells(entry, self._now, self._today), widths, styles)
         return Strip(segments).crop_extend(0, width, row_style)
 
     def _status_role(self, status: str) -> str:

@@ -1,0 +1,186 @@
+"""What the detail screens share: loading in a worker, R to refresh, changes in order, back.
+
+Changes (episode ticks) run one at a time, in the order of the key presses,
+in a thread worker: a quick second press never races the first for SQLite's
+write lock, and leaving the screen waits for the last write, so the library
+screen reads the entry after it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
+
+from mediatrack.kinds import KINDS
+from mediatrack.records import LibraryEntry
+from mediatrack.screens.common import ScreenCommands, error_sentence
+
+if TYPE_CHECKING:
+    from mediatrack.app import MediaTrackApp
+
+Change = Callable[[], LibraryEntry]  # runs in a worker, returns the item's updated entry
+
+
+def added_by_hand(entry: LibraryEntry) -> bool:
+    """Items added by hand have a made-up catalog id: negative, or ``local:<uuid>``."""
+    return entry.catalog_id.startswith(("local:", "-"))
+
+
+class DetailScreen(Screen[None]):
+    """One library item on a screen of its own; subclasses say what to read and show."""
+
+    CSS_PATH = "detail.tcss"
+    COMMANDS = {ScreenCommands}
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back"),
+        Binding("R", "refresh_metadata", "Refresh", key_display="R"),
+    ]
+
+    app: MediaTrackApp
+
+    def __init__(self, entry: LibraryEntry) -> None:
+        super().__init__()
+        self.entry = entry
+        self.key = entry.key
+        self._changes: deque[tuple[Change, Callable[[LibraryEntry], None]]] = deque()
+        self._changes_lock = threading.Lock()
+        self._writing = False
+        self._leaving = False
+        self._refocus: Widget | None = None  # what had focus before a refresh covered it
+
+    # --- what subclasses fill in ------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        """The widgets between the app header and the footer."""
+        raise NotImplementedError
+
+    def read(self) -> Any:
+        """Runs in a worker: everything the screen shows, read from the library."""
+        raise NotImplementedError
+
+    def show_data(self, data: Any) -> None:
+        """Shows what ``read`` returned (on the event loop)."""
+        raise NotImplementedError
+
+    def set_busy(self, busy: bool) -> None:
+        """Shows or hides the loading indicator."""
+
+    def more_commands(self) -> Iterable[SystemCommand]:
+        """The subclass's own palette commands."""
+        return ()
+
+    # --- layout and loading -------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from self.compose_body()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "mediatrack"
+        self.sub_title = KINDS[self.key.kind].label
+        self.set_busy(True)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        data = self.read()
+        self.app.call_from_thread(self._loaded, data)
+
+    def _loaded(self, data: Any) -> None:
+        self.set_busy(False)
+        self.show_data(data)
+        if self._refocus is not None and self._refocus.is_attached:
+            self._refocus.focus()
+        self._refocus = None
+
+    def action_refresh_metadata(self) -> None:
+        if added_by_hand(self.entry):
+            self.notify(
+                f"{self.entry.title} was added by hand: there is nothing to refresh it from.",
+                markup=False,
+            )
+            return
+        self._refocus = self.focused
+        self.set_busy(True)
+        self.refresh_metadata()
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def refresh_metadata(self) -> None:
+        entry = self.app.catalog.refresh(self.key)
+        data = self.read()
+        self.app.call_from_thread(self._refreshed, entry, data)
+
+    def _refreshed(self, entry: LibraryEntry, data: Any) -> None:
+        self._loaded(data)
+        self.notify(f"Refreshed {entry.title} from {KINDS[self.key.kind].catalog}.", markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.set_busy(False)
+            self.notify(
+                error_sentence(event.worker.error), severity="error", timeout=8, markup=False
+            )
+
+    # --- changes, one at a time -----------------------------------------------------
+
+    def run_change(self, change: Change, done: Callable[[LibraryEntry], None]) -> None:
+        """Runs ``change`` after every change asked before it, then ``done(entry)``."""
+        with self._changes_lock:
+            self._changes.append((change, done))
+            if self._writing:
+                return
+            self._writing = True
+        self._write_changes()
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write_changes(self) -> None:
+        while True:
+            with self._changes_lock:
+                if not self._changes:
+                    self._writing = False
+                    leave = self._leaving
+                    break
+                change, done = self._changes.popleft()
+            try:
+                entry = change()
+            except Exception as error:  # shown to the user; the screen reads the truth again
+                self.app.call_from_thread(self._change_failed, error)
+            else:
+                self.app.call_from_thread(done, entry)
+        if leave:
+            self.app.call_from_thread(self.dismiss)
+
+    def _change_failed(self, error: Exception) -> None:
+        self.notify(error_sentence(error), severity="error", timeout=8, markup=False)
+        self.load()
+
+    # --- leaving ------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Back to the library, once the last change is written."""
+        with self._changes_lock:
+            if self._writing:
+                self._leaving = True
+                return
+        self.dismiss()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        catalog = KINDS[self.key.kind].catalog
+        yield from self.more_commands()
+        yield SystemCommand(
+            "Refresh metadata",
+            f"Fetch this item from {catalog} again (R)",
+            self.action_refresh_metadata,
+        )
+        yield SystemCommand("Back to the library", "Leave this screen (escape)", self.action_back)

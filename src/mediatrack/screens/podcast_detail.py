@@ -1,0 +1,124 @@
+"""A podcast's episodes from its feed, newest first, to tick as listened with space."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import OptionList, Static
+
+from mediatrack.kinds import status_label
+from mediatrack.records import LibraryEntry, PodcastEpisodeRow
+from mediatrack.screens.detail import DetailScreen, added_by_hand
+
+
+@dataclass(frozen=True, slots=True)
+class PodcastData:
+    entry: LibraryEntry
+    episodes: list[PodcastEpisodeRow]
+
+
+def duration_text(seconds: int | None) -> str:
+    """``1:02:03``, ``45:30``; empty when unknown."""
+    if not seconds:
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def episode_prompt(episode: PodcastEpisodeRow) -> Content:
+    """``[x] 2024-03-05  1:02:03  Episode 3: Salt``."""
+    mark = "[x]" if episode.listened else "[ ]"
+    published = episode.published_at.strftime("%Y-%m-%d") if episode.published_at else "no date"
+    title = episode.title or "Untitled episode"
+    return Content(f"{mark} {published:<10}  {duration_text(episode.duration_seconds):>8}  {title}")
+
+
+def header_content(entry: LibraryEntry, episodes: list[PodcastEpisodeRow]) -> Content:
+    """Title, artist, status and how many episodes are ticked."""
+    latest = next((e.published_at for e in episodes if e.published_at is not None), None)
+    parts: list[Content | str] = [Content.styled(entry.title, "bold")]
+    if entry.creator:
+        parts += [Content.styled(f" · {entry.creator}", "dim")]
+    parts += [
+        "\n",
+        Content.styled(status_label(entry.status), "bold"),
+        f" · {entry.progress} of {len(episodes)} episodes listened",
+    ]
+    if latest is not None:
+        parts.append(f" · latest {latest:%Y-%m-%d}")
+    if not episodes and added_by_hand(entry):
+        parts += ["\n", "Added by hand: no feed to list episodes from."]
+    elif not episodes:
+        parts += ["\n", "No episodes from the feed yet: press R to fetch them."]
+    return Content.assemble(*parts)
+
+
+class PodcastDetailScreen(DetailScreen):
+    """The feed's episodes, newest first."""
+
+    BINDINGS = [Binding("space", "tick", "Tick")]
+
+    def __init__(self, entry: LibraryEntry) -> None:
+        super().__init__(entry)
+        self.episodes: list[PodcastEpisodeRow] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="podcast-header", classes="detail-header")
+        yield OptionList(id="episodes", classes="detail-list")
+
+    @property
+    def episodes_list(self) -> OptionList:
+        return self.query_one("#episodes", OptionList)
+
+    def set_busy(self, busy: bool) -> None:
+        self.episodes_list.loading = busy
+
+    def read(self) -> PodcastData:
+        return PodcastData(
+            self.app.library.entry(self.key), self.app.episodes.podcast_episodes(self.key)
+        )
+
+    def show_data(self, data: PodcastData) -> None:
+        self.entry = data.entry
+        keep = self.episodes_list.highlighted if self.episodes else None
+        self.episodes = data.episodes
+        self.episodes_list.set_options(episode_prompt(episode) for episode in self.episodes)
+        if self.episodes:
+            self.episodes_list.highlighted = min(keep or 0, len(self.episodes) - 1)
+        self._show_header()
+        self.episodes_list.focus()
+
+    def _show_header(self) -> None:
+        content = header_content(self.entry, self.episodes)
+        self.query_one("#podcast-header", Static).update(content)
+
+    def _entry_changed(self, entry: LibraryEntry) -> None:
+        self.entry = entry
+        self._show_header()
+
+    def action_tick(self) -> None:
+        """Tick the highlighted episode as listened, or untick it."""
+        index = self.episodes_list.highlighted
+        if index is None or index >= len(self.episodes):
+            return
+        episode = self.episodes[index]
+        key, listened = self.key, not episode.listened
+        self.episodes[index] = replace(episode, listened=listened)
+        self.episodes_list.replace_option_prompt_at_index(
+            index, episode_prompt(self.episodes[index])
+        )
+        self.run_change(
+            lambda: self.app.episodes.set_listened(key, [episode.id], listened),
+            self._entry_changed,
+        )
+
+    def more_commands(self) -> list[SystemCommand]:
+        return [
+            SystemCommand(
+                "Tick episode", "Mark the highlighted episode listened (space)", self.action_tick
+            )
+        ]

@@ -1,0 +1,236 @@
+"""Search a kind's catalog as you type, and add a result to the library.
+
+Results come a short pause after the last keystroke: one request per pause,
+in an exclusive worker, so a newer query supersedes an older one still in
+flight (its answer is dropped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Input, Label, OptionList, Static
+from textual.worker import Worker, WorkerState
+
+from mediatrack.kinds import KINDS, Kind
+from mediatrack.records import LibraryEntry
+from mediatrack.screens.common import error_sentence
+
+if TYPE_CHECKING:
+    from mediatrack.app import MediaTrackApp
+    from mediatrack.services.catalog import SearchHit
+    from mediatrack.services.library import AlreadyInLibrary
+
+DEBOUNCE = 0.35  # seconds of quiet typing before a search is sent
+PLACEHOLDERS = {
+    Kind.TV: "Show title",
+    Kind.MOVIE: "Movie title",
+    Kind.BOOK: "Title, author, or isbn:978…",
+    Kind.PODCAST: "Podcast name or host",
+}
+
+
+def hit_prompt(hit: SearchHit, width: int = 72) -> Content:
+    """Title, year and the in-library mark; then one line of authors, artist or overview."""
+    result = hit.result
+    first = Content.assemble(
+        Content.styled(result.title, "bold"),
+        Content.styled(f"  {result.year}" if result.year else "", "dim"),
+        Content.styled("  ✓ in library" if hit.in_library else "", "$text-success"),
+    )
+    second = " ".join((result.subtitle_line or result.overview or "").split())
+    if len(second) > width:
+        second = second[: max(width - 1, 1)] + "…"
+    return Content.assemble(first, "\n", Content.styled(second or " ", "dim"))
+
+
+class ResultList(OptionList):
+    """The results; up on the first one goes back to the query."""
+
+    def action_cursor_up(self) -> None:
+        if not self.highlighted:
+            self.screen.query_one("#query", Input).focus()
+        else:
+            super().action_cursor_up()
+
+
+class SearchScreen(ModalScreen[LibraryEntry | None]):
+    """Dismisses with the entry added, or ``None`` when closed."""
+
+    CSS_PATH = "search.tcss"
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("down", "focus_results", "Results", show=False),
+    ]
+
+    app: MediaTrackApp
+
+    def __init__(self, kind: Kind) -> None:
+        super().__init__()
+        self.kind = kind
+        self.info = KINDS[kind]
+        self.hits: list[SearchHit] = []
+        self._timer: Timer | None = None
+        self._query = ""  # the query of the search in flight or shown
+        self._search_worker: Worker[None] | None = None
+        self._adding: str | None = None  # the title being added, while it is
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(f"Add a {self.info.noun} from {self.info.catalog}", id="dialog-title")
+            yield Input(placeholder=PLACEHOLDERS[self.kind], id="query")
+            yield Static(id="message")
+            yield ResultList(id="results")
+            yield Label(
+                "type to search · ↓ results · enter add · escape close", classes="dialog-hint"
+            )
+
+    @property
+    def results(self) -> ResultList:
+        return self.query_one(ResultList)
+
+    def _say(self, message: str, error: bool = False) -> None:
+        line = self.query_one("#message", Static)
+        line.set_class(error, "error")
+        line.update(message)
+
+    # --- searching --------------------------------------------------------------
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self._search_now)
+
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self) -> None:
+        """Enter searches at once; when the results are for this query already, go to them."""
+        if self._timer is not None:
+            self._timer.stop()
+        if self.query_one("#query", Input).value.strip() == self._query and self.hits:
+            self.action_focus_results()
+        else:
+            self._search_now()
+
+    def _search_now(self) -> None:
+        query = self.query_one("#query", Input).value.strip()
+        if query == self._query:
+            return  # typed and erased back to the same words: the answer is on screen
+        self._query = query
+        if not query:
+            self.workers.cancel_group(self, "search")
+            self.results.loading = False
+            self._show_hits("", [])
+            return
+        self.results.loading = True
+        self._search_worker = self.search(query)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def search(self, query: str) -> None:
+        hits = self.app.catalog.search(self.kind, query)
+        self.app.call_from_thread(self._show_hits, query, hits)
+
+    def _show_hits(self, query: str, hits: list[SearchHit]) -> None:
+        if query != self._query:
+            return  # an older query's answer, arriving late
+        self.results.loading = False
+        self.hits = hits
+        self.results.set_options(hit_prompt(hit, self._line_width()) for hit in hits)
+        if hits:
+            self.results.highlighted = 0
+        if hits:
+            noun = self.info.noun if len(hits) == 1 else f"{self.info.noun}s"
+            self._say(f"{len(hits)} {noun} found.")
+        else:
+            self._say(f"Nothing found for {query!r}." if query else "")
+
+    def _line_width(self) -> int:
+        """How much of a line a result's prompt gets, so the overview stays on one line.
+
+        Measured on the query box, as wide as the results: the results have no size
+        while their loading indicator shows.
+        """
+        return max(self.query_one("#query", Input).size.width - 1, 20)
+
+    def action_focus_results(self) -> None:
+        if self.hits:
+            self.results.focus()
+
+    # --- adding -----------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#results")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if self._adding:
+            return  # one at a time: the dialog closes once this one is in
+        hit = self.hits[event.option_index]
+        if hit.in_library:
+            self.add(hit, None)  # the service refuses it, in one sentence
+            return
+
+        from mediatrack.screens.status_picker import StatusPicker
+
+        def status_chosen(status: str | None) -> None:
+            if status is not None:
+                self.add(hit, status)
+
+        picker = StatusPicker(self.kind, self.info.plan_status, hit.result.title)
+        self.app.push_screen(picker, status_chosen)
+
+    def add(self, hit: SearchHit, status: str | None) -> None:
+        self._adding = hit.result.title
+        self.results.loading = True
+        self._say(f"Adding {hit.result.title}…")
+        self.add_worker(hit, status)
+
+    @work(thread=True, exclusive=True, group="add", exit_on_error=False)
+    def add_worker(self, hit: SearchHit, status: str | None) -> None:
+        entry = self.app.catalog.add(self.kind, hit.result.catalog_id, status)
+        self.app.call_from_thread(self._added, entry)
+
+    def action_close(self) -> None:
+        """Close, unless an item is being added: the library must get it."""
+        if self._adding:
+            self._say(f"Still adding {self._adding}…")
+        else:
+            self.dismiss(None)
+
+    def _added(self, entry: LibraryEntry) -> None:
+        self.notify(f"Added {entry.title}.", markup=False)
+        self.dismiss(entry)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        if event.worker.group == "search" and event.worker is not self._search_worker:
+            return  # an older search failed after a newer one started
+        if event.worker.group == "add":
+            self._adding = None
+        from mediatrack.services.library import AlreadyInLibrary
+
+        error = event.worker.error
+        self.results.loading = False
+        sentence = error_sentence(error)
+        if isinstance(error, AlreadyInLibrary):
+            self._mark_in_library(error)
+            self.notify(sentence, severity="warning", markup=False)
+        else:
+            if event.worker.group == "search":
+                self._query = ""  # the same words may be tried again
+            self.notify(sentence, severity="error", timeout=8, markup=False)
+        self._say(sentence, error=True)
+
+    def _mark_in_library(self, error: AlreadyInLibrary) -> None:
+        """The service found the item in the library: the result says so from now on."""
+        for index, hit in enumerate(self.hits):
+            if hit.result.catalog_id == error.entry.catalog_id:
+                self.hits[index] = replace(hit, in_library=error.entry.key)
+                prompt = hit_prompt(self.hits[index], self._line_width())
+                self.results.replace_option_prompt_at_index(index, prompt)
