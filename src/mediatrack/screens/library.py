@@ -75,11 +75,7 @@ class LibraryScreen(Screen[None]):
         yield StatusTabs(self.info.statuses, id="status-tabs")
         with Horizontal(id="body"):
             with Vertical(id="list"):
-                yield Input(
-                    placeholder="Filter by title, original title, author or artist",
-                    id="filter",
-                )
-                yield Label(id="summary")
+                yield Label(id="summary")  # the filter box is mounted above it on first use
                 yield LibraryTable(self.KIND, id="table")
                 yield Static(id="empty")
             # Mounted just after the first frame (Lazy), so they do not delay it.
@@ -167,8 +163,14 @@ class LibraryScreen(Screen[None]):
     def action_status_tab(self, step: int) -> None:
         self.query_one(StatusTabs).move(step)
 
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+    async def action_filter(self) -> None:
+        boxes = self.query("#filter").results(Input)
+        box = next(boxes, None)
+        if box is None:  # created on first use: one widget less before the first frame
+            box = Input(
+                placeholder="Filter by title, original title, author or artist", id="filter"
+            )
+            await self.query_one("#list").mount(box, before="#summary")
         box.add_class("shown")
         box.focus()
 
@@ -183,9 +185,9 @@ class LibraryScreen(Screen[None]):
         self.table.focus()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.remove_class("shown")
+        for box in self.query("#filter").results(Input):
+            box.value = ""
+            box.remove_class("shown")
         self.table.focus()
 
     def action_cycle_sort(self) -> None:
