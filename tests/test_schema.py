@@ -34,6 +34,9 @@ EXPECTED_TABLES = {
     "podcast_episodes",
     "podcast_listens",
     "schema_version",
+    "sync_state",
+    "sync_changes",
+    "sync_outbox",
 }
 
 UNIQUE_INDEXES = [

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from mediatrack import __version__
-from mediatrack.cli import account, catalog, library
+from mediatrack.cli import account, catalog, library, sync
 from mediatrack.cli.common import EXIT_ERROR, CliError, Parser
 from mediatrack.config import database_path
 
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     library.register(commands, common)
     catalog.register(commands, common)
     account.register(commands, common)
+    sync.register(commands, common)  # `sync` and `friends`
     return parser
 
 

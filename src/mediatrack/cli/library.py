@@ -55,6 +55,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     listing.add_argument("--status", help="only items with this status")
     listing.add_argument("--json", action="store_true", help="print a JSON array")
+    listing.add_argument(
+        "--user", metavar="EMAIL", help="a friend's library instead, as the last sync brought it"
+    )
     listing.set_defaults(handler=list_items)
 
     change = commands.add_parser(
@@ -114,7 +117,12 @@ def add_item(args: argparse.Namespace) -> int:
 
 
 def list_items(args: argparse.Namespace) -> int:
-    library = open_library(args)
+    if args.user:
+        from mediatrack.cli.friends import friend_library
+
+        library = friend_library(args, args.user)
+    else:
+        library = open_library(args)
     if args.kind is not None:
         entries = library.entries(args.kind, status=args.status)
     else:
@@ -125,8 +133,9 @@ def list_items(args: argparse.Namespace) -> int:
         entries = library.all_entries(status=args.status)
     if args.json:
         print(json.dumps([entry_json(entry) for entry in entries], indent=2, ensure_ascii=False))
-    elif not entries and (args.kind or args.status):
-        print("Nothing in your library matches.")
+    elif not entries and (args.kind or args.status or args.user):
+        owner = f"{args.user}'s" if args.user else "your"
+        print(f"Nothing in {owner} library matches.")
     elif not entries:
         print('Your library is empty. Add an item: mediatrack add tv --title "Title"')
     else:

@@ -102,16 +102,34 @@ def set_episodes_watched(
 
 def recompute_show(user_id: str, show_id: int) -> None:
     """Derive progress, status and the watch position of a show from its ticks."""
-    episodes = [episode for episode in show_episodes(user_id, show_id) if episode.season_number > 0]
+    episodes = save_watch_position(user_id, show_id)
     progress_row = UserProgress.get_or_none(
         (UserProgress.user == user_id) & (UserProgress.media_item == show_id)
     )
-    if not episodes:
+    if not episodes or progress_row is None:
         return
+    count = sum(episode.watched for episode in episodes)
+    show = MediaItem.get_by_id(show_id)
+    status = _show_status(progress_row.status, count, len(episodes), show.tmdb_status)
+    if (progress_row.progress, progress_row.status) != (count, status):
+        progress_row.progress, progress_row.status = count, status
+        progress_row.updated_at = utcnow()
+        progress_row.save()
+    if show.number_of_episodes != len(episodes):
+        MediaItem.update(number_of_episodes=len(episodes)).where(MediaItem.id == show_id).execute()
+
+
+def save_watch_position(user_id: str, show_id: int) -> list[ShowEpisode]:
+    """Store the furthest episode watched and the next to watch; return the regular episodes.
+
+    Sync calls it alone for a friend's show: their progress row is theirs to derive.
+    """
+    episodes = regular_episodes(user_id, show_id)
+    if not episodes:
+        return episodes
     last_index = max((i for i, episode in enumerate(episodes) if episode.watched), default=None)
     after = episodes[last_index + 1 :] if last_index is not None else episodes
     next_episode = next((episode for episode in after if not episode.watched), None)
-    count = sum(episode.watched for episode in episodes)
     WatchPosition.insert(
         user=user_id,
         media_item=show_id,
@@ -121,16 +139,7 @@ def recompute_show(user_id: str, show_id: int) -> None:
         conflict_target=[WatchPosition.user, WatchPosition.media_item],
         preserve=[WatchPosition.last_episode, WatchPosition.next_episode],
     ).execute()
-    if progress_row is None:
-        return
-    show = MediaItem.get_by_id(show_id)
-    status = _show_status(progress_row.status, count, len(episodes), show.tmdb_status)
-    if (progress_row.progress, progress_row.status) != (count, status):
-        progress_row.progress, progress_row.status = count, status
-        progress_row.updated_at = utcnow()
-        progress_row.save()
-    if show.number_of_episodes != len(episodes):
-        MediaItem.update(number_of_episodes=len(episodes)).where(MediaItem.id == show_id).execute()
+    return episodes
 
 
 def _show_status(status: str, watched: int, total: int, tmdb_status: str | None) -> str:

@@ -7,7 +7,9 @@ Extensions beyond the seed are marked ``# ext:`` below:
   (a tombstone) on rows that sync, so that deletes can propagate;
 - ``episode_watches``: one row per watched episode;
 - a nullable ``rating`` on book and podcast progress;
-- ``schema_version``: the migration bookkeeping (see ``store/migrations``).
+- ``schema_version``: the migration bookkeeping (see ``store/migrations``);
+- ``sync_state``, ``sync_changes``, ``sync_outbox``: what sync has still to send
+  (see ``store/sync``).
 
 The frozen DDL of each migration step lives in ``store/migrations/*.sql``; a
 test checks that these models and that DDL describe the same tables.
@@ -393,6 +395,54 @@ class SchemaVersion(BaseModel):  # ext: migration bookkeeping
         table_name = "schema_version"
 
 
+# --- sync bookkeeping (ext) ----------------------------------------------------
+
+FRIEND_ACTIONS = ("add", "accept", "decline", "remove")
+
+
+class SyncState(BaseModel):  # ext: one row; where sync stands with its server
+    """The marks of the last sync, for one server and one signed-in user.
+
+    ``change_seq`` numbers local changes (the triggers of migration 4 bump it);
+    ``pushed_seq`` is the push mark: every change numbered up to it is on the
+    server. ``pulled_revision`` is the pull mark: the server's revision up to which
+    everything readable is here. ``applying`` is 1 only inside the transaction that
+    writes pulled rows, so the triggers do not log them as local changes.
+    """
+
+    id = IntegerField(primary_key=True, constraints=[Check("id = 1")])
+    server = TextField(null=True)  # "role@host:port/db" the marks belong to
+    user_id = TextField(null=True)  # the user the role was claimed for
+    change_seq = IntegerField(default=0)
+    pushed_seq = IntegerField(default=0)
+    pulled_revision = IntegerField(default=0)
+    applying = BooleanField(default=False)
+    last_sync_at = DateTimeField(null=True)
+    last_error = TextField(null=True)
+
+    class Meta:
+        table_name = "sync_state"
+
+
+class SyncChange(BaseModel):  # ext: one row per locally changed row not yet pushed
+    table_name = TextField()
+    row_key = TextField()  # the row's primary key, as text
+    seq = IntegerField(index=True)
+
+    class Meta:
+        table_name = "sync_changes"
+        indexes = ((("table_name", "row_key"), True),)
+
+
+class SyncOutboxAction(BaseModel):  # ext: friend requests and answers waiting for the server
+    action = TextField(constraints=[_in("action", FRIEND_ACTIONS)])
+    email = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "sync_outbox"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     User,
     Session,
@@ -412,4 +462,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     PodcastListen,
     Friendship,
     SchemaVersion,
+    SyncState,
+    SyncChange,
+    SyncOutboxAction,
 )

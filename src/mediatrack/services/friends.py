@@ -1,0 +1,235 @@
+"""Friends: requests by email, answers, and what each friend watches, reads and listens to now.
+
+Reads come from the local database, as the last sync left it: friends'
+libraries are pulled into the same tables under their user ids, so
+``Library(friend_id)`` reads one. Changes (``add``, ``accept``, ``decline``,
+``remove``) are queued in ``sync_outbox`` and sent by a sync right away; when
+the server cannot be reached they stay queued for the next sync. The server
+decides (row-level security); a refusal comes back as ``FriendsError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from peewee import Case
+
+from mediatrack.kinds import KINDS, Kind
+from mediatrack.records import LibraryEntry
+from mediatrack.services.library import Library
+from mediatrack.services.sync import (
+    NotConfigured,
+    ServerUnreachable,
+    SyncError,
+    SyncReport,
+    sync_once,
+)
+from mediatrack.store.db import connection
+from mediatrack.store.models import LOCAL_USER_ID, Friendship, User
+from mediatrack.store.sync import local
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ACTIVE = {info.active_status for info in KINDS.values()}
+
+
+class FriendsError(Exception):
+    """A friend request or answer that cannot be made; the message is one sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    user_id: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Friend:
+    person: Person
+    since: dt.datetime  # when the friendship last changed (accepted), naive UTC
+    now: tuple[LibraryEntry, ...]  # what they are watching, reading, listening to
+    latest: LibraryEntry | None  # their most recently changed item
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    sent: bool  # the user asked (else the other person did)
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    person: Person
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    person: Person
+    since: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedAction:
+    action: str
+    email: str
+    queued_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FriendsOverview:
+    friends: tuple[Friend, ...]
+    incoming: tuple[Request, ...]
+    outgoing: tuple[Request, ...]
+    queued: tuple[QueuedAction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    action: str
+    email: str
+    sent: bool  # False: queued for the next sync
+    message: str  # one sentence for the user
+
+
+@dataclass(frozen=True, slots=True)
+class Compared:
+    kind: Kind
+    title: str
+    mine: int
+    theirs: int
+
+
+class FriendsService:
+    """One user's friends. Safe to call from worker threads."""
+
+    def __init__(self, user_id: str) -> None:
+        self.user_id = user_id
+
+    # --- reads -----------------------------------------------------------------------
+
+    def overview(self) -> FriendsOverview:
+        friends, incoming, outgoing = [], [], []
+        with connection():
+            for link in self._friendships():
+                if link.status == "accepted":
+                    friends.append(self._friend(link.person, link.updated_at))
+                else:
+                    requests = outgoing if link.sent else incoming
+                    requests.append(Request(link.person, link.created_at))
+            queued = [
+                QueuedAction(action.action, action.email, action.created_at)
+                for action in local.pending_actions()
+            ]
+        friends.sort(key=lambda friend: friend.person.name.casefold())
+        return FriendsOverview(tuple(friends), tuple(incoming), tuple(outgoing), tuple(queued))
+
+    def _friendships(self) -> list[_Link]:
+        """Live friendships and requests involving the user, each with the other person."""
+        other = User.alias()
+        me = self.user_id
+        other_id = Case(None, [(Friendship.user == me, Friendship.friend)], Friendship.user)
+        query = (
+            Friendship.select(
+                Friendship.user,
+                Friendship.status,
+                Friendship.created_at,
+                Friendship.updated_at,
+                other.id,
+                other.name,
+                other.email,
+            )
+            .join(other, on=(other.id == other_id))
+            .where(
+                ((Friendship.user == me) | (Friendship.friend == me))
+                & Friendship.deleted_at.is_null()
+            )
+            .order_by(Friendship.created_at)
+            .tuples()
+        )
+        return [
+            _Link(requester == me, status, created, updated, Person(*person))
+            for requester, status, created, updated, *person in query
+        ]
+
+    def _friend(self, person: Person, since: dt.datetime) -> Friend:
+        entries = Library(person.user_id).all_entries()
+        now = tuple(entry for entry in entries if entry.status in ACTIVE)
+        latest = max(entries, key=lambda entry: entry.updated_at, default=None)
+        return Friend(person, since, now, latest)
+
+    def friend_id(self, email: str) -> str:
+        """The user id of the accepted friend with this email."""
+        wanted = email.strip().lower()
+        with connection():
+            for link in self._friendships():
+                if link.status == "accepted" and link.person.email.lower() == wanted:
+                    return link.person.user_id
+        raise FriendsError(
+            f"{wanted} is not one of your friends (see `mediatrack friends`); "
+            "a new friend's library arrives with the next sync."
+        )
+
+    def library(self, email: str) -> Library:
+        """A friend's library, read-only by convention: the server refuses writes to it."""
+        return Library(self.friend_id(email))
+
+    def compare(self, email: str) -> list[Compared]:
+        """Items both of you rated, with both ratings."""
+        theirs = {
+            (entry.kind, entry.catalog_id): entry
+            for entry in self.library(email).all_entries()
+            if entry.rating
+        }
+        return [
+            Compared(entry.kind, entry.title, entry.rating, theirs[key].rating)
+            for entry in Library(self.user_id).all_entries()
+            if entry.rating and (key := (entry.kind, entry.catalog_id)) in theirs
+        ]
+
+    # --- changes ---------------------------------------------------------------------
+
+    def add(self, email: str) -> ActionResult:
+        """Ask the person with this email to be friends (or accept their request to you)."""
+        return self._act("add", email)
+
+    def accept(self, email: str) -> ActionResult:
+        return self._act("accept", email)
+
+    def decline(self, email: str) -> ActionResult:
+        return self._act("decline", email)
+
+    def remove(self, email: str) -> ActionResult:
+        """End a friendship, or cancel a request you sent."""
+        return self._act("remove", email)
+
+    def _act(self, action: str, email: str) -> ActionResult:
+        email = email.strip().lower()
+        if self.user_id == LOCAL_USER_ID:
+            raise FriendsError("Friends need an account: sign in first with `mediatrack login`.")
+        if not EMAIL.match(email):
+            raise FriendsError(f"{email!r} is not an email address.")
+        with connection():
+            me = User.get_or_none(User.id == self.user_id)
+            if me is not None and me.email.lower() == email:
+                raise FriendsError("That is your own email.")
+            action_id = local.queue_action(action, email)
+        try:
+            report = sync_once()
+        except (ServerUnreachable, NotConfigured) as error:
+            return ActionResult(action, email, False, f"Queued: {error} It goes at the next sync.")
+        except SyncError as error:
+            raise FriendsError(str(error)) from None
+        return _outcome(action, email, action_id, report)
+
+
+def _outcome(action: str, email: str, action_id: int, report: SyncReport) -> ActionResult:
+    for failed in report.failed_actions:
+        if failed.action_id == action_id:
+            raise FriendsError(failed.reason)
+    done = {
+        "add": f"Asked {email} to be friends (or accepted their request).",
+        "accept": f"You and {email} are friends now.",
+        "decline": f"Declined the request from {email}.",
+        "remove": f"{email} is no longer a friend or a request of yours.",
+    }
+    return ActionResult(action, email, True, done[action])

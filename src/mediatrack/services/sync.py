@@ -1,0 +1,212 @@
+"""Sync with a shared PostgreSQL server: the use-cases the CLI and the TUI share.
+
+- ``setup(url, password)`` remembers the server: the URL (without password) in
+  ``sync.json`` in the config dir, the password in the keyring (``mediatrack.secrets``).
+  ``MEDIATRACK_SYNC_URL`` overrides the file.
+- ``sync_once()`` pushes and pulls once as the signed-in user; returns a ``SyncReport``.
+- ``init_server(admin_url)`` and ``provision(admin_url, email)`` for the server's admin.
+- ``sync_status()`` for a header: configured or not, last sync time, last error.
+
+psycopg is imported only when one of these connects. Every failure is a
+``SyncError`` whose ``str()`` is one sentence; ``ServerUnreachable`` means offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+import platformdirs
+
+from mediatrack.config import APP_NAME
+from mediatrack.secrets import SecretsError, get_secret, set_secret
+from mediatrack.services.identity import whoami
+from mediatrack.store.db import connection
+from mediatrack.store.models import SyncState
+from mediatrack.store.sync.errors import ServerRefused, ServerUnreachable, SyncError
+
+if TYPE_CHECKING:
+    from mediatrack.store.sync.engine import FailedAction
+    from mediatrack.store.sync.server import Provisioned, SchemaStatus
+
+__all__ = [
+    "ServerRefused",
+    "ServerUnreachable",
+    "SyncError",
+    "SyncReport",
+    "SyncStatus",
+    "init_server",
+    "provision",
+    "setup",
+    "sync_once",
+    "sync_status",
+    "sync_url",
+]
+
+SETTINGS_FILE = "sync.json"
+URL_ENV = "MEDIATRACK_SYNC_URL"
+
+Progress = Callable[[str, int, int], None]  # (phase "push" | "pull", done, total)
+_one_at_a_time = threading.Lock()  # a background sync and a key press never overlap
+Connect = Callable[[str, str | None], Any]  # (url, password) -> a psycopg connection
+
+
+class NotSignedIn(SyncError):
+    pass
+
+
+class NotConfigured(SyncError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    pushed: int
+    pulled: int
+    conflicts: int
+    failed_actions: tuple[FailedAction, ...] = ()
+    round_trips: int = 0
+
+    def summary(self) -> str:
+        return f"pushed {self.pushed}, pulled {self.pulled}, conflicts resolved {self.conflicts}"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    configured: bool
+    url: str | None
+    last_sync_at: dt.datetime | None  # naive UTC
+    last_error: str | None
+
+
+# --- settings ----------------------------------------------------------------------
+
+
+def settings_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / SETTINGS_FILE
+
+
+def sync_url() -> str | None:
+    """The server's URL: ``$MEDIATRACK_SYNC_URL``, else the one `sync setup` stored."""
+    if os.environ.get(URL_ENV):
+        return os.environ[URL_ENV]
+    try:
+        return json.loads(settings_path().read_text(encoding="utf-8")).get("url")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _password_key(url: str) -> str:
+    return f"sync-password:{url}"
+
+
+def setup(url: str, password: str | None) -> Path | None:
+    """Store the URL (a password inside it is moved to the keyring) and the password.
+
+    Returns the fallback secrets file when there is no keyring.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+        raise NotConfigured(f"{url!r} is not a postgresql://user@host/database URL.")
+    if not parts.username:
+        raise NotConfigured("The URL names no user: use postgresql://ROLE@host/database.")
+    password = password or parts.password
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    clean = urlunsplit((parts.scheme, f"{parts.username}@{host}", parts.path, parts.query, ""))
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"url": clean}, indent=1) + "\n", encoding="utf-8")
+    if password:
+        return set_secret(_password_key(clean), password)
+    return None
+
+
+def _password(url: str) -> str | None:
+    try:
+        return get_secret(_password_key(url))
+    except SecretsError as error:
+        raise SyncError(str(error)) from None
+
+
+# --- syncing -----------------------------------------------------------------------
+
+
+def _default_connect(url: str, password: str | None) -> Any:
+    from mediatrack.store.sync.remote import connect
+
+    return connect(url, password)
+
+
+def sync_once(
+    url: str | None = None,
+    password: str | None = None,
+    *,
+    on_progress: Progress | None = None,
+    connect: Connect | None = None,
+) -> SyncReport:
+    """Push and pull once as the signed-in user. The library must be open."""
+    from mediatrack.store.sync import engine, local
+    from mediatrack.store.sync.remote import Remote
+
+    user = whoami()
+    if not user.logged_in or not user.email:
+        raise NotSignedIn(
+            "Sync needs to know whose library this is: sign in first with `mediatrack login`."
+        )
+    url = url or sync_url()
+    if not url:
+        raise NotConfigured("No sync server is set up; run `mediatrack sync setup` first.")
+    password = password if password is not None else _password(url)
+    try:
+        with _one_at_a_time, (connect or _default_connect)(url, password) as session:
+            result = engine.run(Remote(session), user.id, user.email, on_progress=on_progress)
+    except SyncError as error:
+        with connection():
+            local.record_outcome(str(error))
+        raise
+    with connection():
+        local.record_outcome(None)
+    return SyncReport(
+        result.pushed,
+        result.pulled,
+        result.conflicts,
+        tuple(result.failed_actions),
+        result.statements,
+    )
+
+
+def sync_status() -> SyncStatus:
+    """What a header shows: is sync set up, when did it last work, what went wrong since."""
+    url = sync_url()
+    with connection():
+        state = SyncState.get_or_none(SyncState.id == 1)
+    return SyncStatus(
+        configured=url is not None,
+        url=url,
+        last_sync_at=state.last_sync_at if state else None,
+        last_error=state.last_error if state else None,
+    )
+
+
+# --- the admin's side ------------------------------------------------------------------
+
+
+def init_server(admin_url: str) -> SchemaStatus:
+    """Create or migrate the server schema (idempotent)."""
+    from mediatrack.store.sync.server import init_schema
+
+    return init_schema(admin_url)
+
+
+def provision(admin_url: str, email: str, role: str | None = None) -> Provisioned:
+    """Create (or give a new password to) the login role of the person with this email."""
+    from mediatrack.store.sync.server import provision as provision_role
+
+    return provision_role(admin_url, email, role)

@@ -1,0 +1,145 @@
+"""One sync, start to end: claim the role, send friend actions, push, pull.
+
+Ordering is what makes it safe to stop anywhere:
+
+- push batches go up oldest first, each in one server transaction; a batch's
+  local entries are forgotten only after the server committed it, so a drop
+  re-sends at most that batch, and the upserts make re-sending harmless;
+- the pull reads one snapshot in one statement and lands in one local
+  transaction together with its mark, so a drop before that changes nothing here.
+
+With nothing to send, the whole sync is the pull statement: one round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mediatrack.store.db import connection
+from mediatrack.store.sync import landing, local
+from mediatrack.store.sync.errors import ServerRefused
+from mediatrack.store.sync.remote import Remote
+from mediatrack.store.sync.tables import BY_NAME, FRIENDSHIPS, Row
+
+BATCH_SIZE = 1000  # changed rows per push transaction
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class FailedAction:
+    action_id: int
+    action: str
+    email: str
+    reason: str
+
+
+@dataclass(slots=True)
+class SyncResult:
+    pushed: int = 0  # people's rows the server took from here
+    pulled: int = 0  # people's rows (and friendships) that changed here
+    conflicts: int = 0  # rows where both sides had changed and the older lost
+    failed_actions: list[FailedAction] = field(default_factory=list)
+    statements: int = 0  # round trips to the server
+
+
+def run(
+    remote: Remote,
+    user_id: str,
+    email: str,
+    *,
+    on_progress: Progress | None = None,
+    batch_size: int | None = None,
+) -> SyncResult:
+    """Sync the signed-in user's library once (the local database must be open)."""
+    report = on_progress or (lambda phase, done, total: None)
+    batch_size = batch_size or BATCH_SIZE
+    result = SyncResult()
+    with connection():
+        if local.needs_claim(remote.server, user_id):
+            remote.claim(user_id, email)
+            local.adopt(remote.server, user_id)
+        _send_friend_actions(remote, result)
+        own_revisions = _push(remote, user_id, batch_size, result, report)
+        report("pull", 0, 1)
+        _pull(remote, user_id, own_revisions, result)
+        report("pull", 1, 1)
+    result.statements = remote.statements
+    return result
+
+
+def _send_friend_actions(remote: Remote, result: SyncResult) -> None:
+    for action in local.pending_actions():
+        try:
+            remote.friend_action(action.action, action.email)
+        except ServerRefused as refusal:
+            result.failed_actions.append(
+                FailedAction(action.id, action.action, action.email, str(refusal))
+            )
+        local.drop_action(action.id)
+
+
+def _push(
+    remote: Remote, user_id: str, batch_size: int, result: SyncResult, report: Progress
+) -> list[tuple[int, int]]:
+    """Send every logged change; return the revision ranges our batches were given."""
+    total = -(-local.pending_changes() // batch_size)
+    revisions: list[tuple[int, int]] = []
+    done = 0
+    while (batch := local.next_batch(user_id, batch_size)) is not None:
+        if batch.rows:
+            pushed = remote.push(batch)
+            result.pushed += pushed.written
+            result.conflicts += pushed.refused
+            if pushed.revisions:
+                revisions.append(pushed.revisions)
+        local.mark_pushed(batch.upto)
+        done += 1
+        report("push", done, max(total, done))
+    return revisions
+
+
+def _pull(
+    remote: Remote, user_id: str, own_revisions: list[tuple[int, int]], result: SyncResult
+) -> None:
+    mark = local.state().pulled_revision
+    pull = remote.pull(mark, own_revisions, user_id)
+    if pull.revision == mark and not any(pull.rows.values()):
+        return
+    rows = pull.rows
+    befriended = _new_friends(rows.get(FRIENDSHIPS.name, []), user_id)
+    if befriended:
+        _merge(rows, remote.pull_people(sorted(befriended)))
+    missing = landing.missing_items(rows)
+    if missing:
+        _merge(rows, remote.pull_items(missing))
+    applied = landing.apply(rows, pull.revision, user_id)
+    result.pulled += applied.pulled
+    result.conflicts += applied.conflicts
+
+
+def _new_friends(friendships: list[Row], user_id: str) -> set[str]:
+    """People whose friendship with us is now accepted and was not here before.
+
+    Their older rows were invisible to us until now, so their revisions may lie
+    below our pull mark: they are fetched whole.
+    """
+    accepted = {
+        row["friend_id"] if row["user_id"] == user_id else row["user_id"]
+        for row in friendships
+        if row["status"] == "accepted" and row["deleted_at"] is None
+    }
+    return accepted - landing.accepted_friends(user_id)
+
+
+def _merge(rows: dict[str, list[Row]], more: dict[str, list[Row]]) -> None:
+    """Add ``more`` to ``rows``; where both hold a row, keep the newer."""
+    for name, extra in more.items():
+        key = BY_NAME[name].wire_key
+        newest: dict[tuple, Row] = {}
+        for row in rows.get(name, []) + extra:
+            seen = newest.setdefault(tuple(row[column] for column in key), row)
+            if row["updated_at"] > seen["updated_at"]:
+                newest[tuple(row[column] for column in key)] = row
+        rows[name] = list(newest.values())

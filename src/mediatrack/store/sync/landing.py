@@ -1,0 +1,229 @@
+"""How pulled rows land in SQLite: last writer wins, derived data, the pull mark, one transaction.
+
+Rows arrive in wire form (natural keys, see ``tables``). Each table's rows go
+in with one ``INSERT ... SELECT FROM json_each(?) ... ON CONFLICT DO UPDATE
+WHERE excluded.updated_at > t.updated_at``, its parents resolved by the same
+joins the server uses. ``sync_state.applying`` is set meanwhile, so the
+triggers of migration 4 do not log these rows as local changes to push back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from peewee import IntegrityError
+
+from mediatrack.store.episodes import recompute_podcast, recompute_show, save_watch_position
+from mediatrack.store.models import SyncState, WatchPosition, database
+from mediatrack.store.sync.errors import SyncError
+from mediatrack.store.sync.local import IN_LIST, ids_of
+from mediatrack.store.sync.tables import (
+    ALL_TABLES,
+    EPISODE_WATCHES,
+    FRIENDSHIPS,
+    METADATA,
+    OWNED,
+    USER_PROGRESS,
+    USERS,
+    ItemKey,
+    Row,
+    SyncTable,
+    own_key,
+    parent_key,
+)
+
+Pulled = dict[str, list[Row]]
+
+
+@dataclass(slots=True)
+class Applied:
+    pulled: int = 0  # people's rows (and friendships) that changed here
+    conflicts: int = 0  # pulled rows older than the local row they met, so dropped
+    # (user or None for everyone, natural key) of the shows and podcasts to recompute
+    shows: set[tuple[str | None, tuple]] = field(default_factory=set)
+    podcasts: set[tuple[str | None, str]] = field(default_factory=set)
+
+
+def accepted_friends(user_id: str) -> set[str]:
+    rows = database.execute_sql(
+        "SELECT CASE WHEN user_id = ? THEN friend_id ELSE user_id END FROM friendships "
+        "WHERE ? IN (user_id, friend_id) AND status = 'accepted' AND deleted_at IS NULL",
+        (user_id, user_id),
+    )
+    return {row[0] for row in rows}
+
+
+def missing_items(pulled: Pulled) -> set[ItemKey]:
+    """Catalog items the pulled rows need whose parent row is neither here nor pulled."""
+    arriving: set[tuple[str, tuple]] = set()
+    needed: dict[tuple[str, tuple], ItemKey] = {}
+    for table in ALL_TABLES:
+        for row in pulled.get(table.name, ()):
+            key = own_key(table, row) if table in METADATA else None
+            if key is not None:
+                arriving.add(key)
+            parent = parent_key(table, row)
+            if parent is not None and table.item is not None:
+                needed[parent] = table.item(row)
+    wanted = {parent: item for parent, item in needed.items() if parent not in arriving}
+    present = _present(set(wanted))
+    return {item for parent, item in wanted.items() if parent not in present}
+
+
+PRESENCE = {
+    "media": "SELECT tmdb_id, type FROM media_items WHERE tmdb_id {in_list}",
+    "season": "SELECT tmdb_id FROM seasons WHERE tmdb_id {in_list}",
+    "episode": "SELECT tmdb_id FROM episodes WHERE tmdb_id {in_list}",
+    "book": "SELECT google_id FROM books WHERE google_id {in_list}",
+    "podcast": "SELECT itunes_id FROM podcasts WHERE itunes_id {in_list}",
+    "podcast_episode": (
+        "SELECT p.itunes_id, pe.guid FROM podcast_episodes pe "
+        "JOIN podcasts p ON p.id = pe.podcast_id WHERE p.itunes_id {in_list}"
+    ),
+}
+
+
+def _present(parents: set[tuple[str, tuple]]) -> set[tuple[str, tuple]]:
+    """Which of these (kind, natural key) parents exist locally."""
+    found = set()
+    by_kind: dict[str, set] = defaultdict(set)
+    for kind, key in parents:
+        by_kind[kind].add(key[0])
+    for kind, firsts in by_kind.items():
+        sql = PRESENCE[kind].format(in_list=IN_LIST)
+        found |= {
+            (kind, tuple(row)) for row in database.execute_sql(sql, (json.dumps(list(firsts)),))
+        }
+    return found
+
+
+def apply(pulled: Pulled, revision: int, user_id: str) -> Applied:
+    """Write pulled rows (last writer wins), derived data and the pull mark in one transaction."""
+    applied = Applied()
+    with database.atomic():
+        SyncState.update(applying=True).where(SyncState.id == 1).execute()
+        for table in ALL_TABLES:
+            rows = _acceptable(table, pulled.get(table.name, []), user_id)
+            if rows:
+                _apply_table(table, rows, applied)
+        SyncState.update(applying=False).where(SyncState.id == 1).execute()
+        if pulled.get(FRIENDSHIPS.name):
+            _forget_former_friends(user_id)
+        _recompute(applied, user_id)
+        SyncState.update(pulled_revision=revision).where(SyncState.id == 1).execute()
+    return applied
+
+
+def _acceptable(table: SyncTable, rows: list[Row], user_id: str) -> list[Row]:
+    """Leave out our own users row (the sign-in owns it) and friendships with strangers."""
+    if table is USERS:
+        return [row for row in rows if row["id"] != user_id]
+    if table is FRIENDSHIPS:
+        people = {row[column] for row in rows for column in ("user_id", "friend_id")}
+        known = ids_of(f"SELECT id FROM users WHERE id {IN_LIST}", people)
+        return [row for row in rows if row["user_id"] in known and row["friend_id"] in known]
+    return rows
+
+
+def _apply_table(table: SyncTable, rows: list[Row], applied: Applied) -> None:
+    payload = (json.dumps(rows),)
+    resolvable, older = database.execute_sql(_compare_sql(table), payload).fetchone()
+    if resolvable != len(rows):
+        raise SyncError(
+            f"The server sent {len(rows) - resolvable} {table.name} rows whose items are "
+            "missing; run `mediatrack sync` again."
+        )
+    try:
+        changed = database.execute_sql(_apply_sql(table), payload).rowcount
+    except IntegrityError as error:  # e.g. a person's row before their users row: a server bug
+        raise SyncError(
+            f"The server sent {table.name} rows this library cannot hold ({error}); "
+            "nothing was changed."
+        ) from error
+    if table.owned or table is FRIENDSHIPS:
+        applied.pulled += changed
+        applied.conflicts += older or 0
+    if table in (USER_PROGRESS, EPISODE_WATCHES) or table.name in ("seasons", "episodes"):
+        applied.shows |= _show_keys(table, rows)
+    if table.name in ("podcast_listens", "podcast_episodes"):
+        applied.podcasts |= {(row.get("user_id"), row["itunes_id"]) for row in rows}
+
+
+def _show_keys(table: SyncTable, rows: list[Row]) -> set[tuple[str | None, tuple]]:
+    keys = set()
+    for row in rows:
+        show = table.item(row) if table.item else None
+        if show and show[2] == "tv":
+            keys.add((row.get("user_id"), show[1:]))
+    return keys
+
+
+def _wire_source(table: SyncTable) -> str:
+    columns = ", ".join(f"json_extract(value, '$.{name}') AS {name}" for name in table.wire_names)
+    joins = table.ref.resolve_joins if table.ref else ""
+    return f"(SELECT {columns} FROM json_each(?)) AS v {joins}"
+
+
+def _compare_sql(table: SyncTable) -> str:
+    """How many wire rows find their parents here, and how many meet a newer local row."""
+    sources = dict(zip(table.targets, table.sources(), strict=True))
+    match = " AND ".join(f"t.{column} = {sources[column]}" for column in table.conflict)
+    return (
+        f"SELECT count(*), sum(t.updated_at > v.updated_at) FROM {_wire_source(table)} "
+        f"LEFT JOIN {table.name} t ON {match}"
+    )
+
+
+def _apply_sql(table: SyncTable) -> str:
+    targets = table.targets
+    updates = [c for c in targets if c not in table.conflict and c != "created_at"]
+    return (
+        f"INSERT INTO {table.name} AS t ({', '.join(targets)}) "
+        f"SELECT {', '.join(table.sources())} FROM {_wire_source(table)} WHERE true "
+        f"ON CONFLICT ({', '.join(table.conflict)}) DO UPDATE SET "
+        + ", ".join(f"{column} = excluded.{column}" for column in updates)
+        + " WHERE excluded.updated_at > t.updated_at"
+    )
+
+
+def _forget_former_friends(user_id: str) -> None:
+    """Drop the rows of people who were friends and are no longer (their users rows stay)."""
+    former = database.execute_sql(
+        "SELECT CASE WHEN user_id = ? THEN friend_id ELSE user_id END FROM friendships "
+        "WHERE ? IN (user_id, friend_id)",
+        (user_id, user_id),
+    )
+    gone = json.dumps(sorted({row[0] for row in former} - accepted_friends(user_id)))
+    for name in [table.name for table in OWNED] + [WatchPosition._meta.table_name]:
+        database.execute_sql(f"DELETE FROM {name} WHERE user_id {IN_LIST}", (gone,))
+
+
+def _recompute(applied: Applied, user_id: str) -> None:
+    """Bring derived data up to date: your own shows fully, a friend's only their position."""
+    for person, show in _local_shows(applied.shows):
+        if person == user_id:
+            recompute_show(person, show)
+        else:
+            save_watch_position(person, show)
+    for person, itunes_id in applied.podcasts:
+        if person in (None, user_id):
+            for (podcast_id,) in database.execute_sql(
+                "SELECT id FROM podcasts WHERE itunes_id = ?", (itunes_id,)
+            ):
+                recompute_podcast(user_id, podcast_id)
+
+
+def _local_shows(keys: set[tuple[str | None, tuple]]) -> set[tuple[str, int]]:
+    """(user, local show id) for each key; a key without a user means everyone tracking it."""
+    shows = set()
+    for person, (tmdb_id, kind) in keys:
+        rows = database.execute_sql(
+            "SELECT p.user_id, m.id FROM media_items m JOIN user_progress p "
+            "ON p.media_item_id = m.id AND p.deleted_at IS NULL "
+            "WHERE m.tmdb_id = ? AND m.type = ? AND (? IS NULL OR p.user_id = ?)",
+            (tmdb_id, kind, person, person),
+        )
+        shows |= {(row[0], row[1]) for row in rows}
+    return shows

@@ -1,0 +1,203 @@
+"""The SQLite end of sync: where it stands, the friend outbox, and which local rows go up.
+
+Local changes are logged by the triggers of migration 4 into ``sync_changes``
+(one entry per changed row, numbered by ``sync_state.change_seq``). A push
+reads the oldest entries as a batch, with the rows they point to in wire form
+(natural keys, see ``tables``) plus every parent those rows need; once the
+server committed the batch, ``mark_pushed`` forgets the entries up to it.
+An entry renumbered meanwhile (its row changed again) stays for the next push.
+
+Pulled rows land through ``landing``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mediatrack.store.models import (
+    SyncChange,
+    SyncOutboxAction,
+    SyncState,
+    database,
+    utcnow,
+)
+from mediatrack.store.sync.tables import (
+    ALL_TABLES,
+    METADATA,
+    OWNED,
+    PARENT_TABLES,
+    USERS,
+    SyncTable,
+)
+
+# --- state -------------------------------------------------------------------------
+
+
+def state() -> SyncState:
+    return SyncState.get_by_id(1)
+
+
+def needs_claim(server: str, user_id: str) -> bool:
+    """Whether the marks belong to another server or user (or to none yet)."""
+    current = state()
+    return (current.server, current.user_id) != (server, user_id)
+
+
+def adopt(server: str, user_id: str) -> None:
+    """Start over with a new server or user: nothing pulled yet, every own row to push."""
+    with database.atomic():
+        SyncChange.delete().execute()
+        pushed = seq = state().change_seq
+        for table in ALL_TABLES:
+            if not table.pushed:
+                continue
+            mine = "WHERE user_id = ?" if table.owned else "WHERE id = ?" if table is USERS else ""
+            cursor = database.execute_sql(
+                f"INSERT INTO sync_changes (table_name, row_key, seq) "
+                f"SELECT '{table.name}', id, ? + row_number() OVER (ORDER BY id) "
+                f"FROM {table.name} {mine}",
+                (seq, user_id) if mine else (seq,),
+            )
+            seq += cursor.rowcount
+        SyncState.update(
+            server=server, user_id=user_id, change_seq=seq, pushed_seq=pushed, pulled_revision=0
+        ).where(SyncState.id == 1).execute()
+
+
+def record_outcome(error: str | None) -> None:
+    """Remember when sync last finished, and how (None: it worked)."""
+    with database.atomic():
+        values = {SyncState.last_error: error}
+        if error is None:
+            values[SyncState.last_sync_at] = utcnow()
+        SyncState.update(values).where(SyncState.id == 1).execute()
+
+
+# --- the outbox of friend actions ------------------------------------------------------
+
+
+def queue_action(action: str, email: str) -> int:
+    return SyncOutboxAction.create(action=action, email=email).id
+
+
+def pending_actions() -> list[SyncOutboxAction]:
+    return list(SyncOutboxAction.select().order_by(SyncOutboxAction.id))
+
+
+def drop_action(action_id: int) -> None:
+    SyncOutboxAction.delete().where(SyncOutboxAction.id == action_id).execute()
+
+
+# --- push ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Local changes up to ``upto`` (a change number), as wire rows per table."""
+
+    upto: int
+    rows: dict[str, str]  # table name -> JSON array of wire rows
+
+
+def pending_changes() -> int:
+    return SyncChange.select().count()
+
+
+def next_batch(user_id: str, limit: int) -> Batch | None:
+    """The oldest ``limit`` logged changes, their rows and the parents those need."""
+    entries = database.execute_sql(
+        "SELECT table_name, row_key, seq FROM sync_changes ORDER BY seq LIMIT ?", (limit,)
+    ).fetchall()
+    if not entries:
+        return None
+    changed: dict[str, list[str]] = defaultdict(list)
+    for table_name, row_key, _seq in entries:
+        changed[table_name].append(row_key)
+    ids = _with_parents(changed, user_id)
+    rows = {}
+    for table in ALL_TABLES:
+        wanted = ids.get(table.name)
+        if table.pushed and wanted:
+            count, array = database.execute_sql(_read_sql(table), (json.dumps(wanted),)).fetchone()
+            if count:
+                rows[table.name] = array
+    return Batch(upto=entries[-1][2], rows=rows)
+
+
+def mark_pushed(upto: int) -> None:
+    """The server committed every change numbered up to ``upto``: forget them."""
+    with database.atomic():
+        SyncChange.delete().where(SyncChange.seq <= upto).execute()
+        SyncState.update(pushed_seq=upto).where(SyncState.id == 1).execute()
+
+
+def ids_of(sql: str, values: Iterable) -> set:
+    """The first column of ``sql`` run with the JSON array of ``values`` as its parameter."""
+    values = list(values)
+    if not values:
+        return set()
+    return {row[0] for row in database.execute_sql(sql, (json.dumps(values),))}
+
+
+IN_LIST = "IN (SELECT value FROM json_each(?))"
+
+
+def _with_parents(changed: dict[str, list[str]], user_id: str) -> dict[str, list]:
+    """Changed row ids per table, only the user's own people-rows, plus every parent row."""
+    ids: dict[str, set] = {t.name: {int(key) for key in changed.get(t.name, [])} for t in METADATA}
+    parents: dict[str, set] = defaultdict(set)
+    for table in OWNED:
+        keys = [int(key) for key in changed.get(table.name, [])]
+        if not keys:
+            continue
+        rows = database.execute_sql(
+            f"SELECT id, {table.ref.column} FROM {table.name} WHERE id {IN_LIST} AND user_id = ?",
+            (json.dumps(keys), user_id),
+        ).fetchall()
+        ids[table.name] = {row_id for row_id, _ in rows}
+        parents[PARENT_TABLES[table.ref.parent]] |= {parent for _, parent in rows}
+    episodes = ids["episodes"] | parents["episodes"]
+    seasons = ids["seasons"] | ids_of(
+        f"SELECT season_id FROM episodes WHERE id {IN_LIST}", episodes
+    )
+    shows = ids_of(f"SELECT media_item_id FROM seasons WHERE id {IN_LIST}", seasons)
+    podcast_episodes = ids["podcast_episodes"] | parents["podcast_episodes"]
+    podcasts = ids_of(
+        f"SELECT podcast_id FROM podcast_episodes WHERE id {IN_LIST}", podcast_episodes
+    )
+    ids.update(
+        episodes=episodes,
+        seasons=seasons,
+        media_items=ids["media_items"] | parents["media_items"] | shows,
+        podcast_episodes=podcast_episodes,
+        podcasts=ids["podcasts"] | parents["podcasts"] | podcasts,
+        books=ids["books"] | parents["books"],
+    )
+    if user_id in changed.get("users", []) or any(ids.get(t.name) for t in OWNED):
+        ids["users"] = {user_id}
+    return {name: sorted(values) for name, values in ids.items() if values}
+
+
+def _json_value(expression: str, kind: str) -> str:
+    if kind == "text[]":
+        return f"json({expression})"
+    if kind == "boolean":
+        return f"json(CASE WHEN {expression} THEN 'true' ELSE 'false' END)"
+    return expression
+
+
+def _read_sql(table: SyncTable) -> str:
+    """How many of the listed rows exist, and them as a JSON array of wire rows."""
+    pairs = [f"'{name}', {_json_value('t.' + name, kind)}" for name, kind in table.columns]
+    joins = ""
+    if table.ref is not None:
+        pairs += [f"'{name}', {expression}" for name, _, expression in table.ref.wire]
+        pairs += [f"'{name}', {expression}" for name, expression in table.ref.info]
+        joins = table.ref.read_joins
+    return (
+        f"SELECT count(*), json_group_array(json_object({', '.join(pairs)})) "
+        f"FROM {table.name} t {joins} WHERE t.id {IN_LIST}"
+    )

@@ -1,0 +1,331 @@
+"""The PostgreSQL end of sync, as the person's own role: every statement sync sends.
+
+Row-level security on the server decides what the role may read and write
+(see ``store/server/*.sql``); nothing here filters by user for safety, only to
+avoid sending what the server would refuse anyway.
+
+Each method is one statement, so one round trip; ``statements`` counts them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mediatrack.store.sync.errors import ServerRefused, ServerUnreachable, SyncError
+from mediatrack.store.sync.tables import (
+    ALL_TABLES,
+    FRIENDSHIPS,
+    METADATA,
+    OWNED,
+    USERS,
+    ItemKey,
+    Row,
+    SyncTable,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from mediatrack.store.sync.local import Batch
+
+UTC_OPTIONS = "-c TimeZone=UTC"
+
+# Shared metadata is pulled only for items someone this role can see tracks.
+RELEVANT = {
+    "media_items": "EXISTS (SELECT 1 FROM user_progress x WHERE x.media_item_id = t.id)",
+    "seasons": "EXISTS (SELECT 1 FROM user_progress x WHERE x.media_item_id = t.media_item_id)",
+    "episodes": (
+        "EXISTS (SELECT 1 FROM seasons xs JOIN user_progress x "
+        "ON x.media_item_id = xs.media_item_id WHERE xs.id = t.season_id)"
+    ),
+    "books": "EXISTS (SELECT 1 FROM user_book_progress x WHERE x.book_id = t.id)",
+    "podcasts": "EXISTS (SELECT 1 FROM user_podcast_progress x WHERE x.podcast_id = t.id)",
+    "podcast_episodes": (
+        "EXISTS (SELECT 1 FROM user_podcast_progress x WHERE x.podcast_id = t.podcast_id)"
+    ),
+}
+CONTACTS_CHANGED = (
+    "t.id IN (SELECT CASE WHEN f.user_id = (SELECT mediatrack_uid()) THEN f.friend_id "
+    "ELSE f.user_id END FROM friendships f WHERE f.revision > %(mark)s)"
+)
+FRIEND_ACTIONS = {
+    "accept": (
+        "UPDATE friendships SET status = 'accepted', updated_at = now() "
+        "WHERE friend_id = (SELECT mediatrack_uid()) AND status = 'pending' "
+        "AND deleted_at IS NULL AND user_id = (SELECT id FROM users WHERE email = %(email)s)",
+        "There is no friend request from {email}.",
+    ),
+    "decline": (
+        "UPDATE friendships SET deleted_at = now(), updated_at = now() "
+        "WHERE friend_id = (SELECT mediatrack_uid()) AND status = 'pending' "
+        "AND deleted_at IS NULL AND user_id = (SELECT id FROM users WHERE email = %(email)s)",
+        "There is no friend request from {email}.",
+    ),
+    "remove": (
+        "UPDATE friendships SET deleted_at = now(), updated_at = now() "
+        "WHERE deleted_at IS NULL AND (SELECT id FROM users WHERE email = %(email)s) "
+        "IN (user_id, friend_id) AND (SELECT mediatrack_uid()) IN (user_id, friend_id)",
+        "{email} is neither a friend nor a friend request of yours.",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Pushed:
+    written: int  # people's rows the server took
+    refused: int  # people's rows the server kept its newer copy of
+    revisions: tuple[int, int] | None  # the first and last revision the batch was given
+
+
+@dataclass(frozen=True, slots=True)
+class Pull:
+    revision: int  # the highest revision the role can see: the next pull mark
+    rows: dict[str, list[Row]]
+
+
+def connect(url: str, password: str | None = None, *, timeout: float = 10) -> psycopg.Connection:
+    """An autocommit connection as the person's role, times in UTC."""
+    import psycopg
+
+    try:
+        return psycopg.connect(
+            url,
+            password=password or None,
+            autocommit=True,
+            connect_timeout=max(1, round(timeout)),
+            application_name="mediatrack",
+            options=UTC_OPTIONS,
+        )
+    except psycopg.OperationalError as error:
+        raise _connect_error(error) from None
+
+
+def _connect_error(error: Exception) -> SyncError:
+    text = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+    if "password" in text or "authentication" in text or ("role" in text and "exist" in text):
+        return ServerRefused(
+            f"The sync server refused the login ({text}); check the URL and password with "
+            "`mediatrack sync setup`."
+        )
+    return ServerUnreachable(f"Cannot reach the sync server ({text}).")
+
+
+@contextlib.contextmanager
+def translated_errors() -> Iterator[None]:
+    """psycopg's errors as ``SyncError``s with one sentence."""
+    import psycopg
+    from psycopg import errors
+
+    try:
+        yield
+    except psycopg.OperationalError as error:
+        raise ServerUnreachable(
+            "The connection to the sync server was lost; run `mediatrack sync` again to finish."
+        ) from error
+    except (errors.UndefinedTable, errors.UndefinedFunction) as error:
+        raise ServerRefused(
+            "The sync server has no mediatrack schema (or an old one); ask its admin to run "
+            "`mediatrack sync init`."
+        ) from error
+    except (errors.RaiseException, errors.InsufficientPrivilege, errors.NoDataFound) as error:
+        raise ServerRefused(_primary(error)) from error
+    except psycopg.Error as error:
+        raise SyncError(f"The sync server reported an error: {_primary(error)}") from error
+
+
+def _primary(error: Any) -> str:
+    message = (error.diag.message_primary if error.diag else None) or str(error)
+    return message if message.endswith(".") else message + "."
+
+
+class Remote:
+    """One connection to the server as the person's role."""
+
+    def __init__(self, connection: psycopg.Connection) -> None:
+        self.connection = connection
+        self.statements = 0
+
+    @property
+    def server(self) -> str:
+        """``role@host:port/database``: which server and role the local marks belong to."""
+        info = self.connection.info
+        return f"{info.user}@{info.host}:{info.port}/{info.dbname}"
+
+    def _one(self, query: str, params: Any = None) -> tuple:
+        self.statements += 1
+        with translated_errors():
+            return self.connection.execute(query, params).fetchone()
+
+    def _rowcount(self, query: str, params: Any = None) -> int:
+        self.statements += 1
+        with translated_errors():
+            return self.connection.execute(query, params).rowcount
+
+    # --- who --------------------------------------------------------------------------
+
+    def claim(self, user_id: str, email: str) -> str:
+        """Bind this role to the signed-in user (first sync), or check that it is bound to them."""
+        return self._one("SELECT mediatrack_claim(%s, %s)", (user_id, email))[0]
+
+    def friend_action(self, action: str, email: str) -> str:
+        """Send one friend request or answer; returns what happened, in a few words."""
+        email = email.strip().lower()
+        if action == "add":
+            return self._one("SELECT mediatrack_request_friendship(%s)", (email,))[0]
+        query, refusal = FRIEND_ACTIONS[action]
+        if self._rowcount(query, {"email": email}) == 0:
+            raise ServerRefused(refusal.format(email=email))
+        return {"accept": "accepted", "decline": "declined", "remove": "removed"}[action]
+
+    # --- push -------------------------------------------------------------------------
+
+    def push(self, batch: Batch) -> Pushed:
+        """Upsert one batch (parents first), last writer wins, in one transaction."""
+        written = refused = 0
+        first = last = None
+        with translated_errors(), self.connection.transaction():
+            for table in ALL_TABLES:
+                if table.name not in batch.rows:
+                    continue
+                self.statements += 1
+                unresolved, wrote, kept, low, high = self.connection.execute(
+                    push_sql(table), (batch.rows[table.name],)
+                ).fetchone()
+                if unresolved:
+                    raise SyncError(
+                        f"{unresolved} {table.name} rows name items the server lacks; "
+                        "run `mediatrack sync` again."
+                    )
+                if table.owned:
+                    written, refused = written + wrote, refused + kept
+                if low is not None:
+                    first = low if first is None else min(first, low)
+                    last = high if last is None else max(last, high)
+        return Pushed(written, refused, (first, last) if first is not None else None)
+
+    # --- pull -------------------------------------------------------------------------
+
+    def pull(self, mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str) -> Pull:
+        """Everything readable above ``mark`` but the revisions our own push just wrote."""
+        params: dict[str, Any] = {"mark": mark, "me": user_id}
+        fresh = "t.revision > %(mark)s"
+        if own_revisions:
+            params["low"] = [low for low, _ in own_revisions]
+            params["high"] = [high for _, high in own_revisions]
+            fresh += (
+                " AND NOT EXISTS (SELECT 1 FROM unnest(%(low)s::bigint[], %(high)s::bigint[]) "
+                "AS own(low, high) WHERE t.revision BETWEEN own.low AND own.high)"
+            )
+        where = {
+            USERS.name: f"({fresh} OR {CONTACTS_CHANGED}) AND t.id <> %(me)s",
+            FRIENDSHIPS.name: "t.revision > %(mark)s",
+        }
+        where.update({t.name: f"{fresh} AND {RELEVANT[t.name]}" for t in METADATA})
+        where.update({t.name: fresh for t in OWNED})
+        newest = ", ".join(f"(SELECT max(revision) FROM {t.name})" for t in ALL_TABLES)
+        result = self._select(where, params, extra=f"'revision', greatest(%(mark)s, {newest})")
+        return Pull(revision=result.pop("revision"), rows=result)
+
+    def pull_people(self, user_ids: Sequence[str]) -> dict[str, list[Row]]:
+        """All rows of these people (new friends), whatever their revision."""
+        where = {USERS.name: "t.id = ANY(%(ids)s)"}
+        where.update({t.name: "t.user_id = ANY(%(ids)s)" for t in OWNED})
+        return self._select(where, {"ids": list(user_ids)})
+
+    def pull_items(self, items: set[ItemKey]) -> dict[str, list[Row]]:
+        """These catalog items in full: shows with every season and episode, podcasts too."""
+        media = [key for key in items if key[0] == "media"]
+        params = {
+            "tmdb": [key[1] for key in media],
+            "type": [key[2] for key in media],
+            "books": [key[1] for key in items if key[0] == "book"],
+            "podcasts": [key[1] for key in items if key[0] == "podcast"],
+        }
+        shows = (
+            "SELECT id FROM media_items WHERE (tmdb_id, type) IN "
+            "(SELECT * FROM unnest(%(tmdb)s::bigint[], %(type)s::text[]))"
+        )
+        podcasts = "SELECT id FROM podcasts WHERE itunes_id = ANY(%(podcasts)s)"
+        where = {
+            "media_items": f"t.id IN ({shows})",
+            "seasons": f"t.media_item_id IN ({shows})",
+            "episodes": f"t.season_id IN (SELECT id FROM seasons WHERE media_item_id IN ({shows}))",
+            "books": "t.google_id = ANY(%(books)s)",
+            "podcasts": f"t.id IN ({podcasts})",
+            "podcast_episodes": f"t.podcast_id IN ({podcasts})",
+        }
+        return self._select(where, params)
+
+    def _select(self, where: dict[str, str], params: dict, extra: str = "") -> dict[str, Any]:
+        parts = [extra] if extra else []
+        parts += [
+            f"'{t.name}', {select_sql(t, where[t.name])}" for t in ALL_TABLES if t.name in where
+        ]
+        result = self._one(f"SELECT json_build_object({', '.join(parts)})", params)[0]
+        return {name: rows for name, rows in result.items()}
+
+
+# --- SQL ---------------------------------------------------------------------------------
+
+
+def _text_timestamp(expression: str) -> str:
+    """A timestamptz as the local store writes it: UTC, microseconds only when not zero."""
+    text = f"to_char({expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+    return f"replace({text}, '.000000', '')"
+
+
+def select_sql(table: SyncTable, where: str) -> str:
+    """The table's rows matching ``where`` as a JSON array of wire rows."""
+    pairs = [
+        f"'{name}', {_text_timestamp('t.' + name) if kind == 'timestamp' else 't.' + name}"
+        for name, kind in table.columns
+    ]
+    joins = ""
+    if table.ref is not None:
+        pairs += [f"'{name}', {expression}" for name, _, expression in table.ref.wire]
+        pairs += [f"'{name}', {expression}" for name, expression in table.ref.info]
+        joins = table.ref.read_joins
+    return (
+        f"(SELECT coalesce(json_agg(json_build_object({', '.join(pairs)})), '[]'::json) "
+        f"FROM {table.name} t {joins} WHERE {where})"
+    )
+
+
+def push_sql(table: SyncTable) -> str:
+    """Upsert a JSON array of wire rows; report unresolved, written, refused, revisions."""
+    wire_types = list(table.columns) + (
+        [(name, kind) for name, kind, _ in table.ref.wire] if table.ref else []
+    )
+    record = ", ".join(f"{name} {kind}" for name, kind in wire_types)
+    stamps = set(table.timestamp_columns())
+    sources = [
+        f"(v.{name} AT TIME ZONE 'UTC')" if name in stamps else f"v.{name}"
+        for name, _ in table.columns
+    ]
+    if table.ref is not None:
+        sources.append(table.ref.resolved)
+    targets = table.targets
+    columns = ", ".join(targets)
+    updates = ", ".join(
+        f"{c} = excluded.{c}" for c in targets if c not in table.conflict and c != "created_at"
+    )
+    match = " AND ".join(f"t.{c} = r.{c}" for c in table.conflict)
+    resolved = ", ".join(f"{s} AS {t}" for s, t in zip(sources, targets, strict=True))
+    joins = table.ref.resolve_joins if table.ref else ""
+    return f"""
+        WITH v AS (SELECT * FROM json_to_recordset(%s::json) AS v({record})),
+        r AS (SELECT {resolved} FROM v {joins}),
+        w AS (
+            INSERT INTO {table.name} AS t ({columns}) SELECT {columns} FROM r
+            ON CONFLICT ({", ".join(table.conflict)}) DO UPDATE SET {updates}
+            WHERE excluded.updated_at > t.updated_at
+            RETURNING t.revision
+        )
+        SELECT (SELECT count(*) FROM v) - (SELECT count(*) FROM r), (SELECT count(*) FROM w),
+            (SELECT count(*) FROM r JOIN {table.name} t ON {match}
+             WHERE t.updated_at > r.updated_at),
+            (SELECT min(revision) FROM w), (SELECT max(revision) FROM w)
+    """
