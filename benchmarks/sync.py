@@ -51,6 +51,7 @@ import psycopg
 from mediatrack.store import identity
 from mediatrack.store.db import PRAGMAS, open_database
 from mediatrack.store.models import MediaItem, UserProgress, database, utcnow
+from mediatrack.store.sync import engine
 from mediatrack.store.sync.tables import MEDIA_ITEMS, USER_PROGRESS
 
 ADMIN = os.environ.get("MEDIATRACK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -531,7 +532,7 @@ def main() -> None:
     print("push: the laptop's first sync into an empty server database")
     print(
         line(
-            "sync (claim, batches of 1000, pull)",
+            f"sync (claim, batches of {engine.BATCH_SIZE}, pull)",
             push,
             f"{last.pushed} progress rows, {last.push_statements} statements",
         )

@@ -13,7 +13,7 @@ from mediatrack.kinds import Kind
 from mediatrack.services.library import Library, NewItem
 from mediatrack.services.sync import NotSignedIn, ServerUnreachable, sync_once
 from mediatrack.store.db import connection, open_database
-from mediatrack.store.models import SyncChange
+from mediatrack.store.models import Book, SyncChange, utcnow
 from mediatrack.store.sync import engine, landing, local
 from mediatrack.store.sync.remote import connect
 
@@ -243,3 +243,36 @@ def test_another_persons_role_is_refused(world: World, laptop: Device):
     laptop.use()
     with pytest.raises(Exception, match="belongs to another mediatrack user"):
         sync_once(bob.url, bob.password)
+
+
+def test_edits_made_during_a_multi_batch_push_still_reach_the_server(
+    world: World, laptop: Device, phone: Device, monkeypatch
+):
+    """Later batches leave out parents already committed in this push; a parent edited
+    after its batch went up is a change of its own and must still arrive."""
+    monkeypatch.setattr(engine, "BATCH_SIZE", 2)
+    library = laptop.use()
+    keys = [library.add(NewItem(Kind.BOOK, f"Book {n}", total=100)).key for n in range(4)]
+    alice = laptop.person
+    edited = False
+
+    def rename_first_book_after_the_first_batch(phase: str, done: int, total: int) -> None:
+        nonlocal edited
+        if phase == "push" and done == 1 and not edited:
+            edited = True
+            library.set_progress(keys[0], 10)  # a child change of book 0 ...
+            with connection():
+                Book.update(title="Book 0, renamed", updated_at=utcnow()).where(
+                    Book.id == keys[0].item_id
+                ).execute()  # ... and its parent, changed after it was pushed
+
+    laptop.use()
+    sync_once(alice.url, alice.password, on_progress=rename_first_book_after_the_first_batch)
+    assert edited
+    laptop.sync()
+    with world.admin() as admin:
+        titles = sorted(row[0] for row in admin.execute("SELECT title FROM books"))
+    assert titles == ["Book 0, renamed", "Book 1", "Book 2", "Book 3"]
+    phone.sync()
+    assert laptop.snapshot() == phone.snapshot()
+    assert {entry.title for entry in phone.use().entries(Kind.BOOK)} >= {"Book 0, renamed"}

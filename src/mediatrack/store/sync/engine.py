@@ -22,7 +22,7 @@ from mediatrack.store.sync.errors import ServerRefused
 from mediatrack.store.sync.remote import Remote
 from mediatrack.store.sync.tables import BY_NAME, FRIENDSHIPS, Row
 
-BATCH_SIZE = 1000  # changed rows per push transaction
+BATCH_SIZE = 2500  # changed rows per push transaction
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -86,14 +86,16 @@ def _push(
     """Send every logged change; return the revision ranges our batches were given."""
     total = -(-local.pending_changes() // batch_size)
     revisions: list[tuple[int, int]] = []
+    committed: dict = {}  # wire rows the server committed in this push, see next_batch
     done = 0
-    while (batch := local.next_batch(user_id, batch_size)) is not None:
+    while (batch := local.next_batch(user_id, batch_size, committed)) is not None:
         if batch.rows:
             pushed = remote.push(batch)
             result.pushed += pushed.written
             result.conflicts += pushed.refused
             if pushed.revisions:
                 revisions.append(pushed.revisions)
+            committed.update(batch.sent)
         local.mark_pushed(batch.upto)
         done += 1
         report("push", done, max(total, done))

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from peewee import IntegrityError
 
@@ -24,17 +26,17 @@ from mediatrack.store.sync.tables import (
     EPISODE_WATCHES,
     FRIENDSHIPS,
     METADATA,
+    OWN_KEYS,
     OWNED,
     USER_PROGRESS,
     USERS,
     ItemKey,
     Row,
     SyncTable,
-    own_key,
-    parent_key,
 )
 
 Pulled = dict[str, list[Row]]
+_list_json = json.JSONEncoder(ensure_ascii=False).encode  # as TextListField writes lists
 
 
 @dataclass(slots=True)
@@ -58,18 +60,34 @@ def accepted_friends(user_id: str) -> set[str]:
 def missing_items(pulled: Pulled) -> set[ItemKey]:
     """Catalog items the pulled rows need whose parent row is neither here nor pulled."""
     arriving: set[tuple[str, tuple]] = set()
-    needed: dict[tuple[str, tuple], ItemKey] = {}
+    needed: dict[tuple[str, tuple], tuple[SyncTable, Row]] = {}
     for table in ALL_TABLES:
-        for row in pulled.get(table.name, ()):
-            key = own_key(table, row) if table in METADATA else None
-            if key is not None:
-                arriving.add(key)
-            parent = parent_key(table, row)
-            if parent is not None and table.item is not None:
-                needed[parent] = table.item(row)
-    wanted = {parent: item for parent, item in needed.items() if parent not in arriving}
+        rows = pulled.get(table.name)
+        if not rows:
+            continue
+        if table in METADATA:
+            kind, names = OWN_KEYS[table.name]
+            key = _tuple_getter(names)
+            arriving.update((kind, key(row)) for row in rows)
+        if table.ref is not None and table.item is not None:
+            kind = table.ref.parent
+            key = _tuple_getter([name for name, _, _ in table.ref.wire])
+            needed.update(((kind, key(row)), (table, row)) for row in rows)
+    wanted = {
+        parent: table.item(row)
+        for parent, (table, row) in needed.items()
+        if parent not in arriving and table.item is not None
+    }
     present = _present(set(wanted))
     return {item for parent, item in wanted.items() if parent not in present}
+
+
+def _tuple_getter(names: Sequence[str]) -> Callable[[Row], tuple]:
+    """``row -> tuple(row[name] for name in names)``, fast."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda row: (row[name],)
+    return itemgetter(*names)
 
 
 PRESENCE = {
@@ -128,20 +146,21 @@ def _acceptable(table: SyncTable, rows: list[Row], user_id: str) -> list[Row]:
 
 
 def _apply_table(table: SyncTable, rows: list[Row], applied: Applied) -> None:
-    payload = (json.dumps(rows),)
-    resolvable, older = database.execute_sql(_compare_sql(table), payload).fetchone()
+    _stage(table, rows)
+    resolvable, older = database.execute_sql(_compare_sql(table)).fetchone()
     if resolvable != len(rows):
         raise SyncError(
             f"The server sent {len(rows) - resolvable} {table.name} rows whose items are "
             "missing; run `mediatrack sync` again."
         )
     try:
-        changed = database.execute_sql(_apply_sql(table), payload).rowcount
+        changed = database.execute_sql(_apply_sql(table)).rowcount
     except IntegrityError as error:  # e.g. a person's row before their users row: a server bug
         raise SyncError(
             f"The server sent {table.name} rows this library cannot hold ({error}); "
             "nothing was changed."
         ) from error
+    database.execute_sql(f"DELETE FROM {_staging(table)}")
     if table.owned or table is FRIENDSHIPS:
         applied.pulled += changed
         applied.conflicts += older or 0
@@ -160,10 +179,42 @@ def _show_keys(table: SyncTable, rows: list[Row]) -> set[tuple[str | None, tuple
     return keys
 
 
+def _staging(table: SyncTable) -> str:
+    return f"temp.sync_landing_{table.name}"
+
+
+def _stage(table: SyncTable, rows: list[Row]) -> None:
+    """Put the wire rows in a temporary table (of this transaction's connection) as ``v``."""
+    staging = _staging(table)
+    names = table.wire_names
+    database.execute_sql(f"CREATE TEMP TABLE IF NOT EXISTS {staging} ({', '.join(names)})")
+    database.execute_sql(f"DELETE FROM {staging}")
+    values = _wire_values(rows, names)
+    lists = [i for i, name in enumerate(names) if name in table.list_columns()]
+    for at, value in enumerate(values):  # text[] is JSON text here, as the store writes it
+        if any(value[i] is not None for i in lists):
+            value = list(value)
+            for i in lists:
+                if value[i] is not None:
+                    value[i] = _list_json(value[i])
+            values[at] = tuple(value)
+    database.cursor().executemany(
+        f"INSERT INTO {staging} VALUES ({', '.join('?' for _ in names)})", values
+    )
+
+
+def _wire_values(rows: list[Row], names: Sequence[str]) -> list[tuple]:
+    """Each row's values in ``names`` order; a missing one is NULL (as json_extract had it)."""
+    get = _tuple_getter(names)
+    try:
+        return [get(row) for row in rows]
+    except KeyError:
+        return [tuple(row.get(name) for name in names) for row in rows]
+
+
 def _wire_source(table: SyncTable) -> str:
-    columns = ", ".join(f"json_extract(value, '$.{name}') AS {name}" for name in table.wire_names)
     joins = table.ref.resolve_joins if table.ref else ""
-    return f"(SELECT {columns} FROM json_each(?)) AS v {joins}"
+    return f"{_staging(table)} AS v {joins}"
 
 
 def _compare_sql(table: SyncTable) -> str:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from mediatrack.store.models import (
     SyncChange,
@@ -100,14 +101,25 @@ class Batch:
 
     upto: int
     rows: dict[str, str]  # table name -> JSON array of wire rows
+    # (table name, id) -> wire row of every row in ``rows``: once the server committed
+    # the batch, later batches of the same push need not send the unchanged parents again
+    sent: dict[tuple[str, Any], str] = field(default_factory=dict)
 
 
 def pending_changes() -> int:
     return SyncChange.select().count()
 
 
-def next_batch(user_id: str, limit: int) -> Batch | None:
-    """The oldest ``limit`` logged changes, their rows and the parents those need."""
+def next_batch(
+    user_id: str, limit: int, committed: dict[tuple[str, Any], str] | None = None
+) -> Batch | None:
+    """The oldest ``limit`` logged changes, their rows and the parents those need.
+
+    ``committed`` holds the wire rows earlier batches of this push got committed: a
+    parent that is not itself a change of this batch and reads exactly as it was
+    committed is left out (the server has it); anything else goes up again.
+    """
+    committed = committed or {}
     entries = database.execute_sql(
         "SELECT table_name, row_key, seq FROM sync_changes ORDER BY seq LIMIT ?", (limit,)
     ).fetchall()
@@ -115,16 +127,25 @@ def next_batch(user_id: str, limit: int) -> Batch | None:
         return None
     changed: dict[str, list[str]] = defaultdict(list)
     for table_name, row_key, _seq in entries:
-        changed[table_name].append(row_key)
+        changed[table_name].append(str(row_key))
     ids = _with_parents(changed, user_id)
     rows = {}
+    sent: dict[tuple[str, Any], str] = {}
     for table in ALL_TABLES:
         wanted = ids.get(table.name)
-        if table.pushed and wanted:
-            count, array = database.execute_sql(_read_sql(table), (json.dumps(wanted),)).fetchone()
-            if count:
-                rows[table.name] = array
-    return Batch(upto=entries[-1][2], rows=rows)
+        if not (table.pushed and wanted):
+            continue
+        own = set(changed.get(table.name, ()))
+        texts = []
+        for row_id, text in database.execute_sql(_read_sql(table), (json.dumps(wanted),)):
+            key = (table.name, row_id)
+            if str(row_id) not in own and committed.get(key) == text:
+                continue  # a parent the server already took from this push, unchanged
+            texts.append(text)
+            sent[key] = text
+        if texts:
+            rows[table.name] = "[" + ",".join(texts) + "]"
+    return Batch(upto=entries[-1][2], rows=rows, sent=sent)
 
 
 def mark_pushed(upto: int) -> None:
@@ -190,7 +211,7 @@ def _json_value(expression: str, kind: str) -> str:
 
 
 def _read_sql(table: SyncTable) -> str:
-    """How many of the listed rows exist, and them as a JSON array of wire rows."""
+    """The listed rows that exist: their id and wire row (JSON)."""
     pairs = [f"'{name}', {_json_value('t.' + name, kind)}" for name, kind in table.columns]
     joins = ""
     if table.ref is not None:
@@ -198,6 +219,6 @@ def _read_sql(table: SyncTable) -> str:
         pairs += [f"'{name}', {expression}" for name, expression in table.ref.info]
         joins = table.ref.read_joins
     return (
-        f"SELECT count(*), json_group_array(json_object({', '.join(pairs)})) "
+        f"SELECT t.id, json_object({', '.join(pairs)}) "
         f"FROM {table.name} t {joins} WHERE t.id {IN_LIST}"
     )

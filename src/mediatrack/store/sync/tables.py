@@ -98,6 +98,9 @@ class SyncTable:
     def timestamp_columns(self) -> list[str]:
         return [name for name, kind in self.columns if kind == "timestamp"]
 
+    def list_columns(self) -> list[str]:
+        return [name for name, kind in self.columns if kind == "text[]"]
+
 
 def _pg_type(field_: Any) -> str:
     if isinstance(field_, TextListField):
@@ -260,17 +263,20 @@ def parent_key(table: SyncTable, row: Row) -> tuple[str, tuple] | None:
     return table.ref.parent, tuple(row[name] for name, _, _ in table.ref.wire)
 
 
+# Under which (kind, natural key columns) other rows find a metadata row as their parent.
+OWN_KEYS = {
+    "media_items": ("media", ("tmdb_id", "type")),
+    "seasons": ("season", ("tmdb_id",)),
+    "episodes": ("episode", ("tmdb_id",)),
+    "books": ("book", ("google_id",)),
+    "podcasts": ("podcast", ("itunes_id",)),
+    "podcast_episodes": ("podcast_episode", ("itunes_id", "guid")),
+}
+
+
 def own_key(table: SyncTable, row: Row) -> tuple[str, tuple] | None:
     """(kind, natural key) under which other rows find this metadata row as their parent."""
-    kinds = {
-        "media_items": ("media", ("tmdb_id", "type")),
-        "seasons": ("season", ("tmdb_id",)),
-        "episodes": ("episode", ("tmdb_id",)),
-        "books": ("book", ("google_id",)),
-        "podcasts": ("podcast", ("itunes_id",)),
-        "podcast_episodes": ("podcast_episode", ("itunes_id", "guid")),
-    }
-    if table.name not in kinds:
+    if table.name not in OWN_KEYS:
         return None
-    kind, names = kinds[table.name]
+    kind, names = OWN_KEYS[table.name]
     return kind, tuple(row[name] for name in names)
