@@ -12,22 +12,35 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
 
 from mediatrack.screens.books import BooksScreen
 from mediatrack.screens.library import LibraryScreen
 from mediatrack.screens.movies import MoviesScreen
 from mediatrack.screens.podcasts import PodcastsScreen
 from mediatrack.screens.shows import ShowsScreen
+from mediatrack.sync_display import SyncLine
 
 if TYPE_CHECKING:
     from mediatrack.catalog.settings import Catalog
     from mediatrack.services.catalog import CatalogService
     from mediatrack.services.episodes import Episodes
+    from mediatrack.services.friends import FriendsService
     from mediatrack.services.identity import CurrentUser
     from mediatrack.services.library import Library
 
-MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts", compact=True)
-MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts"}
+MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts·Friends", compact=True)
+MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts", "5": "friends"}
+SYNC_DELAY = 5.0  # seconds of quiet after a change before the background sync runs
+SYNC_TICK = 30.0  # how often "synced 2m ago" is brought up to date
+
+
+def friends_screen() -> Screen:
+    """The Friends mode's screen, imported when first opened: start-up does not pay for it."""
+    from mediatrack.screens.friends import FriendsScreen
+
+    return FriendsScreen()
 
 
 class MediaTrackApp(App[None]):
@@ -45,6 +58,7 @@ class MediaTrackApp(App[None]):
         "movies": MoviesScreen,
         "books": BooksScreen,
         "podcasts": PodcastsScreen,
+        "friends": friends_screen,
     }
     DEFAULT_MODE = "shows"
     BINDINGS = [
@@ -52,6 +66,8 @@ class MediaTrackApp(App[None]):
         Binding("2", "switch_mode('movies')", "Movies", group=MODES_GROUP),
         Binding("3", "switch_mode('books')", "Books", group=MODES_GROUP),
         Binding("4", "switch_mode('podcasts')", "Podcasts", group=MODES_GROUP),
+        Binding("5", "switch_mode('friends')", "Friends", group=MODES_GROUP),
+        Binding("ctrl+s", "sync_now", "Sync now", show=False),
         Binding("question_mark", "toggle_help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -69,7 +85,10 @@ class MediaTrackApp(App[None]):
         self._catalog = catalog  # None: built from the environment on first use
         self._catalog_service: CatalogService | None = None
         self._episodes: Episodes | None = None
+        self._friends: FriendsService | None = None
         self.account: CurrentUser | None = None  # whose library this is, once it is open
+        self.sync_line = SyncLine()  # what the header says about sync
+        self._sync_timer: Timer | None = None
 
     @property
     def library(self) -> Library:
@@ -93,17 +112,29 @@ class MediaTrackApp(App[None]):
             self._library = Library(account.id)
             self._catalog_service = None
             self._episodes = None
+            self._friends = None
+        self.call_from_thread(self.sync_in_background)  # a new account: sync as at start
 
     def reload_libraries(self) -> None:
-        """Read every library screen again, in every mode opened so far (the account changed)."""
+        """Read every library and friends screen again (the account changed, or a sync pulled)."""
+        for screen in self._open_screens():
+            if isinstance(screen, LibraryScreen):
+                screen.load_library()
+            elif hasattr(screen, "load_overview"):  # the friends screen
+                screen.load_overview()
+
+    def _reload_friends(self) -> None:
+        for screen in self._open_screens():
+            if hasattr(screen, "load_overview"):
+                screen.load_overview()
+
+    def _open_screens(self) -> list[Screen]:
+        """Every screen of every mode opened so far (a mode never opened reads when it is)."""
+        screens: list[Screen] = []
         for mode in self.MODES:
-            try:
-                stack = self.get_screen_stack(mode)
-            except KeyError:
-                continue  # never opened: it reads the right library when it is
-            for screen in stack:
-                if isinstance(screen, LibraryScreen):
-                    screen.load_library()
+            with contextlib.suppress(KeyError):
+                screens.extend(self.get_screen_stack(mode))
+        return screens
 
     @property
     def catalog(self) -> CatalogService:
@@ -127,6 +158,17 @@ class MediaTrackApp(App[None]):
                 self._episodes = Episodes(library.user_id)
             return self._episodes
 
+    @property
+    def friends(self) -> FriendsService:
+        """The signed-in user's friends. From workers only."""
+        library = self.library
+        with self._library_lock:
+            if self._friends is None:
+                from mediatrack.services.friends import FriendsService
+
+                self._friends = FriendsService(library.user_id)
+            return self._friends
+
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
@@ -143,6 +185,9 @@ class MediaTrackApp(App[None]):
             )
         if isinstance(screen, LibraryScreen):
             yield from screen.palette_commands()
+        yield SystemCommand(
+            "Sync now", "Push your changes and pull your friends' (ctrl+s)", self.action_sync_now
+        )
         yield from self._account_commands()
 
     # --- the account --------------------------------------------------------------
@@ -219,3 +264,77 @@ class MediaTrackApp(App[None]):
             yield
         except (*LOGIN_ERRORS, LibraryError) as error:
             self.call_from_thread(self.notify, str(error), severity="error", timeout=8)
+
+    # --- background sync ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        # After the first frame, so neither the store nor psycopg delays it.
+        self.call_after_refresh(self.sync_in_background)
+        self.set_interval(SYNC_TICK, self._show_sync_line)
+
+    def request_sync(self) -> None:
+        """After a change: sync once nothing else has changed for ``SYNC_DELAY`` seconds."""
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
+        self._sync_timer = self.set_timer(SYNC_DELAY, self.sync_in_background)
+
+    def action_sync_now(self) -> None:
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
+        self.sync_in_background(announce=True)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def sync_in_background(self, announce: bool = False) -> None:
+        """Push and pull once, when someone is signed in and a server is set up."""
+        from mediatrack.services import sync
+        from mediatrack.services.identity import whoami
+
+        _ = self.library  # opens the library file
+        status = sync.sync_status()
+        line = SyncLine("synced" if status.last_sync_at else "off", status.last_sync_at)
+        try:
+            if status.configured and whoami().logged_in:
+                self.call_from_thread(self.set_sync_line, SyncLine("syncing", line.last_sync_at))
+            report = sync.sync_once()
+        except (sync.NotSignedIn, sync.NotConfigured) as error:
+            self.call_from_thread(self.set_sync_line, SyncLine())
+            if announce:
+                self.call_from_thread(self.notify, str(error), severity="warning", timeout=8)
+            return
+        except sync.SyncError as error:
+            state = "offline" if isinstance(error, sync.ServerUnreachable) else "error"
+            self.call_from_thread(
+                self.set_sync_line, SyncLine(state, line.last_sync_at, str(error))
+            )
+            if announce:
+                self.call_from_thread(self.notify, str(error), severity="error", timeout=8)
+            return
+        done = sync.sync_status().last_sync_at
+        self.call_from_thread(self.set_sync_line, SyncLine("synced", done))
+        for failed in report.failed_actions:  # friend requests queued while offline
+            self.call_from_thread(self.notify, failed.reason, severity="warning", timeout=8)
+        # Queued friend requests may have gone even when nothing came back: friends read again.
+        self.call_from_thread(self.reload_libraries if report.pulled else self._reload_friends)
+        if announce:
+            self.call_from_thread(self.notify, f"Synced: {report.summary()}.")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A sync that failed in a way nobody expected still ends as a state in the header."""
+        worker = event.worker
+        if worker.node is self and worker.group == "sync" and event.state is WorkerState.ERROR:
+            from mediatrack.screens.common import error_sentence
+
+            last = self.sync_line.last_sync_at
+            self.set_sync_line(SyncLine("error", last, error_sentence(worker.error)))
+
+    def set_sync_line(self, line: SyncLine) -> None:
+        """Show ``line`` as the state of sync (friend actions sync too)."""
+        self.sync_line = line
+        self._show_sync_line()
+
+    def _show_sync_line(self) -> None:
+        """Bring every screen's header (and the friends screen's note) up to date."""
+        for screen in {*self._open_screens(), *self.screen_stack}:
+            show = getattr(screen, "show_sync", None)
+            if show is not None:
+                show(self.sync_line)

@@ -158,6 +158,7 @@ class DetailScreen(Screen[None]):
                 self.app.call_from_thread(self._change_failed, error)
             else:
                 self.app.call_from_thread(done, entry)
+                self.app.call_from_thread(self.app.request_sync)
         if leave:
             self.app.call_from_thread(self.dismiss)
 

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.screens.common import error_sentence
+from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.library_view import LibraryView
@@ -84,12 +85,16 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "mediatrack"
-        self.sub_title = self.info.label
+        self.show_sync(self.app.sync_line)
         self.table.focus()
         # After the first frame: reading the library must not delay the first paint.
         self.call_after_refresh(self.load_library)
         # A loading indicator only when loading is slow enough to notice.
         self.set_timer(LOADING_DELAY, self._show_loading)
+
+    def show_sync(self, line: SyncLine) -> None:
+        """The app's sync state, after the kind in the header."""
+        self.sub_title = line.with_label(self.info.label)
 
     def _show_loading(self) -> None:
         if not self.loaded:
@@ -239,6 +244,7 @@ class LibraryScreen(Screen[None]):
             self.view.text, self.view.status = "", None
             self.query_one(StatusTabs).active = ALL
         self._changed(entry)
+        self.app.request_sync()
         self.table.focus()
 
     def action_open_detail(self) -> None:
@@ -315,6 +321,7 @@ class LibraryScreen(Screen[None]):
     def apply_change(self, change: Callable[[], LibraryEntry]) -> None:
         entry = change()
         self.app.call_from_thread(self._changed, entry)
+        self.app.call_from_thread(self.app.request_sync)
 
     def _changed(self, entry: LibraryEntry) -> None:
         self.view.put(entry)
@@ -330,6 +337,7 @@ class LibraryScreen(Screen[None]):
     def remove_entry(self, key: EntryKey) -> None:
         removed = self.app.library.remove(key)
         self.app.call_from_thread(self._removed, removed)
+        self.app.call_from_thread(self.app.request_sync)
 
     def _removed(self, entry: LibraryEntry) -> None:
         self.view.discard(entry.key)

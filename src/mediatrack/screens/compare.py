@@ -1,0 +1,91 @@
+"""Items you and a friend both rated, both ratings side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label
+from textual.worker import Worker, WorkerState
+
+from mediatrack.kinds import KINDS
+from mediatrack.screens.common import ScreenCommands, error_sentence
+from mediatrack.sync_display import SyncLine
+
+if TYPE_CHECKING:
+    from mediatrack.app import MediaTrackApp
+    from mediatrack.services.friends import Compared, Person
+
+
+def agreement(rows: list[Compared], name: str) -> str:
+    """One line over the table: how many, and how close your tastes are."""
+    if not rows:
+        return f"Nothing both you and {name} rated yet."
+    close = sum(1 for row in rows if abs(row.mine - row.theirs) <= 1)
+    noun = "item" if len(rows) == 1 else "items"
+    return f"{len(rows)} {noun} you both rated · within a point on {close} of them"
+
+
+class CompareScreen(Screen[None]):
+    """Both ratings of everything you and one friend rated, closest agreement first."""
+
+    CSS_PATH = "compare.tcss"
+    COMMANDS = {ScreenCommands}
+    BINDINGS = [Binding("escape,backspace", "back", "Back")]
+
+    app: MediaTrackApp
+
+    def __init__(self, friend: Person) -> None:
+        super().__init__()
+        self.friend = friend
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("Reading ratings…", id="compare-summary")
+        yield DataTable(id="compare", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_sync(self.app.sync_line)
+        table = self.query_one(DataTable)
+        table.add_columns("Kind", "Title", "You", self.friend.name, "Difference")
+        table.focus()
+        self.load_ratings()
+
+    def show_sync(self, line: SyncLine) -> None:
+        self.sub_title = line.with_label(f"You and {self.friend.name}")
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_ratings(self) -> None:
+        rows = self.app.friends.compare(self.friend.email)
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[Compared]) -> None:
+        rows = sorted(rows, key=lambda row: (abs(row.mine - row.theirs), row.title.casefold()))
+        self.query_one("#compare-summary", Label).update(agreement(rows, self.friend.name))
+        table = self.query_one(DataTable)
+        table.clear()
+        table.add_rows(
+            (
+                KINDS[row.kind].noun,
+                row.title,
+                f"{row.mine}/10",
+                f"{row.theirs}/10",
+                "same" if row.mine == row.theirs else f"{row.mine - row.theirs:+d}",
+            )
+            for row in rows
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.node is self:
+            self.notify(error_sentence(event.worker.error), severity="error", timeout=8)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Back to friends", "Leave the comparison (escape)", self.action_back)
