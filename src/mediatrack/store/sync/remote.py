@@ -104,7 +104,10 @@ def connect(url: str, password: str | None = None, *, timeout: float = 10) -> ps
 
 
 def _connect_error(error: Exception) -> SyncError:
-    text = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    # psycopg puts the reason first ("connection to server at ... failed: Connection
+    # refused") and a hint after it; the reason is what the user needs.
+    text = lines[0].removeprefix("connection failed: ") if lines else type(error).__name__
     if "password" in text or "authentication" in text or ("role" in text and "exist" in text):
         return ServerRefused(
             f"The sync server refused the login ({text}); check the URL and password with "
