@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts·Friends", compact=True)
 MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts", "5": "friends"}
 SYNC_DELAY = 5.0  # seconds of quiet after a change before the background sync runs
+STARTUP_SYNC_DELAY = 1.0  # seconds after start-up before the first sync
 SYNC_TICK = 30.0  # how often "synced 2m ago" is brought up to date
 
 
@@ -268,8 +269,9 @@ class MediaTrackApp(App[None]):
     # --- background sync ------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # After the first frame, so neither the store nor psycopg delays it.
-        self.call_after_refresh(self.sync_in_background)
+        # Once the first screen has its rows: neither the sync imports nor psycopg may
+        # slow the first frame or the library's first load.
+        self.set_timer(STARTUP_SYNC_DELAY, self.sync_in_background)
         self.set_interval(SYNC_TICK, self._show_sync_line)
 
     def request_sync(self) -> None:
