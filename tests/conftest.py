@@ -5,8 +5,9 @@ Kept free of TUI specifics so the app's tests can build on it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from peewee import SqliteDatabase
@@ -66,3 +67,27 @@ def pg_url() -> Iterator[str]:
 
     with throwaway_database() as url:
         yield url
+
+
+class CliResult(NamedTuple):
+    """What one in-process ``mediatrack`` run returned and printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``mediatrack ARGS...`` in this process; argparse's exits become exit codes."""
+    from mediatrack.cli import main
+
+    def run(*args: str) -> CliResult:
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = 0 if exit_.code is None else int(exit_.code)
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run

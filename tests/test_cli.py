@@ -9,42 +9,20 @@ import re
 import sqlite3
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from conftest import CliResult
 from mediatrack import __version__
-from mediatrack.cli import build_parser, main
+from mediatrack.cli import build_parser
 from mediatrack.kinds import KINDS, Kind
 
 CATALOG_KEYS = {"tv": "tmdb_id", "movie": "tmdb_id", "book": "google_id", "podcast": "itunes_id"}
 ENTRY_KEYS = {"id", "kind", "title", "year", "status", "progress", "rating"}
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
-    """Run ``mediatrack ARGS...`` in this process; argparse's exits become exit codes."""
-
-    def run(*args: str) -> Result:
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:
-            code = 0 if exit_.code is None else exit_.code
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
-
-
-def added_id(result: Result) -> str:
+def added_id(result: CliResult) -> str:
     assert result.code == 0, result.err
     found = re.fullmatch(r"Added '.*' as (\w+:\d+) \(\w+\)\.\n", result.out)
     assert found, result.out

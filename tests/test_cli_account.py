@@ -29,7 +29,6 @@ from auth_server import (
     NoKeyring,
     installed_keyring,
 )
-from mediatrack.cli import main
 from mediatrack.login_display import HALF_BLOCKS, qr_lines
 from mediatrack.secrets import SERVICE, fallback_path
 from mediatrack.services import identity
@@ -66,19 +65,6 @@ def fake_waits(monkeypatch) -> FakeClock:
 
     monkeypatch.setattr(identity, "wait_for_login", wait_for_login)
     return fake
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:
-            code = 0 if exit_.code is None else int(exit_.code)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def sessions(db_path: Path) -> int:

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pytest
-
-from mediatrack.cli import main
 from mediatrack.kinds import Kind
 from mediatrack.secrets import get_secret
 from mediatrack.services.library import NewItem
@@ -19,26 +15,6 @@ if TYPE_CHECKING:
     from sync_world import Device, World
 
 pytest_plugins = ["sync_world"]  # the `world` fixture
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> Result:
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:
-            code = 0 if exit_.code is None else exit_.code
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
 
 
 def one_sentence(text: str) -> bool:
