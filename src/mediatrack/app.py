@@ -219,7 +219,9 @@ class MediaTrackApp(App[None]):
             if yes:
                 self.log_out()
 
-        self.push_screen(ConfirmScreen(question, confirm_label="Log out"), confirmed)
+        self.push_screen(
+            ConfirmScreen(question, confirm_label="Log out", cancel_label="Stay"), confirmed
+        )
 
     @work(thread=True, exclusive=True, group="account", exit_on_error=False)
     def log_out(self) -> None:

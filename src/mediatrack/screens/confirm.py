@@ -18,17 +18,20 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "dismiss(False)", "No"),
     ]
 
-    def __init__(self, question: str, confirm_label: str = "Remove") -> None:
+    def __init__(
+        self, question: str, confirm_label: str = "Remove", cancel_label: str = "Keep"
+    ) -> None:
         super().__init__()
         self.question = question
         self.confirm_label = confirm_label
+        self.cancel_label = cancel_label
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
             yield Label(self.question, classes="picker-title")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.confirm_label} (y)", variant="error", id="yes")
-                yield Button("Keep (n)", id="no")
+                yield Button(f"{self.cancel_label} (n)", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
