@@ -100,6 +100,8 @@ def test_refresh_all_reports_and_keeps_ticks(fake, capsys):
         (["add", "tv"], "Give --tmdb-id"),
         (["watch", "tv:999", "S01E01"], "no item tv:999"),
         (["refresh"], "Say which item"),
+        (["refresh", "book:1"], "added by hand"),
+        (["--db", "/", "list"], "is not a file"),
         (["episodes", "book:1"], "only shows and podcasts have episodes"),
     ],
 )

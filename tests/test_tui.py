@@ -272,3 +272,24 @@ async def test_a_file_that_is_not_a_library_stops_the_app_untouched(tmp_path):
         await settle(pilot)
     assert app.return_code == 1
     assert stranger.read_bytes() == before
+
+
+async def test_titles_that_look_like_markup_are_shown_as_they_are(db_path):
+    open_database(db_path)
+    key = Library().add(NewItem(Kind.MOVIE, "Live [/] at [b]Wembley")).key
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        table(app).focus()
+        for opener in ("s", "r", "x"):
+            await pilot.press(opener)
+            await pilot.pause()
+            assert "Live [/] at [b]Wembley" in str(app.screen.query_one(".picker-title").render())
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("x", "y")  # the notification names the title too
+        await settle(pilot)
+        assert app.is_running
+        assert Library().entries(Kind.MOVIE) == []
+        assert key not in [entry.key for entry in table(app).entries]

@@ -53,6 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mediatrack: interrupted.", file=sys.stderr)
         return 130
+    except EOFError:
+        print(
+            "mediatrack: there is no input to read (stdin is closed); "
+            "give the value as an argument instead.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 def _run_app(args: argparse.Namespace) -> int:

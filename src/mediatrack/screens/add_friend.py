@@ -23,6 +23,7 @@ class AddFriendScreen(ModalScreen["str | None"]):
             yield Static(
                 "They see your request after their next sync. enter send · escape cancel",
                 id="email-hint",
+                markup=False,  # echoes what the user typed
             )
 
     def on_mount(self) -> None:

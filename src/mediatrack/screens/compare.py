@@ -45,7 +45,7 @@ class CompareScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Reading ratings…", id="compare-summary")
+        yield Label("Reading ratings…", id="compare-summary", markup=False)
         yield DataTable(id="compare", cursor_type="row", zebra_stripes=True)
         yield Footer()
 

@@ -28,7 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
-            yield Label(self.question, classes="picker-title")
+            yield Label(self.question, classes="picker-title", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.confirm_label} (y)", variant="error", id="yes")
                 yield Button(f"{self.cancel_label} (n)", id="no")

@@ -91,9 +91,9 @@ class FriendLibraryScreen(Screen[None]):
         yield StatusTabs(KINDS[self.kind].statuses, id="status-tabs")
         with Vertical(id="list"):
             yield Input(placeholder="Filter by title, author or artist", id="filter")
-            yield Label(id="summary")
+            yield Label(id="summary", markup=False)
             yield LibraryTable(self.kind, id="table")
-            yield Static(id="empty")
+            yield Static(id="empty", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -110,7 +110,7 @@ class FriendsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="friends-note")
+        yield Static(id="friends-note", markup=False)
         with Vertical(id="friends-body"):
             yield Label("Friends", classes="section", id="friends-title")
             yield FriendList(id="friends")

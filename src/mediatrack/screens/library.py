@@ -76,9 +76,11 @@ class LibraryScreen(Screen[None]):
         yield StatusTabs(self.info.statuses, id="status-tabs")
         with Horizontal(id="body"):
             with Vertical(id="list"):
-                yield Label(id="summary")  # the filter box is mounted above it on first use
+                yield Label(
+                    id="summary", markup=False
+                )  # the filter box is mounted above it on first use
                 yield LibraryTable(self.KIND, id="table")
-                yield Static(id="empty")
+                yield Static(id="empty", markup=False)
             # Mounted just after the first frame (Lazy), so they do not delay it.
             yield Lazy(DetailPane(id="detail"))
         yield Lazy(Footer())

@@ -66,10 +66,10 @@ class LoginScreen(ModalScreen["LoggedIn | None"]):
                 yield Static(id="login-qr")
                 with Vertical(id="login-text"):
                     yield Static("On your phone or computer, open", classes="login-step")
-                    yield Static(id="login-url")
+                    yield Static(id="login-url", markup=False)
                     yield Static("and enter the code", classes="login-step")
-                    yield Static(id="login-code")
-            yield Static("Asking Google for a code…", id="login-status")
+                    yield Static(id="login-code", markup=False)
+            yield Static("Asking Google for a code…", id="login-status", markup=False)
             yield Static(id="login-keys")
 
     def on_mount(self) -> None:

@@ -39,7 +39,7 @@ class RatingPicker(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
-            yield Label(f"Rate {self.item_title}", classes="picker-title")
+            yield Label(f"Rate {self.item_title}", classes="picker-title", markup=False)
             yield OptionList(
                 *(
                     Option(f"{score:>2}  {WORDS[score]}", id=str(score))

@@ -87,7 +87,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
         with Vertical(id="dialog"):
             yield Label(f"Add a {self.info.noun} from {self.info.catalog}", id="dialog-title")
             yield Input(placeholder=PLACEHOLDERS[self.kind], id="query")
-            yield Static(id="message")
+            yield Static(id="message", markup=False)
             yield ResultList(id="results")
             yield Label(
                 "type to search · ↓ results · enter add · escape close", classes="dialog-hint"

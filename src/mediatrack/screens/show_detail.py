@@ -128,7 +128,7 @@ class ShowDetailScreen(DetailScreen):
                 yield Label("Seasons", classes="pane-title")
                 yield OptionList(id="seasons", classes="detail-list")
             with Vertical(id="episodes-pane"):
-                yield Label("Episodes", id="episodes-title", classes="pane-title")
+                yield Label("Episodes", id="episodes-title", classes="pane-title", markup=False)
                 yield OptionList(id="episodes", classes="detail-list")
 
     @property

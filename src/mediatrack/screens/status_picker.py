@@ -27,7 +27,7 @@ class StatusPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         statuses = KINDS[self.kind].statuses
         with Vertical(classes="picker"):
-            yield Label(f"Status of {self.item_title}", classes="picker-title")
+            yield Label(f"Status of {self.item_title}", classes="picker-title", markup=False)
             yield OptionList(
                 *(
                     Option(f"{number}  {status_label(status)}", id=status)

@@ -14,7 +14,7 @@ from mediatrack.catalog.records import SearchResult
 from mediatrack.catalog.settings import Catalog, build_catalog
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
-from mediatrack.services.library import AlreadyInLibrary, Library, validate_status
+from mediatrack.services.library import AlreadyInLibrary, InvalidValue, Library, validate_status
 from mediatrack.store import episodes, metadata, queries
 from mediatrack.store.db import connection
 from mediatrack.store.models import LOCAL_USER_ID, database
@@ -126,7 +126,9 @@ class CatalogService:
         """Fetch the item's metadata again; new seasons and episodes appear, user data stays."""
         entry = self.library.entry(key)
         if entry.catalog_id.startswith(("local:", "-")):
-            return entry  # added by hand: nothing to refresh from
+            raise InvalidValue(
+                f"{entry.title!r} was added by hand: there is nothing to refresh it from."
+            )
         self._fetch_and_save(key.kind, entry.catalog_id, fresh=True)
         with connection(), database.atomic():
             self._recompute(key.kind, key.item_id)

@@ -70,6 +70,8 @@ def read_schema_version(path: Path) -> int:
 
     Reads without writing; raises when the file is not a mediatrack database.
     """
+    if path.exists() and not path.is_file():
+        raise NotAMediatrackDatabase(f"{path} is not a file, so not a mediatrack database.")
     if not path.exists() or path.stat().st_size == 0:
         return 0
     with path.open("rb") as handle:
