@@ -326,6 +326,8 @@ class LibraryScreen(Screen[None]):
         self.app.call_from_thread(self.app.request_sync)
 
     def _changed(self, entry: LibraryEntry) -> None:
+        if entry.key not in self.view:
+            return  # removed meanwhile: a change that finished late must not bring it back
         self.view.put(entry)
         self._update_tabs()
         self._show_rows(keep=entry.key)

@@ -218,6 +218,8 @@ class FriendsService:
         except (ServerUnreachable, NotConfigured) as error:
             return ActionResult(action, email, False, f"Queued: {error} It goes at the next sync.")
         except SyncError as error:
+            with connection():
+                local.drop_action(action_id)  # reported as failed: it must not go later
             raise FriendsError(str(error)) from None
         return _outcome(action, email, action_id, report)
 

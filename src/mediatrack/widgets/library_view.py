@@ -75,6 +75,9 @@ class LibraryView:
     def __len__(self) -> int:
         return len(self._rows)
 
+    def __contains__(self, key: EntryKey) -> bool:
+        return key in self._rows
+
     def load(self, entries: Iterable[LibraryEntry]) -> None:
         self._rows = {entry.key: _Row(entry, entry.search_text) for entry in entries}
         self.resort()
