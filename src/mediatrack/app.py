@@ -336,13 +336,17 @@ class MediaTrackApp(App[None]):
             self.call_from_thread(self.notify, f"Synced: {report.summary()}.")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A sync that failed in a way nobody expected still ends as a state in the header."""
+        """An app worker that failed unexpectedly: sync shows it in the header, others notify."""
         worker = event.worker
-        if worker.node is self and worker.group == "sync" and event.state is WorkerState.ERROR:
-            from mediatrack.screens.common import error_sentence
+        if worker.node is not self or event.state is not WorkerState.ERROR:
+            return
+        from mediatrack.screens.common import error_sentence
 
+        if worker.group == "sync":
             last = self.sync_line.last_sync_at
             self.set_sync_line(SyncLine("error", last, error_sentence(worker.error)))
+        else:  # log in / out, who am I: anything unexpected still reaches the user
+            self.notify(error_sentence(worker.error), severity="error", timeout=8)
 
     def set_sync_line(self, line: SyncLine) -> None:
         """Show ``line`` as the state of sync (friend actions sync too)."""
