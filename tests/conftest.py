@@ -91,3 +91,23 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, out, err)
 
     return run
+
+
+@pytest.fixture
+def google(httpserver, monkeypatch: pytest.MonkeyPatch):
+    """A local server playing Google's device flow, with the MEDIATRACK_GOOGLE_* settings set."""
+    from auth_server import FakeGoogle
+
+    server = FakeGoogle(httpserver)
+    for name, value in server.environ().items():
+        monkeypatch.setenv(name, value)
+    return server
+
+
+@pytest.fixture
+def keyring_memory():
+    """An in-memory keyring in place of the OS one, for the duration of the test."""
+    from auth_server import MemoryKeyring, installed_keyring
+
+    with installed_keyring(MemoryKeyring()) as backend:
+        yield backend

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,6 @@ from auth_server import (
     SUB,
     FakeClock,
     FakeGoogle,
-    MemoryKeyring,
     NoKeyring,
     Reply,
     fixture,
@@ -68,20 +67,6 @@ from mediatrack.store.models import (
 
 TOKEN_SUCCESS = fixture("token_success.json")
 OWNED = (UserProgress, Rating, EpisodeWatch, UserBookProgress, UserPodcastProgress)
-
-
-@pytest.fixture
-def google(httpserver, monkeypatch) -> FakeGoogle:
-    server = FakeGoogle(httpserver)
-    for name, value in server.environ().items():
-        monkeypatch.setenv(name, value)
-    return server
-
-
-@pytest.fixture
-def keyring_memory() -> Iterator[MemoryKeyring]:
-    with installed_keyring(MemoryKeyring()) as backend:
-        yield backend
 
 
 @pytest.fixture

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
-from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
+from catalog_server import FIXTURES, fixture
 from mediatrack.catalog.errors import (
     AuthFailed,
     BadResponse,
@@ -23,12 +21,6 @@ from mediatrack.catalog.http import HttpOptions
 from mediatrack.catalog.itunes import ItunesClient
 from mediatrack.catalog.settings import CatalogSettings, build_catalog
 from mediatrack.kinds import Kind
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from catalog_server import fixture
 from mediatrack import __version__
 from mediatrack.catalog.errors import (
     AuthFailed,
@@ -33,12 +33,6 @@ from mediatrack.catalog.http import HttpOptions, build_session, retry_after_seco
 from mediatrack.catalog.itunes import ItunesClient
 from mediatrack.catalog.ratelimit import Limiter, RateLimit, TooSoon
 from mediatrack.catalog.tmdb import TmdbClient
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -5,24 +5,18 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from catalog_server import fixture
 from mediatrack.catalog.errors import NotConfigured
 from mediatrack.catalog.http import HttpOptions
 from mediatrack.catalog.records import EpisodeAiring, SearchResult
 from mediatrack.catalog.tmdb import TmdbClient
 from mediatrack.kinds import Kind
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import signal
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,8 +23,6 @@ from auth_server import (
     PENDING,
     SUB,
     FakeClock,
-    FakeGoogle,
-    MemoryKeyring,
     NoKeyring,
     installed_keyring,
 )
@@ -38,20 +35,6 @@ from mediatrack.store.models import Session
 CODE = "GQVQ-JKEC"  # tests/fixtures/google_oauth/device_code_response.json
 URL = "https://www.google.com/device"
 QR_CHARACTERS = set(HALF_BLOCKS.values())
-
-
-@pytest.fixture
-def google(httpserver, monkeypatch) -> FakeGoogle:
-    server = FakeGoogle(httpserver)
-    for name, value in server.environ().items():
-        monkeypatch.setenv(name, value)
-    return server
-
-
-@pytest.fixture
-def keyring_memory() -> Iterator[MemoryKeyring]:
-    with installed_keyring(MemoryKeyring()) as backend:
-        yield backend
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,6 @@ from auth_server import (
     EXPIRED_TOKEN,
     PENDING,
     SUB,
-    FakeGoogle,
     MemoryKeyring,
     installed_keyring,
 )
@@ -38,14 +37,6 @@ from mediatrack.widgets.library_table import LibraryTable
 SIZE = (120, 40)
 DEVICE_CODE = "GQVQ-JKEC"  # tests/fixtures/google_oauth/device_code_response.json
 URL = "https://www.google.com/device"
-
-
-@pytest.fixture
-def google(httpserver, monkeypatch) -> FakeGoogle:
-    server = FakeGoogle(httpserver)
-    for name, value in server.environ().items():
-        monkeypatch.setenv(name, value)
-    return server
 
 
 @pytest.fixture(autouse=True)
