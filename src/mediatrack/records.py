@@ -64,6 +64,11 @@ class LibraryEntry:
         return self.key.kind
 
     @property
+    def hand_made(self) -> bool:
+        """Added by hand: no catalog knows it (see DESIGN.md for how such ids look)."""
+        return self.catalog_id.startswith(("local:", "-"))
+
+    @property
     def year(self) -> int | None:
         if self.release_date and self.release_date[:4].isdigit():
             return int(self.release_date[:4])

@@ -6,7 +6,15 @@ import argparse
 import json
 import sys
 
-from mediatrack.cli.common import CliError, key_argument, kind_argument, open_library, print_table
+from mediatrack.cli.common import (
+    CliError,
+    add_yes_option,
+    key_argument,
+    kind_argument,
+    open_library,
+    print_table,
+    refused_unless_yes,
+)
 from mediatrack.cli.library import catalog_key, describe
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
@@ -50,6 +58,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     watch.add_argument("episode", metavar="EPISODE", help="S01E03, or a podcast episode id")
     watch.add_argument("--through", action="store_true", help="also tick every earlier episode")
     watch.add_argument("--undo", action="store_true", help="untick instead")
+    add_yes_option(watch)
     watch.set_defaults(handler=watch_episode)
 
     refresh = commands.add_parser(
@@ -176,13 +185,15 @@ def watch_episode(args: argparse.Namespace) -> int:
         known = {row.id for row in episodes.podcast_episodes(key)}
         if episode_id not in known:
             raise CliError(f"{key} has no episode {episode_id}: see `mediatrack episodes {key}`.")
-        entry = episodes.set_listened(key, [episode_id], watched)
+        with refused_unless_yes():
+            entry = episodes.set_listened(key, [episode_id], watched, confirm=args.yes)
     else:
         episode = episodes.find(key, args.episode)
-        if args.through and watched:
-            entry = episodes.watch_through(key, episode.id)
-        else:
-            entry = episodes.set_watched(key, [episode.id], watched)
+        with refused_unless_yes():
+            if args.through and watched:
+                entry = episodes.watch_through(key, episode.id, confirm=args.yes)
+            else:
+                entry = episodes.set_watched(key, [episode.id], watched, confirm=args.yes)
     print(f"{entry.key} {entry.title!r}: {describe(entry)}")
     return 0
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
 from mediatrack.config import database_path
@@ -46,6 +47,25 @@ def int_argument(value: str) -> int:
         return int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number.") from None
+
+
+def add_yes_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="go ahead with a change that removes ticks or progress, or ticks what has not aired",
+    )
+
+
+@contextmanager
+def refused_unless_yes() -> Iterator[None]:
+    """A change that needs a yes ends the command with its question, having changed nothing."""
+    from mediatrack.services.library import NeedsConfirmation
+
+    try:
+        yield
+    except NeedsConfirmation as error:
+        raise CliError(f"{error} Nothing was changed; run again with --yes to go ahead.") from None
 
 
 def open_library(args: argparse.Namespace) -> Library:

@@ -7,11 +7,13 @@ import json
 
 from mediatrack.cli.common import (
     CliError,
+    add_yes_option,
     int_argument,
     key_argument,
     kind_argument,
     open_library,
     print_table,
+    refused_unless_yes,
 )
 from mediatrack.kinds import KINDS
 from mediatrack.records import LibraryEntry
@@ -45,6 +47,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     ids.add_argument("--tmdb-id", help="TMDB id of a movie or show")
     ids.add_argument("--google-id", help="Google Books volume id of a book")
     ids.add_argument("--itunes-id", help="iTunes collection id of a podcast")
+    add_yes_option(add)
     add.set_defaults(handler=add_item)
 
     listing = commands.add_parser(
@@ -74,7 +77,28 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "--progress", type=int_argument, help="episodes watched, pages read, episodes listened"
     )
     change.add_argument("--rating", help="1 to 10, or 'none' to clear it")
+    change.add_argument(
+        "--total",
+        type=int_argument,
+        help="number of episodes or pages, for an item no catalog counts",
+    )
+    add_yes_option(change)
     change.set_defaults(handler=set_values)
+
+    remove = commands.add_parser(
+        "remove",
+        parents=[common],
+        help="take an item out of your library",
+        description=(
+            "Take an item out of your library, with its status, ticks and rating. "
+            "Without --yes it only says what would be removed."
+        ),
+    )
+    remove.add_argument(
+        "item", type=key_argument, metavar="ITEM", help="the id `list` shows, e.g. tv:12"
+    )
+    add_yes_option(remove)
+    remove.set_defaults(handler=remove_item)
 
 
 def _catalog_id(args: argparse.Namespace) -> str | None:
@@ -99,7 +123,10 @@ def add_item(args: argparse.Namespace) -> int:
             raise CliError(f"Give {option} to fetch the item, or --title to add it by hand.")
         from mediatrack.services.catalog import CatalogService
 
-        entry = CatalogService(user_id=library.user_id).add(args.kind, catalog_id, args.status)
+        with refused_unless_yes():
+            entry = CatalogService(user_id=library.user_id).add(
+                args.kind, catalog_id, args.status, confirm=args.yes
+            )
     else:
         from mediatrack.services.library import NewItem
 
@@ -111,7 +138,8 @@ def add_item(args: argparse.Namespace) -> int:
             creator=args.creator,
             total=args.total,
         )
-        entry = library.add(item, args.status)
+        with refused_unless_yes():
+            entry = library.add(item, args.status, confirm=args.yes)
     print(f"Added {entry.title!r} as {entry.key} ({entry.status}).")
     return 0
 
@@ -144,23 +172,37 @@ def list_items(args: argparse.Namespace) -> int:
 
 
 def set_values(args: argparse.Namespace) -> int:
-    if args.status is None and args.progress is None and args.rating is None:
-        raise CliError("Say what to change: --status, --progress or --rating.")
-    changes: dict[str, object] = {"status": args.status, "progress": args.progress}
+    if all(value is None for value in (args.status, args.progress, args.rating, args.total)):
+        raise CliError("Say what to change: --status, --progress, --rating or --total.")
+    changes: dict[str, object] = {
+        "status": args.status,
+        "progress": args.progress,
+        "total": args.total,
+    }
     if args.rating is not None:
         changes["rating"] = _parse_rating(args.rating)
-    entry = open_library(args).update(args.item, **changes)
+    with refused_unless_yes():
+        entry = open_library(args).update(args.item, confirm=args.yes, **changes)
     print(f"{entry.key} {entry.title!r}: {describe(entry)}")
     return 0
 
 
+def remove_item(args: argparse.Namespace) -> int:
+    with refused_unless_yes():
+        entry = open_library(args).remove(args.item, confirm=args.yes)
+    print(f"Removed {entry.title!r} ({entry.key}) from your library.")
+    return 0
+
+
 def _parse_rating(text: str) -> int | None:
-    if text.strip().lower() in ("none", "clear", "0"):
+    if text.strip().lower() in ("none", "clear"):
         return None
     try:
         rating = int(text)
     except ValueError:
         raise CliError(f"A rating is a whole number from 1 to 10, not {text!r}.") from None
+    if rating == 0:
+        raise CliError("0 is not a rating: ratings go from 1 to 10 (use 'none' to clear one).")
     if not 1 <= rating <= 10:
         raise CliError(f"A rating is a whole number from 1 to 10, not {rating}.")
     return rating
@@ -172,7 +214,7 @@ def catalog_key(entry_kind) -> str:
 
 
 def entry_json(entry: LibraryEntry) -> dict[str, object]:
-    hand_made = entry.catalog_id.startswith(("local:", "-"))
+    hand_made = entry.hand_made
     return {
         "id": str(entry.key),
         "kind": entry.kind.value,

@@ -339,7 +339,7 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, group="write", exit_on_error=False)
     def remove_entry(self, key: EntryKey) -> None:
-        removed = self.app.library.remove(key)
+        removed = self.app.library.remove(key, confirm=True)
         self.app.call_from_thread(self._removed, removed)
         self.app.call_from_thread(self.app.request_sync)
 

@@ -69,8 +69,14 @@ class CatalogService:
 
     # --- add ------------------------------------------------------------------
 
-    def add(self, kind: Kind, catalog_id: str, status: str | None = None) -> LibraryEntry:
-        """Fetch the item's full details and add it; refuses one already in the library."""
+    def add(
+        self, kind: Kind, catalog_id: str, status: str | None = None, *, confirm: bool = False
+    ) -> LibraryEntry:
+        """Fetch the item's full details and add it; refuses one already in the library.
+
+        Added as done, its progress is filled in the same transaction (an
+        unreleased movie asks first, and nothing is added unless ``confirm``).
+        """
         status = validate_status(kind, status or KINDS[kind].plan_status)
         with connection():
             known = queries.library_keys_by_catalog_id(self.user_id, kind, [catalog_id])
@@ -81,8 +87,8 @@ class CatalogService:
         with connection(), database.atomic():
             self.library.track(kind, item_id, status)
             self._recompute(kind, item_id)
-        if status == KINDS[kind].done_status:
-            return self.library.set_status(key, status)  # fills progress, ticks aired episodes
+            if status == KINDS[kind].done_status:
+                return self.library.set_status(key, status, confirm=confirm)
         return self.library.entry(key)
 
     def _fetch_and_save(self, kind: Kind, catalog_id: str, *, fresh: bool) -> int:
@@ -115,17 +121,21 @@ class CatalogService:
             return podcast_id
 
     def _recompute(self, kind: Kind, item_id: int) -> None:
+        """Counts follow the ticks after new metadata; a status is never changed here."""
         if kind is Kind.TV:
-            episodes.recompute_show(self.user_id, item_id)
+            episodes.recompute_show(self.user_id, item_id, derive_status=False)
         elif kind is Kind.PODCAST:
-            episodes.recompute_podcast(self.user_id, item_id)
+            episodes.recompute_podcast(self.user_id, item_id, derive_status=False, keep_count=True)
 
     # --- refresh --------------------------------------------------------------
 
     def refresh(self, key: EntryKey) -> LibraryEntry:
-        """Fetch the item's metadata again; new seasons and episodes appear, user data stays."""
+        """Fetch the item's metadata again; new seasons and episodes appear.
+
+        What the user recorded (status, progress, ticks, rating) is never changed.
+        """
         entry = self.library.entry(key)
-        if entry.catalog_id.startswith(("local:", "-")):
+        if entry.hand_made:
             raise InvalidValue(
                 f"{entry.title!r} was added by hand: there is nothing to refresh it from."
             )
@@ -141,10 +151,7 @@ class CatalogService:
     ) -> RefreshReport:
         """Refresh every catalog item in the library; one failure does not stop the rest."""
         entries = [
-            entry
-            for kind in kinds
-            for entry in self.library.entries(kind)
-            if not entry.catalog_id.startswith(("local:", "-"))
+            entry for kind in kinds for entry in self.library.entries(kind) if not entry.hand_made
         ]
         report = RefreshReport()
         for done, entry in enumerate(entries, start=1):

@@ -6,6 +6,7 @@ is one transaction and returns the item's updated library entry.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from mediatrack.kinds import Kind
@@ -16,7 +17,13 @@ from mediatrack.records import (
     SeasonProgress,
     ShowEpisode,
 )
-from mediatrack.services.library import InvalidValue, Library
+from mediatrack.services.library import (
+    InvalidValue,
+    Library,
+    NeedsConfirmation,
+    unaired_question,
+    untick_question,
+)
 from mediatrack.store import episodes as store
 from mediatrack.store.db import connection
 from mediatrack.store.models import LOCAL_USER_ID, database
@@ -60,14 +67,33 @@ class Episodes:
                 return episode
         raise InvalidValue(f"{key} has no episode S{season:02d}E{number:02d}.")
 
-    def set_watched(self, key: EntryKey, episode_ids: list[int], watched: bool) -> LibraryEntry:
+    def set_watched(
+        self, key: EntryKey, episode_ids: list[int], watched: bool, *, confirm: bool = False
+    ) -> LibraryEntry:
+        """Tick or untick episodes. Asks first (``NeedsConfirmation``) before ticking an
+        episode that has not aired or unticking more than one."""
         self._require_kind(key, Kind.TV)
         with connection(), database.atomic():
-            self.library.entry(key)
+            entry = self.library.entry(key)
+            chosen = [
+                e
+                for e in store.show_episodes(self.user_id, key.item_id)
+                if e.id in set(episode_ids)
+            ]
+            if not confirm:
+                changing = [e for e in chosen if e.watched != watched]
+                if watched:
+                    not_aired = [e for e in changing if not e.aired(dt.date.today())]
+                    if not_aired:
+                        raise NeedsConfirmation(unaired_question(not_aired, entry.title))
+                elif len(changing) > 1:
+                    raise NeedsConfirmation(untick_question(len(changing), entry.title))
             store.set_episodes_watched(self.user_id, key.item_id, episode_ids, watched)
         return self.library.entry(key)
 
-    def set_season_watched(self, key: EntryKey, season_number: int, watched: bool) -> LibraryEntry:
+    def set_season_watched(
+        self, key: EntryKey, season_number: int, watched: bool, *, confirm: bool = False
+    ) -> LibraryEntry:
         ids = [
             episode.id
             for episode in self.show_episodes(key)
@@ -75,9 +101,11 @@ class Episodes:
         ]
         if not ids:
             raise InvalidValue(f"{key} has no season {season_number}.")
-        return self.set_watched(key, ids, watched)
+        return self.set_watched(key, ids, watched, confirm=confirm)
 
-    def watch_through(self, key: EntryKey, episode_id: int) -> LibraryEntry:
+    def watch_through(
+        self, key: EntryKey, episode_id: int, *, confirm: bool = False
+    ) -> LibraryEntry:
         """Tick an episode and every regular episode before it."""
         episodes = self.show_episodes(key)
         target = next((episode for episode in episodes if episode.id == episode_id), None)
@@ -93,7 +121,7 @@ class Episodes:
                 and (episode.season_number, episode.episode_number) < order
             )
         ]
-        return self.set_watched(key, ids, True)
+        return self.set_watched(key, ids, True, confirm=confirm)
 
     # --- podcasts -----------------------------------------------------------------
 
@@ -103,10 +131,22 @@ class Episodes:
             self.library.entry(key)
             return store.podcast_episodes(self.user_id, key.item_id)
 
-    def set_listened(self, key: EntryKey, episode_ids: list[int], listened: bool) -> LibraryEntry:
+    def set_listened(
+        self, key: EntryKey, episode_ids: list[int], listened: bool, *, confirm: bool = False
+    ) -> LibraryEntry:
+        """Tick or untick podcast episodes; unticking more than one asks first."""
         self._require_kind(key, Kind.PODCAST)
         with connection(), database.atomic():
-            self.library.entry(key)
+            entry = self.library.entry(key)
+            if not listened and not confirm:
+                chosen = set(episode_ids)
+                changing = [
+                    e
+                    for e in store.podcast_episodes(self.user_id, key.item_id)
+                    if e.id in chosen and e.listened
+                ]
+                if len(changing) > 1:
+                    raise NeedsConfirmation(untick_question(len(changing), entry.title))
             store.set_podcast_episodes_listened(self.user_id, key.item_id, episode_ids, listened)
         return self.library.entry(key)
 

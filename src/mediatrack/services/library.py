@@ -15,7 +15,8 @@ from pathlib import Path
 
 from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
-from mediatrack.store import episodes, queries
+from mediatrack.store import episodes, queries, snapshots
+from mediatrack.store import library as library_rows
 from mediatrack.store.db import IntegrityError, StoreError, connection, open_database
 from mediatrack.store.identity import current_user
 from mediatrack.store.models import (
@@ -42,6 +43,14 @@ class InvalidValue(LibraryError):
 
 class UnknownItem(LibraryError):
     pass
+
+
+class NeedsConfirmation(LibraryError):
+    """The change would remove or contradict what the user recorded; ``str(error)`` is the
+    question ("Untick 13 episodes of Kestrel Harbour?"). Call again with ``confirm=True``."""
+
+
+ItemSnapshot = snapshots.ItemSnapshot
 
 
 class CannotOpen(LibraryError):
@@ -75,6 +84,8 @@ def validate_status(kind: Kind, status: str) -> str:
 
 
 def validate_rating(rating: int | None) -> int | None:
+    if rating == 0:
+        raise InvalidValue("0 is not a rating: ratings go from 1 to 10 (use 'none' to clear one).")
     if rating is not None and not 1 <= rating <= 10:
         raise InvalidValue(f"A rating is a whole number from 1 to 10, not {rating}.")
     return rating
@@ -140,8 +151,14 @@ class Library:
 
     # --- adding ---------------------------------------------------------
 
-    def add(self, item: NewItem, status: str | None = None) -> LibraryEntry:
-        """Add an item typed in by hand (no network). Refuses one already in the library."""
+    def add(
+        self, item: NewItem, status: str | None = None, *, confirm: bool = False
+    ) -> LibraryEntry:
+        """Add an item typed in by hand (no network). Refuses one already in the library.
+
+        Added as done, its progress is filled (a movie 1/1, a book with a page count
+        at its last page).
+        """
         info = KINDS[item.kind]
         status = validate_status(item.kind, status or info.plan_status)
         title = item.title.strip()
@@ -160,7 +177,9 @@ class Library:
             if item.catalog_id is None:
                 self._refuse_same_title(item.kind, title, item.year)
             self.track(item.kind, item_id, status)
-            return queries.library_entry(self.user_id, key)
+            if status == info.done_status:
+                return self.set_status(key, status, confirm=confirm)
+            return self._require(key)
 
     def _refuse_same_title(self, kind: Kind, title: str, year: int | None) -> None:
         for entry in queries.library_entries(self.user_id, kind, text=title):
@@ -245,6 +264,8 @@ class Library:
         status: str | None = None,
         progress: int | None = None,
         rating: int | object | None = KEEP,
+        total: int | None = None,
+        confirm: bool = False,
     ) -> LibraryEntry:
         """Several changes at once: all are applied, or (on any bad value) none.
 
@@ -257,37 +278,96 @@ class Library:
             validate_rating(rating)  # type: ignore[arg-type]
         with connection(), database.atomic():
             entry = self._require(key)
+            if total is not None:
+                entry = self.set_total(key, total)
             if progress is not None:
-                entry = self.set_progress(key, progress)
+                entry = self.set_progress(key, progress, confirm=confirm)
             if status is not None:
-                entry = self._apply_status(key, status, fill_progress=progress is None)
+                entry = self._apply_status(
+                    key, status, fill_progress=progress is None, confirm=confirm
+                )
             if rating is not KEEP:
                 entry = self.set_rating(key, rating)  # type: ignore[arg-type]
             return entry
 
-    def set_status(self, key: EntryKey, status: str) -> LibraryEntry:
-        """Change the status; marking a finite item done also fills its progress."""
-        return self._apply_status(key, status, fill_progress=True)
+    def set_total(self, key: EntryKey, total: int) -> LibraryEntry:
+        """Give an item without a catalog total its number of episodes or pages."""
+        info = KINDS[key.kind]
+        if key.kind is Kind.MOVIE:
+            raise InvalidValue("A movie's total is always 1: there is nothing to set.")
+        if total < 1:
+            raise InvalidValue(f"A total of {info.unit}s is a whole number from 1, not {total}.")
+        with connection(), database.atomic():
+            entry = self._require(key)
+            if entry.total is not None and not entry.hand_made:
+                raise InvalidValue(
+                    f"{entry.title!r} has {entry.total} {info.unit}s from {info.catalog}; "
+                    "refresh it to update the total."
+                )
+            if total < entry.progress:
+                raise InvalidValue(
+                    f"{entry.title!r} is at {entry.progress} {info.unit}s; "
+                    f"a total of {total} would be below it."
+                )
+            if key.kind is Kind.TV and episodes.regular_episodes(self.user_id, key.item_id):
+                raise InvalidValue(f"{entry.title!r} counts its episodes itself.")
+            library_rows.set_item_total(key, total)
+            return self._require(key)
 
-    def _apply_status(self, key: EntryKey, status: str, *, fill_progress: bool) -> LibraryEntry:
+    def set_status(self, key: EntryKey, status: str, *, confirm: bool = False) -> LibraryEntry:
+        """Change the status; marking an item done also fills its progress."""
+        return self._apply_status(key, status, fill_progress=True, confirm=confirm)
+
+    def _apply_status(
+        self, key: EntryKey, status: str, *, fill_progress: bool, confirm: bool = False
+    ) -> LibraryEntry:
         validate_status(key.kind, status)
         info = KINDS[key.kind]
         with connection(), database.atomic():
             entry = self._require(key)
-            done = status == info.done_status and info.completes_at_total
-            ticked = False
-            if fill_progress and done and key.kind is Kind.TV:
-                # A show with episodes: completing it ticks every aired episode.
-                ticked = episodes.watch_all_aired(self.user_id, key.item_id, dt.date.today())
-                entry = self._require(key)
+            done = status == info.done_status
             progress = entry.progress
-            if fill_progress and done and entry.total and not ticked:
-                progress = entry.total
+            if fill_progress and done:
+                progress = self._fill(entry, confirm=confirm)
             self._write_progress(key, status=status, progress=progress)
             return self._require(key)
 
-    def set_progress(self, key: EntryKey, progress: int) -> LibraryEntry:
-        """Set progress exactly; refuses values below 0 or past the known total."""
+    def _fill(self, entry: LibraryEntry, *, confirm: bool) -> int:
+        """Progress for an item marked done: every aired episode or known episode ticked,
+        a movie watched, a book at its last page. Returns the new progress."""
+        key, today = entry.key, dt.date.today()
+        if key.kind is Kind.MOVIE:
+            if not confirm and not released(entry.release_date, today):
+                raise NeedsConfirmation(
+                    f"{entry.title!r} is not out yet (release {entry.release_date}). "
+                    "Mark it completed anyway?"
+                )
+            return 1
+        if key.kind is Kind.TV:
+            missing = episodes.aired_unticked(self.user_id, key.item_id, today)
+            if missing:
+                episodes.set_episodes_watched(
+                    self.user_id, key.item_id, [e.id for e in missing], True, derive_status=False
+                )
+            if episodes.regular_episodes(self.user_id, key.item_id):
+                return self._require(key).progress
+        if key.kind is Kind.PODCAST:
+            plan = episodes.plan_podcast_progress(self.user_id, key.item_id, 10**9)
+            if plan is not None:
+                to_tick, _ = plan
+                episodes.set_podcast_episodes_listened(
+                    self.user_id, key.item_id, [e.id for e in to_tick], True, derive_status=False
+                )
+                return self._require(key).progress
+        return entry.total if entry.total is not None else entry.progress
+
+    def set_progress(self, key: EntryKey, progress: int, *, confirm: bool = False) -> LibraryEntry:
+        """Set progress exactly; refuses values below 0 or past the known total.
+
+        A show's or podcast's progress is its ticks: the earliest unticked episodes
+        are ticked to raise it, the latest ticked are unticked to lower it (which
+        asks first, as does ticking an episode that has not aired).
+        """
         info = KINDS[key.kind]
         if progress < 0:
             raise InvalidValue(f"Progress cannot be negative ({progress}).")
@@ -298,27 +378,73 @@ class Library:
                     f"{entry.title!r} has {entry.total} {info.unit}s; progress cannot be "
                     f"{progress}."
                 )
-            if key.kind is Kind.TV and episodes.set_show_progress(
-                self.user_id, key.item_id, progress
-            ):
-                return self._require(key)  # ticks decided progress and status
+            if key.kind is Kind.TV:
+                plan = episodes.plan_show_progress(self.user_id, key.item_id, progress)
+                if plan is not None:
+                    return self._tick_show(entry, *plan, confirm=confirm)
+            if key.kind is Kind.PODCAST:
+                podcast_plan = episodes.plan_podcast_progress(self.user_id, key.item_id, progress)
+                if podcast_plan is not None:
+                    return self._tick_podcast(entry, *podcast_plan, confirm=confirm)
+            if key.kind is Kind.MOVIE and progress > entry.progress and not confirm:
+                self._fill(entry, confirm=False)  # asks first for an unreleased movie
             self._write_progress(key, status=self._status_after(entry, progress), progress=progress)
             return self._require(key)
 
-    def step_progress(self, key: EntryKey, delta: int) -> LibraryEntry:
-        """Move progress by ``delta``, kept between 0 and the known total."""
+    def step_progress(self, key: EntryKey, delta: int, *, confirm: bool = False) -> LibraryEntry:
+        """Move progress by ``delta``, kept between 0 and the known total.
+
+        A show ticks its Next episode (or unticks its last ticked one); a podcast
+        ticks its oldest unlistened episode (or unticks its newest listened one).
+        """
         with connection(), database.atomic():
             entry = self._require(key)
-            if key.kind is Kind.TV and episodes.step_show(self.user_id, key.item_id, delta):
-                return self._require(key)  # ticked the next, or unticked the last, episode
+            if key.kind is Kind.TV:
+                shown = episodes.regular_episodes(self.user_id, key.item_id)
+                if shown:
+                    if delta > 0:
+                        target = episodes.next_to_watch(shown, dt.date.today())
+                        to_tick = [target] if target is not None else []
+                        return self._tick_show(entry, to_tick, [], confirm=confirm)
+                    ticked = [e for e in shown if e.watched]
+                    return self._tick_show(entry, [], ticked[-1:], confirm=True)
             progress = max(0, entry.progress + delta)
             if entry.total is not None:
                 progress = min(progress, entry.total)
-            if progress != entry.progress:
-                self._write_progress(
-                    key, status=self._status_after(entry, progress), progress=progress
-                )
-            return self._require(key)
+            if progress == entry.progress:
+                return entry
+            return self.set_progress(key, progress, confirm=confirm or delta < 0)
+
+    def _tick_show(self, entry, to_tick, to_untick, *, confirm: bool) -> LibraryEntry:
+        title = entry.title
+        if not confirm:
+            if len(to_untick) > 0:
+                raise NeedsConfirmation(untick_question(len(to_untick), title))
+            not_aired = [e for e in to_tick if not e.aired(dt.date.today())]
+            if not_aired:
+                raise NeedsConfirmation(unaired_question(not_aired, title))
+        if to_tick:
+            episodes.set_episodes_watched(
+                self.user_id, entry.key.item_id, [e.id for e in to_tick], True
+            )
+        if to_untick:
+            episodes.set_episodes_watched(
+                self.user_id, entry.key.item_id, [e.id for e in to_untick], False
+            )
+        return self._require(entry.key)
+
+    def _tick_podcast(self, entry, to_tick, to_untick, *, confirm: bool) -> LibraryEntry:
+        if to_untick and not confirm:
+            raise NeedsConfirmation(untick_question(len(to_untick), entry.title))
+        if to_tick:
+            episodes.set_podcast_episodes_listened(
+                self.user_id, entry.key.item_id, [e.id for e in to_tick], True
+            )
+        if to_untick:
+            episodes.set_podcast_episodes_listened(
+                self.user_id, entry.key.item_id, [e.id for e in to_untick], False
+            )
+        return self._require(entry.key)
 
     @staticmethod
     def _status_after(entry: LibraryEntry, progress: int) -> str:
@@ -360,11 +486,18 @@ class Library:
                 ).execute()
             return self._require(key)
 
-    def remove(self, key: EntryKey) -> LibraryEntry:
-        """Take an item out of the library (a tombstone, so the removal can sync)."""
+    def remove(self, key: EntryKey, *, confirm: bool = False) -> LibraryEntry:
+        """Take an item out of the library (a tombstone, so the removal can sync).
+
+        Without ``confirm`` it only asks, naming what would go.
+        """
         now = utcnow()
         with connection(), database.atomic():
             entry = self._require(key)
+            if not confirm:
+                ticks = len(snapshots.take(self.user_id, key).ticks)
+                raise NeedsConfirmation(removal_question(entry, ticks))
+            episodes.untick_everything(self.user_id, key)
             table = PROGRESS_TABLES[key.kind]
             table.model.update(deleted_at=now, updated_at=now).where(
                 table.row_of(self.user_id, key.item_id)
@@ -374,6 +507,22 @@ class Library:
                     (Rating.user == self.user_id) & (Rating.media_item == key.item_id)
                 ).execute()
             return entry
+
+    # --- undo -------------------------------------------------------------
+
+    def snapshot(self, key: EntryKey) -> ItemSnapshot:
+        """Everything the user recorded on one item, to put back with ``restore``."""
+        with connection():
+            return snapshots.take(self.user_id, key)
+
+    def restore(self, snapshot: ItemSnapshot) -> LibraryEntry:
+        """Put an item back exactly as ``snapshot`` saw it (status, progress, ticks, rating)."""
+        with connection(), database.atomic():
+            snapshots.put_back(snapshot)
+            found = queries.library_entry(self.user_id, snapshot.key)
+        if found is None:  # it was not in the library when the snapshot was taken
+            raise UnknownItem(f"{snapshot.key} is no longer in your library.")
+        return found
 
     # --- helpers ----------------------------------------------------------
 
@@ -397,3 +546,41 @@ class Library:
             raise InvalidValue(
                 f"{status_label(status)} / {progress} is not allowed here ({error})."
             ) from error
+
+
+def released(release_date: str | None, today: dt.date) -> bool:
+    """Out by ``today``; an unknown date counts as out (a film added by hand often has none)."""
+    return release_date is None or release_date[:10] <= today.isoformat()
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def untick_question(count: int, title: str) -> str:
+    return f"Untick {_plural(count, 'episode')} of {title}?"
+
+
+def unaired_question(not_aired: list, title: str) -> str:
+    first = not_aired[0]
+    when = f"airs {first.air_date}" if first.air_date else "no air date yet"
+    if len(not_aired) == 1:
+        return f"{first.code} of {title} has not aired ({when}). Tick it anyway?"
+    return (
+        f"{len(not_aired)} episodes of {title} have not aired (from {first.code}, {when}). "
+        "Tick them anyway?"
+    )
+
+
+def removal_question(entry: LibraryEntry, ticks: int) -> str:
+    info = KINDS[entry.kind]
+    parts = [f"your {status_label(entry.status).lower()} status"]
+    if ticks:
+        verb = "listened" if entry.kind is Kind.PODCAST else "ticked"
+        parts.append(f"{_plural(ticks, 'episode')} {verb}")
+    elif entry.progress:
+        parts.append(f"progress {entry.progress}")
+    if entry.rating:
+        parts.append(f"your rating {entry.rating}/10")
+    what = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return f"Remove {entry.title} from your {info.label.lower()}, with {what}?"

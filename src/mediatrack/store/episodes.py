@@ -1,9 +1,12 @@
 """Per-episode tracking: ticks on show and podcast episodes, and what follows from them.
 
-A show's ``user_progress.progress`` is the number of its regular episodes the
-user ticked (season 0 specials never count); its status and its
-``watch_positions`` row (furthest episode watched, next to watch) follow from
-the ticks. A podcast's ``episodes_listened`` is its count of ticked episodes.
+One source of truth per figure: a show's ``user_progress.progress`` *is* the
+number of its regular episodes the user ticked (season 0 specials never
+count), and a podcast's ``episodes_listened`` *is* its number of listened
+episodes; the stored numbers are kept equal to the ticks in the same
+transaction. A tick may move the status (the first tick starts a planned
+show, the last episode of an ended show completes it); recomputing after a
+refresh never does: a status is the user's.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.records import PodcastEpisodeRow, SeasonProgress, ShowEpisode
+from mediatrack.records import EntryKey, PodcastEpisodeRow, SeasonProgress, ShowEpisode
 from mediatrack.store.models import (
     Episode,
     EpisodeWatch,
@@ -57,7 +60,12 @@ def show_episodes(user_id: str, show_id: int) -> list[ShowEpisode]:
 
 
 def set_episodes_watched(
-    user_id: str, show_id: int, episode_ids: Iterable[int], watched: bool
+    user_id: str,
+    show_id: int,
+    episode_ids: Iterable[int],
+    watched: bool,
+    *,
+    derive_status: bool = True,
 ) -> None:
     """Tick (or untick) episodes of one show, then bring its progress and status up to date."""
     ids = list(episode_ids)
@@ -97,11 +105,15 @@ def set_episodes_watched(
                 & EpisodeWatch.episode.in_(list(belongs))
                 & EpisodeWatch.deleted_at.is_null()
             ).execute()
-        recompute_show(user_id, show_id)
+        recompute_show(user_id, show_id, derive_status=derive_status)
 
 
-def recompute_show(user_id: str, show_id: int) -> None:
-    """Derive progress, status and the watch position of a show from its ticks."""
+def recompute_show(user_id: str, show_id: int, *, derive_status: bool = True) -> None:
+    """Bring a show's progress and watch position up to date with its ticks.
+
+    ``derive_status`` is for ticks the user just made; a refresh passes False,
+    so new episodes never change a status the user chose.
+    """
     episodes = save_watch_position(user_id, show_id)
     progress_row = UserProgress.get_or_none(
         (UserProgress.user == user_id) & (UserProgress.media_item == show_id)
@@ -110,7 +122,9 @@ def recompute_show(user_id: str, show_id: int) -> None:
         return
     count = sum(episode.watched for episode in episodes)
     show = MediaItem.get_by_id(show_id)
-    status = _show_status(progress_row.status, count, len(episodes), show.tmdb_status)
+    status = progress_row.status
+    if derive_status:
+        status = _show_status(status, count, len(episodes), show.tmdb_status)
     if (progress_row.progress, progress_row.status) != (count, status):
         progress_row.progress, progress_row.status = count, status
         progress_row.updated_at = utcnow()
@@ -119,7 +133,9 @@ def recompute_show(user_id: str, show_id: int) -> None:
         MediaItem.update(number_of_episodes=len(episodes)).where(MediaItem.id == show_id).execute()
 
 
-def save_watch_position(user_id: str, show_id: int) -> list[ShowEpisode]:
+def save_watch_position(
+    user_id: str, show_id: int, today: dt.date | None = None
+) -> list[ShowEpisode]:
     """Store the furthest episode watched and the next to watch; return the regular episodes.
 
     Sync calls it alone for a friend's show: their progress row is theirs to derive.
@@ -128,8 +144,7 @@ def save_watch_position(user_id: str, show_id: int) -> list[ShowEpisode]:
     if not episodes:
         return episodes
     last_index = max((i for i, episode in enumerate(episodes) if episode.watched), default=None)
-    after = episodes[last_index + 1 :] if last_index is not None else episodes
-    next_episode = next((episode for episode in after if not episode.watched), None)
+    next_episode = next_to_watch(episodes, today or dt.date.today())
     WatchPosition.insert(
         user=user_id,
         media_item=show_id,
@@ -140,6 +155,29 @@ def save_watch_position(user_id: str, show_id: int) -> list[ShowEpisode]:
         preserve=[WatchPosition.last_episode, WatchPosition.next_episode],
     ).execute()
     return episodes
+
+
+def next_to_watch(episodes: list[ShowEpisode], today: dt.date) -> ShowEpisode | None:
+    """The episode to watch next, in order of preference.
+
+    The first unticked aired episode after the furthest aired one ticked, else
+    the first unticked aired episode anywhere (a gap), else the first unticked
+    episode still to air (shown with its date). None means caught up with
+    nothing announced. An episode without a date counts as not aired, so
+    ticking one never hides aired episodes left unticked.
+    """
+    aired_ticked = [i for i, e in enumerate(episodes) if e.watched and e.aired(today)]
+    start = aired_ticked[-1] + 1 if aired_ticked else 0
+    unticked = [(i, episode) for i, episode in enumerate(episodes) if not episode.watched]
+    for candidates in (
+        [e for i, e in unticked if i >= start and e.aired(today)],
+        [e for _, e in unticked if e.aired(today)],
+        [e for i, e in unticked if i >= start],
+        [e for _, e in unticked],
+    ):
+        if candidates:
+            return candidates[0]
+    return None
 
 
 def _show_status(status: str, watched: int, total: int, tmdb_status: str | None) -> str:
@@ -187,7 +225,12 @@ def podcast_episodes(user_id: str, podcast_id: int) -> list[PodcastEpisodeRow]:
 
 
 def set_podcast_episodes_listened(
-    user_id: str, podcast_id: int, episode_ids: Iterable[int], listened: bool
+    user_id: str,
+    podcast_id: int,
+    episode_ids: Iterable[int],
+    listened: bool,
+    *,
+    derive_status: bool = True,
 ) -> None:
     """Tick (or untick) podcast episodes, then update the listened count and status."""
     ids = list(episode_ids)
@@ -209,7 +252,11 @@ def set_podcast_episodes_listened(
                     updated_at=now,
                 ).on_conflict(
                     conflict_target=[PodcastListen.user, PodcastListen.episode],
-                    update={PodcastListen.deleted_at: None, PodcastListen.updated_at: now},
+                    update={
+                        PodcastListen.deleted_at: None,
+                        PodcastListen.updated_at: now,
+                        PodcastListen.listened_at: now,
+                    },
                     where=PodcastListen.deleted_at.is_null(False),
                 ).execute()
         elif belongs:
@@ -218,30 +265,63 @@ def set_podcast_episodes_listened(
                 & PodcastListen.episode.in_(belongs)
                 & PodcastListen.deleted_at.is_null()
             ).execute()
-        recompute_podcast(user_id, podcast_id)
+        recompute_podcast(user_id, podcast_id, derive_status=derive_status)
 
 
-def recompute_podcast(user_id: str, podcast_id: int) -> None:
-    count = (
-        PodcastListen.select()
-        .join(PodcastEpisode)
-        .where(
-            (PodcastListen.user == user_id)
-            & PodcastListen.deleted_at.is_null()
-            & (PodcastEpisode.podcast == podcast_id)
-        )
-        .count()
-    )
+def recompute_podcast(
+    user_id: str, podcast_id: int, *, derive_status: bool = True, keep_count: bool = False
+) -> None:
+    """Make the podcast's listened count equal its ticks.
+
+    With ``keep_count`` (a refresh), a count recorded before the feed's
+    episodes were known (a library made by an older mediatrack, or a feed that
+    was down when it was added) is kept: its oldest unlistened episodes are
+    ticked to match, so the figure the user saw never drops.
+    """
     row = UserPodcastProgress.get_or_none(
         (UserPodcastProgress.user == user_id) & (UserPodcastProgress.podcast == podcast_id)
     )
     if row is None:
         return
+    episodes = podcast_episodes(user_id, podcast_id)
+    count = sum(episode.listened for episode in episodes)
+    if keep_count and episodes and row.episodes_listened > count:
+        missing = [e.id for e in oldest_first(episodes) if not e.listened]
+        missing = missing[: row.episodes_listened - count]
+        if missing:
+            set_podcast_episodes_listened(user_id, podcast_id, missing, True, derive_status=False)
+            return
+    if not episodes:
+        return  # no episodes known: the count is the user's own figure
     info = KINDS[Kind.PODCAST]
-    status = info.active_status if count and row.status == info.plan_status else row.status
+    status = row.status
+    if derive_status and count and status == info.plan_status:
+        status = info.active_status
     if (row.episodes_listened, row.status) != (count, status):
         row.episodes_listened, row.status, row.updated_at = count, status, utcnow()
         row.save()
+
+
+def oldest_first(episodes: list[PodcastEpisodeRow]) -> list[PodcastEpisodeRow]:
+    """``podcast_episodes`` lists newest first; undated episodes count as the oldest."""
+    return list(reversed(episodes))
+
+
+def plan_podcast_progress(
+    user_id: str, podcast_id: int, count: int
+) -> tuple[list[PodcastEpisodeRow], list[PodcastEpisodeRow]] | None:
+    """What makes ``count`` episodes listened: (to tick, oldest first; to untick, newest first).
+
+    None when the podcast has no episodes known (its count is then a plain number).
+    """
+    episodes = podcast_episodes(user_id, podcast_id)
+    if not episodes:
+        return None
+    listened = [e for e in oldest_first(episodes) if e.listened]
+    if count >= len(listened):
+        unlistened = [e for e in oldest_first(episodes) if not e.listened]
+        return unlistened[: count - len(listened)], []
+    return [], list(reversed(listened))[: len(listened) - count]
 
 
 # --- shows: progress as ticks --------------------------------------------------
@@ -269,38 +349,33 @@ def regular_episodes(user_id: str, show_id: int) -> list[ShowEpisode]:
     return [episode for episode in show_episodes(user_id, show_id) if episode.season_number > 0]
 
 
-def step_show(user_id: str, show_id: int, delta: int) -> bool:
-    """``+1`` ticks the first unwatched episode, ``-1`` unticks the last watched one.
+def plan_show_progress(
+    user_id: str, show_id: int, count: int
+) -> tuple[list[ShowEpisode], list[ShowEpisode]] | None:
+    """What makes ``count`` regular episodes ticked: (to tick, in order; to untick, last first).
 
-    Returns False when the show has no episodes (its progress is then a plain count).
+    Raising progress ticks the earliest unticked episodes and never unticks;
+    lowering it unticks the latest ticked ones. None when the show has no episodes.
     """
     episodes = regular_episodes(user_id, show_id)
     if not episodes:
-        return False
-    if delta > 0:
-        target = next((episode for episode in episodes if not episode.watched), None)
-    else:
-        target = next((episode for episode in reversed(episodes) if episode.watched), None)
-    if target is not None:
-        set_episodes_watched(user_id, show_id, [target.id], delta > 0)
-    return True
+        return None
+    ticked = [e for e in episodes if e.watched]
+    if count >= len(ticked):
+        return [e for e in episodes if not e.watched][: count - len(ticked)], []
+    return [], list(reversed(ticked))[: len(ticked) - count]
 
 
-def set_show_progress(user_id: str, show_id: int, count: int) -> bool:
-    """Exactly the first ``count`` regular episodes ticked; False when the show has none."""
-    episodes = regular_episodes(user_id, show_id)
-    if not episodes:
-        return False
-    with database.atomic():
-        set_episodes_watched(user_id, show_id, [e.id for e in episodes[:count]], True)
-        set_episodes_watched(user_id, show_id, [e.id for e in episodes[count:]], False)
-    return True
+def aired_unticked(user_id: str, show_id: int, today: dt.date) -> list[ShowEpisode]:
+    """The regular episodes aired by ``today`` that are not ticked yet."""
+    return [e for e in regular_episodes(user_id, show_id) if e.aired(today) and not e.watched]
 
 
-def watch_all_aired(user_id: str, show_id: int, today: dt.date) -> bool:
-    """Tick every regular episode aired by ``today``; False when the show has no episodes."""
-    episodes = regular_episodes(user_id, show_id)
-    if not episodes:
-        return False
-    set_episodes_watched(user_id, show_id, [e.id for e in episodes if e.aired(today)], True)
-    return True
+def untick_everything(user_id: str, key: EntryKey) -> None:
+    """Untick every episode of a show or podcast leaving the library (its status stays)."""
+    if key.kind is Kind.TV:
+        ids = [e.id for e in show_episodes(user_id, key.item_id) if e.watched]
+        set_episodes_watched(user_id, key.item_id, ids, False, derive_status=False)
+    elif key.kind is Kind.PODCAST:
+        ids = [e.id for e in podcast_episodes(user_id, key.item_id) if e.listened]
+        set_podcast_episodes_listened(user_id, key.item_id, ids, False, derive_status=False)

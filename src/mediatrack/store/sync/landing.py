@@ -252,10 +252,13 @@ def _forget_former_friends(user_id: str) -> None:
 
 
 def _recompute(applied: Applied, user_id: str) -> None:
-    """Bring derived data up to date: your own shows fully, a friend's only their position."""
+    """Bring derived data up to date: your own shows' counts, a friend's only their position.
+
+    Statuses arrive as they were set on the other device and are never re-derived here.
+    """
     for person, show in _local_shows(applied.shows):
         if person == user_id:
-            recompute_show(person, show)
+            recompute_show(person, show, derive_status=False)
         else:
             save_watch_position(person, show)
     for person, itunes_id in applied.podcasts:
@@ -263,7 +266,7 @@ def _recompute(applied: Applied, user_id: str) -> None:
             for (podcast_id,) in database.execute_sql(
                 "SELECT id FROM podcasts WHERE itunes_id = ?", (itunes_id,)
             ):
-                recompute_podcast(user_id, podcast_id)
+                recompute_podcast(user_id, podcast_id, derive_status=False)
 
 
 def _local_shows(keys: set[tuple[str | None, tuple]]) -> set[tuple[str, int]]:
