@@ -33,7 +33,7 @@ Change = Callable[[], LibraryEntry]  # runs in a worker, returns the item's upda
 
 def added_by_hand(entry: LibraryEntry) -> bool:
     """Items added by hand have a made-up catalog id: negative, or ``local:<uuid>``."""
-    return entry.catalog_id.startswith(("local:", "-"))
+    return entry.hand_made
 
 
 class DetailScreen(Screen[None]):

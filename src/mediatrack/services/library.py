@@ -19,16 +19,7 @@ from mediatrack.store import episodes, queries, snapshots
 from mediatrack.store import library as library_rows
 from mediatrack.store.db import IntegrityError, StoreError, connection, open_database
 from mediatrack.store.identity import current_user
-from mediatrack.store.models import (
-    LOCAL_USER_ID,
-    PROGRESS_TABLES,
-    Book,
-    MediaItem,
-    Podcast,
-    Rating,
-    database,
-    utcnow,
-)
+from mediatrack.store.models import LOCAL_USER_ID, database
 
 KEEP = object()  # "leave this value as it is", where None means "clear it"
 
@@ -182,44 +173,25 @@ class Library:
             return self._require(key)
 
     def _refuse_same_title(self, kind: Kind, title: str, year: int | None) -> None:
-        for entry in queries.library_entries(self.user_id, kind, text=title):
+        for item_id in library_rows.same_title(self.user_id, kind, title):
+            entry = self._require(EntryKey(kind, item_id))
             if entry.title.casefold() == title.casefold() and entry.year == year:
                 raise AlreadyInLibrary(entry)
 
     def _find_or_create_item(self, item: NewItem, title: str) -> int:
         released = str(item.year) if item.year else None
         if item.kind in (Kind.TV, Kind.MOVIE):
-            tmdb_id = self._tmdb_id(item)
-            found = MediaItem.get_or_none(tmdb_id=tmdb_id, type=item.kind.value)
-            if found is None:
-                found = MediaItem.create(
-                    tmdb_id=tmdb_id,
-                    type=item.kind.value,
-                    title=title,
-                    release_date=released,
-                    number_of_episodes=item.total if item.kind is Kind.TV else None,
-                )
-            return found.id
-        if item.kind is Kind.BOOK:
-            google_id = item.catalog_id or f"local:{uuid.uuid4()}"
-            authors = [name.strip() for name in (item.creator or "").split(",") if name.strip()]
-            found = Book.get_or_none(google_id=google_id) or Book.create(
-                google_id=google_id,
-                title=title,
-                authors=authors or None,
-                published_date=released,
-                page_count=item.total,
+            return library_rows.find_or_create_screen_item(
+                item.kind, self._tmdb_id(item), title, released, item.total
             )
-            return found.id
-        itunes_id = item.catalog_id or f"local:{uuid.uuid4()}"
-        found = Podcast.get_or_none(itunes_id=itunes_id) or Podcast.create(
-            itunes_id=itunes_id,
-            title=title,
-            artist=item.creator,
-            release_date=released,
-            episode_count=item.total,
+        if item.kind is Kind.BOOK:
+            authors = [name.strip() for name in (item.creator or "").split(",") if name.strip()]
+            return library_rows.find_or_create_book(
+                item.catalog_id or f"local:{uuid.uuid4()}", title, authors, released, item.total
+            )
+        return library_rows.find_or_create_podcast(
+            item.catalog_id or f"local:{uuid.uuid4()}", title, item.creator, released, item.total
         )
-        return found.id
 
     @staticmethod
     def _tmdb_id(item: NewItem) -> int:
@@ -235,25 +207,8 @@ class Library:
         return tmdb_id
 
     def track(self, kind: Kind, item_id: int, status: str) -> None:
-        """Put an item that is in the store into the library: create its progress row,
-        or revive a removed one (its tombstone cleared, progress and rating reset)."""
-        table = PROGRESS_TABLES[kind]
-        now = utcnow()
-        row = table.model.get_or_none(table.row_of(self.user_id, item_id))
-        if row is None:
-            table.model.create(
-                user=self.user_id,
-                **{table.item_field: item_id},
-                status=status,
-                created_at=now,
-                updated_at=now,
-            )
-            return
-        row.status, row.deleted_at, row.updated_at = status, None, now
-        setattr(row, table.progress_field, 0)
-        if kind in (Kind.BOOK, Kind.PODCAST):
-            row.rating = None  # as a removed movie's or show's rating is tombstoned
-        row.save()
+        """Put an item that is in the store into the library (or back into it)."""
+        library_rows.track(self.user_id, kind, item_id, status)
 
     # --- changes ----------------------------------------------------------
 
@@ -461,29 +416,9 @@ class Library:
     def set_rating(self, key: EntryKey, rating: int | None) -> LibraryEntry:
         """Rate 1-10, or clear the rating with ``None``."""
         validate_rating(rating)
-        now = utcnow()
         with connection(), database.atomic():
             self._require(key)
-            if key.kind in (Kind.BOOK, Kind.PODCAST):
-                table = PROGRESS_TABLES[key.kind]
-                table.model.update(rating=rating, updated_at=now).where(
-                    table.row_of(self.user_id, key.item_id)
-                ).execute()
-            elif rating is None:
-                Rating.update(deleted_at=now, updated_at=now).where(
-                    (Rating.user == self.user_id) & (Rating.media_item == key.item_id)
-                ).execute()
-            else:
-                Rating.insert(
-                    user=self.user_id,
-                    media_item=key.item_id,
-                    rating=rating,
-                    created_at=now,
-                    updated_at=now,
-                ).on_conflict(
-                    conflict_target=[Rating.user, Rating.media_item],
-                    update={Rating.rating: rating, Rating.updated_at: now, Rating.deleted_at: None},
-                ).execute()
+            library_rows.write_rating(self.user_id, key, rating)
             return self._require(key)
 
     def remove(self, key: EntryKey, *, confirm: bool = False) -> LibraryEntry:
@@ -491,21 +426,13 @@ class Library:
 
         Without ``confirm`` it only asks, naming what would go.
         """
-        now = utcnow()
         with connection(), database.atomic():
             entry = self._require(key)
             if not confirm:
                 ticks = len(snapshots.take(self.user_id, key).ticks)
                 raise NeedsConfirmation(removal_question(entry, ticks))
             episodes.untick_everything(self.user_id, key)
-            table = PROGRESS_TABLES[key.kind]
-            table.model.update(deleted_at=now, updated_at=now).where(
-                table.row_of(self.user_id, key.item_id)
-            ).execute()
-            if key.kind in (Kind.TV, Kind.MOVIE):
-                Rating.update(deleted_at=now, updated_at=now).where(
-                    (Rating.user == self.user_id) & (Rating.media_item == key.item_id)
-                ).execute()
+            library_rows.untrack(self.user_id, key)
             return entry
 
     # --- undo -------------------------------------------------------------
@@ -533,15 +460,8 @@ class Library:
         return entry
 
     def _write_progress(self, key: EntryKey, *, status: str, progress: int) -> None:
-        table = PROGRESS_TABLES[key.kind]
         try:
-            table.model.update(
-                {
-                    table.model.status: status,
-                    table.progress_column: progress,
-                    table.model.updated_at: utcnow(),
-                }
-            ).where(table.row_of(self.user_id, key.item_id)).execute()
+            library_rows.write_progress(self.user_id, key, status, progress)
         except IntegrityError as error:  # the CHECKs are the last line of defence
             raise InvalidValue(
                 f"{status_label(status)} / {progress} is not allowed here ({error})."
@@ -578,8 +498,8 @@ def removal_question(entry: LibraryEntry, ticks: int) -> str:
     if ticks:
         verb = "listened" if entry.kind is Kind.PODCAST else "ticked"
         parts.append(f"{_plural(ticks, 'episode')} {verb}")
-    elif entry.progress:
-        parts.append(f"progress {entry.progress}")
+    elif entry.progress and entry.kind is not Kind.MOVIE:
+        parts.append(f"{_plural(entry.progress, info.unit)} of progress")
     if entry.rating:
         parts.append(f"your rating {entry.rating}/10")
     what = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]

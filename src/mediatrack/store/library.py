@@ -1,10 +1,19 @@
-"""Writes to the library's catalog rows that a user makes by hand."""
+"""The library's writes: items made by hand, progress rows, ratings, removal."""
 
 from __future__ import annotations
 
+from peewee import fn
+
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey
-from mediatrack.store.models import Book, MediaItem, Podcast, utcnow
+from mediatrack.store.models import (
+    PROGRESS_TABLES,
+    Book,
+    MediaItem,
+    Podcast,
+    Rating,
+    utcnow,
+)
 
 
 def set_item_total(key: EntryKey, total: int) -> None:
@@ -21,3 +30,138 @@ def set_item_total(key: EntryKey, total: int) -> None:
     else:
         raise ValueError(f"{key.kind} has no total to set")
     query.execute()
+
+
+def find_or_create_screen_item(
+    kind: Kind, tmdb_id: int, title: str, released: str | None, total: int | None
+) -> int:
+    """A movie or show by its TMDB id (negative for one made by hand), created if new."""
+    found = MediaItem.get_or_none(tmdb_id=tmdb_id, type=kind.value)
+    if found is None:
+        found = MediaItem.create(
+            tmdb_id=tmdb_id,
+            type=kind.value,
+            title=title,
+            release_date=released,
+            number_of_episodes=total if kind is Kind.TV else None,
+        )
+    return found.id
+
+
+def find_or_create_book(
+    google_id: str, title: str, authors: list[str], released: str | None, total: int | None
+) -> int:
+    found = Book.get_or_none(google_id=google_id) or Book.create(
+        google_id=google_id,
+        title=title,
+        authors=authors or None,
+        published_date=released,
+        page_count=total,
+    )
+    return found.id
+
+
+def find_or_create_podcast(
+    itunes_id: str, title: str, artist: str | None, released: str | None, total: int | None
+) -> int:
+    found = Podcast.get_or_none(itunes_id=itunes_id) or Podcast.create(
+        itunes_id=itunes_id,
+        title=title,
+        artist=artist,
+        release_date=released,
+        episode_count=total,
+    )
+    return found.id
+
+
+def same_title(user_id: str, kind: Kind, title: str) -> list[int]:
+    """Ids of the items of ``kind`` in the library whose title equals ``title`` (any case).
+
+    An exact comparison, not a text search: cheap at any library size.
+    """
+    table = PROGRESS_TABLES[kind]
+    item = table.item_column.rel_model
+    query = (
+        table.model.select(table.item_column)
+        .join(item, on=(table.item_column == item.id))
+        .where(
+            (table.model.user == user_id)
+            & table.model.deleted_at.is_null()
+            & (fn.lower(item.title) == title.lower())
+        )
+    )
+    if kind in (Kind.TV, Kind.MOVIE):
+        query = query.where(item.type == kind.value)
+    return [item_id for (item_id,) in query.tuples()]
+
+
+def track(user_id: str, kind: Kind, item_id: int, status: str) -> None:
+    """Put an item that is in the store into the library: create its progress row,
+    or revive a removed one (its tombstone cleared, progress and rating reset)."""
+    table = PROGRESS_TABLES[kind]
+    now = utcnow()
+    row = table.model.get_or_none(table.row_of(user_id, item_id))
+    if row is None:
+        table.model.create(
+            user=user_id,
+            **{table.item_field: item_id},
+            status=status,
+            created_at=now,
+            updated_at=now,
+        )
+        return
+    row.status, row.deleted_at, row.updated_at = status, None, now
+    setattr(row, table.progress_field, 0)
+    if kind in (Kind.BOOK, Kind.PODCAST):
+        row.rating = None  # as a removed movie's or show's rating is tombstoned
+    row.save()
+
+
+def write_progress(user_id: str, key: EntryKey, status: str, progress: int) -> None:
+    """Raises ``IntegrityError`` when a CHECK refuses the values."""
+    table = PROGRESS_TABLES[key.kind]
+    table.model.update(
+        {
+            table.model.status: status,
+            table.progress_column: progress,
+            table.model.updated_at: utcnow(),
+        }
+    ).where(table.row_of(user_id, key.item_id)).execute()
+
+
+def write_rating(user_id: str, key: EntryKey, rating: int | None) -> None:
+    """Rate an item, or clear its rating with None (a tombstone, for a movie or show)."""
+    now = utcnow()
+    if key.kind in (Kind.BOOK, Kind.PODCAST):
+        table = PROGRESS_TABLES[key.kind]
+        table.model.update(rating=rating, updated_at=now).where(
+            table.row_of(user_id, key.item_id)
+        ).execute()
+    elif rating is None:
+        Rating.update(deleted_at=now, updated_at=now).where(
+            (Rating.user == user_id) & (Rating.media_item == key.item_id)
+        ).execute()
+    else:
+        Rating.insert(
+            user=user_id,
+            media_item=key.item_id,
+            rating=rating,
+            created_at=now,
+            updated_at=now,
+        ).on_conflict(
+            conflict_target=[Rating.user, Rating.media_item],
+            update={Rating.rating: rating, Rating.updated_at: now, Rating.deleted_at: None},
+        ).execute()
+
+
+def untrack(user_id: str, key: EntryKey) -> None:
+    """Take an item out of the library: its progress row and rating become tombstones."""
+    now = utcnow()
+    table = PROGRESS_TABLES[key.kind]
+    table.model.update(deleted_at=now, updated_at=now).where(
+        table.row_of(user_id, key.item_id)
+    ).execute()
+    if key.kind in (Kind.TV, Kind.MOVIE):
+        Rating.update(deleted_at=now, updated_at=now).where(
+            (Rating.user == user_id) & (Rating.media_item == key.item_id)
+        ).execute()
