@@ -1,7 +1,8 @@
 """What a library table shows: the loaded entries narrowed by status and text, then sorted.
 
 Plain Python, no widgets: the filter runs on every keystroke, so it works on
-lowercased haystacks computed once per load, not on the database.
+folded haystacks (accents and case away, ``mediatrack.folding``) computed once
+per load, not on the database.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from mediatrack.folding import fold
 from mediatrack.records import EntryKey, LibraryEntry
 
 
@@ -36,7 +38,7 @@ class SortOrder(Enum):
 
 
 def _title(entry: LibraryEntry) -> str:
-    return entry.title.casefold()
+    return fold(entry.title)
 
 
 def sort_entries(entries: list[LibraryEntry], order: SortOrder) -> list[LibraryEntry]:
@@ -109,7 +111,7 @@ class LibraryView:
 
     def refresh(self) -> None:
         """Recompute ``visible`` from the status and text filters."""
-        needle = self.text.casefold().strip()
+        needle = fold(self.text.strip())
         status = self.status
         self.visible = [
             row.entry
