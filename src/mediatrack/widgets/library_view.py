@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from mediatrack.folding import fold
+from mediatrack.kinds import status_label
 from mediatrack.records import EntryKey, LibraryEntry
 
 
@@ -126,3 +127,15 @@ class LibraryView:
             if entry.key == key:
                 return index
         return None
+
+
+def no_match_text(view: LibraryView, nouns: str) -> str:
+    """Why a library that has items shows none: the status tab, the filter, or both.
+
+    ``No shows marked dropped.``; ``No shows match 'xyz'. Escape clears the filter.``
+    """
+    where = f" marked {status_label(view.status).lower()}" if view.status else ""
+    text = view.text.strip()
+    if not text:
+        return f"No {nouns}{where}."
+    return f"No {nouns}{where} match '{text}'. Escape clears the filter."
