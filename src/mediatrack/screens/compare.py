@@ -16,6 +16,7 @@ from mediatrack.folding import fold
 from mediatrack.kinds import KINDS
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
+from mediatrack.widgets.lists import KeyTable
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -47,7 +48,7 @@ class CompareScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Reading ratings…", id="compare-summary", markup=False)
-        yield DataTable(id="compare", cursor_type="row", zebra_stripes=True)
+        yield KeyTable(id="compare", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
