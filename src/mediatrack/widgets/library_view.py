@@ -7,6 +7,7 @@ per load, not on the database.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,8 +39,14 @@ class SortOrder(Enum):
         return members[(members.index(self) + 1) % len(members)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_title(title: str) -> str:
+    """Cached: every change resorts the whole library, and its titles rarely change."""
+    return fold(title)
+
+
 def _title(entry: LibraryEntry) -> str:
-    return fold(entry.title)
+    return _folded_title(entry.title)
 
 
 def sort_entries(entries: list[LibraryEntry], order: SortOrder) -> list[LibraryEntry]:
