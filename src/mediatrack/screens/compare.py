@@ -12,9 +12,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 from textual.worker import Worker, WorkerState
 
+from mediatrack.folding import fold
 from mediatrack.kinds import KINDS
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
+from mediatrack.widgets.lists import KeyTable
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -46,7 +48,7 @@ class CompareScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Reading ratings…", id="compare-summary", markup=False)
-        yield DataTable(id="compare", cursor_type="row", zebra_stripes=True)
+        yield KeyTable(id="compare", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,7 +67,7 @@ class CompareScreen(Screen[None]):
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[Compared]) -> None:
-        rows = sorted(rows, key=lambda row: (abs(row.mine - row.theirs), row.title.casefold()))
+        rows = sorted(rows, key=lambda row: (abs(row.mine - row.theirs), fold(row.title)))
         self.query_one("#compare-summary", Label).update(agreement(rows, self.friend.name))
         table = self.query_one(DataTable)
         table.clear()

@@ -23,7 +23,7 @@ from mediatrack.kinds import KINDS, Kind
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.library_table import LibraryTable
-from mediatrack.widgets.library_view import LibraryView
+from mediatrack.widgets.library_view import LibraryView, no_match_text
 from mediatrack.widgets.status_tabs import StatusTabs
 
 if TYPE_CHECKING:
@@ -174,9 +174,10 @@ class FriendLibraryScreen(Screen[None]):
         if self.loaded and not len(self.view):
             message = f"{self.friend.name} has no {info.label.lower()} yet."
         elif self.loaded and not self.view.visible:
-            message = "Nothing here matches. Press escape to clear the filter."
+            message = no_match_text(self.view, f"{info.noun}s")
         empty.update(message)
         empty.display = bool(message)
+        table.set_class(bool(message), "-empty")
 
     @on(StatusTabs.Changed)
     def _status_tab_changed(self, event: StatusTabs.Changed) -> None:

@@ -24,6 +24,7 @@ from mediatrack.kinds import status_label
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.library_table import progress_text, when_text
+from mediatrack.widgets.lists import KeyList
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -78,7 +79,7 @@ def request_prompt(request: Request, verb: str) -> Content:
     )
 
 
-class FriendList(OptionList):
+class FriendList(KeyList):
     """The friends; enter opens the highlighted friend's library (and says so in the Footer)."""
 
     BINDINGS = [Binding("enter", "select", "Library")]
@@ -120,9 +121,9 @@ class FriendsScreen(Screen[None]):
                 classes="section",
                 id="incoming-title",
             )
-            yield OptionList(id="incoming")
+            yield KeyList(id="incoming")
             yield Label("You asked · x cancel", classes="section", id="outgoing-title")
-            yield OptionList(id="outgoing")
+            yield KeyList(id="outgoing")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from mediatrack.kinds import status_label
 from mediatrack.records import LibraryEntry, PodcastEpisodeRow
 from mediatrack.screens.detail import DetailScreen, added_by_hand
+from mediatrack.widgets.lists import KeyList
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ class PodcastDetailScreen(DetailScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="podcast-header", classes="detail-header")
-        yield OptionList(id="episodes", classes="detail-list")
+        yield KeyList(id="episodes", classes="detail-list")
 
     @property
     def episodes_list(self) -> OptionList:

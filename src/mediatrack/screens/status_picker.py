@@ -10,6 +10,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.widgets.lists import KeyList
 
 
 class StatusPicker(ModalScreen[str | None]):
@@ -28,7 +29,7 @@ class StatusPicker(ModalScreen[str | None]):
         statuses = KINDS[self.kind].statuses
         with Vertical(classes="picker"):
             yield Label(f"Status of {self.item_title}", classes="picker-title", markup=False)
-            yield OptionList(
+            yield KeyList(
                 *(
                     Option(f"{number}  {status_label(status)}", id=status)
                     for number, status in enumerate(statuses, start=1)
