@@ -39,7 +39,7 @@ def test_the_last_account_signed_out_is_the_one_kept(library: Library) -> None:
 def test_removed_items_are_not_counted(library: Library) -> None:
     gone = library.add(NewItem(Kind.TV, "Gone"))
     library.add(NewItem(Kind.TV, "Kept"))
-    library.remove(gone.key)
+    library.remove(gone.key, confirm=True)
     sign_in(ANA)
     sign_out(ANA.user_id)
     kept = kept_library()
