@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from mediatrack.cli.common import (
     CliError,
@@ -11,6 +10,7 @@ from mediatrack.cli.common import (
     key_argument,
     kind_argument,
     open_library,
+    print_json,
     print_table,
 )
 from mediatrack.kinds import KINDS
@@ -132,7 +132,7 @@ def list_items(args: argparse.Namespace) -> int:
             raise CliError(f"{args.status!r} is not a status of any kind.")
         entries = library.all_entries(status=args.status)
     if args.json:
-        print(json.dumps([entry_json(entry) for entry in entries], indent=2, ensure_ascii=False))
+        print_json([entry_json(entry) for entry in entries])
     elif not entries and (args.kind or args.status or args.user):
         owner = f"{args.user}'s" if args.user else "your"
         print(f"Nothing in {owner} library matches.")
