@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 def agreement(rows: list[Compared], name: str) -> str:
     """One line over the table: how many, and how close your tastes are."""
     if not rows:
-        return f"Nothing both you and {name} rated yet."
+        return f"Nothing both you and {inert(name)} rated yet."
     close = sum(1 for row in rows if abs(row.mine - row.theirs) <= 1)
     noun = "item" if len(rows) == 1 else "items"
     return f"{len(rows)} {noun} you both rated · within a point on {close} of them"
@@ -52,7 +53,7 @@ class CompareScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)
         table = self.query_one(DataTable)
-        table.add_columns("Kind", "Title", "You", self.friend.name, "Difference")
+        table.add_columns("Kind", "Title", "You", inert(self.friend.name), "Difference")
         table.focus()
         self.load_ratings()
 
@@ -72,7 +73,7 @@ class CompareScreen(Screen[None]):
         table.add_rows(
             (
                 KINDS[row.kind].noun,
-                row.title,
+                inert(row.title),
                 f"{row.mine}/10",
                 f"{row.theirs}/10",
                 "same" if row.mine == row.theirs else f"{row.mine - row.theirs:+d}",

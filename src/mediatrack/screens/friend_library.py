@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
@@ -172,7 +173,7 @@ class FriendLibraryScreen(Screen[None]):
         empty = self.query_one("#empty", Static)
         message = ""
         if self.loaded and not len(self.view):
-            message = f"{self.friend.name} has no {info.label.lower()} yet."
+            message = f"{inert(self.friend.name)} has no {info.label.lower()} yet."
         elif self.loaded and not self.view.visible:
             message = "Nothing here matches. Press escape to clear the filter."
         empty.update(message)
@@ -220,7 +221,7 @@ class FriendLibraryScreen(Screen[None]):
             label = KINDS[kind].label
             yield SystemCommand(
                 f"Their {label.lower()}",
-                f"{self.friend.name}'s {label.lower()} ({key})",
+                inert(f"{self.friend.name}'s {label.lower()} ({key})"),
                 lambda key=key: self.action_show_kind(key),
             )
         yield SystemCommand("Filter", "Narrow the list by text (/)", self.action_filter)

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import status_label
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 Setup = Literal["unknown", "logged_out", "unconfigured", "ready"]
 NOW_SHOWN = 3  # items under way shown per friend; the rest as "+N more"
+NAME_LIMIT = 80  # names and emails are written by the person themselves
 LOGGED_OUT = "Friends need an account: press l to log in with Google."
 UNCONFIGURED = "Friends meet on a shared server: run `mediatrack sync setup`, then press s."
 NO_FRIENDS = "No friends yet. Press a to ask someone by their email."
@@ -41,7 +43,7 @@ LISTS = ("friends", "incoming", "outgoing")
 def entry_text(entry: LibraryEntry) -> str:
     """``Dune (reading, 42/600)``, for one line about a friend."""
     progress = progress_text(entry)
-    return f"{entry.title} ({status_label(entry.status).lower()}, {progress})"
+    return f"{inert(entry.title)} ({status_label(entry.status).lower()}, {progress})"
 
 
 def friend_prompt(friend: Friend) -> Content:
@@ -55,12 +57,12 @@ def friend_prompt(friend: Friend) -> Content:
     if latest is not None:
         rating = f", rated {latest.rating}/10" if latest.rating else ""
         latest_text = (
-            f"{latest.title}: {status_label(latest.status).lower()}{rating} · "
+            f"{inert(latest.title)}: {status_label(latest.status).lower()}{rating} · "
             f"{when_text(latest.updated_at)}"
         )
     return Content.assemble(
-        Content.styled(person.name, "bold"),
-        Content.styled(f"  {person.email}", "dim"),
+        Content.styled(inert(person.name, limit=NAME_LIMIT), "bold"),
+        Content.styled(f"  {inert(person.email, limit=NAME_LIMIT)}", "dim"),
         "\n  Now: ",
         " · ".join(now) if now else Content.styled("nothing under way", "dim"),
         "\n  Latest: ",
@@ -72,8 +74,8 @@ def request_prompt(request: Request, verb: str) -> Content:
     person = request.person
     name = person.name if person.name and person.name != person.email else ""
     return Content.assemble(
-        Content.styled(name or person.email, "bold"),
-        Content.styled(f"  {person.email}" if name else "", "dim"),
+        Content.styled(inert(name or person.email, limit=NAME_LIMIT), "bold"),
+        Content.styled(f"  {inert(person.email, limit=NAME_LIMIT)}" if name else "", "dim"),
         Content.styled(f"  · {verb} {when_text(request.since)}", "dim"),
     )
 

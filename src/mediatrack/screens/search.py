@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
 from mediatrack.screens.common import error_sentence
@@ -42,11 +43,11 @@ def hit_prompt(hit: SearchHit, width: int = 72) -> Content:
     """Title, year and the in-library mark; then one line of authors, artist or overview."""
     result = hit.result
     first = Content.assemble(
-        Content.styled(result.title, "bold"),
+        Content.styled(inert(result.title), "bold"),
         Content.styled(f"  {result.year}" if result.year else "", "dim"),
         Content.styled("  ✓ in library" if hit.in_library else "", "$text-success"),
     )
-    second = " ".join((result.subtitle_line or result.overview or "").split())
+    second = " ".join(inert(result.subtitle_line or result.overview).split())
     if len(second) > width:
         second = second[: max(width - 1, 1)] + "…"
     return Content.assemble(first, "\n", Content.styled(second or " ", "dim"))
@@ -187,7 +188,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
     def add(self, hit: SearchHit, status: str | None) -> None:
         self._adding = hit.result.title
         self.results.loading = True
-        self._say(f"Adding {hit.result.title}…")
+        self._say(f"Adding {inert(hit.result.title)}…")
         self.add_worker(hit, status)
 
     @work(thread=True, exclusive=True, group="add", exit_on_error=False)
