@@ -39,6 +39,7 @@ RETITLE = "\x1b]0;friend-pwned\x07"  # OSC 0: sets the terminal's title
 CLEAR = "\x1b[2J"  # CSI 2J: clears the screen
 HOSTILE = f"Evil{RETITLE}{CLEAR}Title\rOverwritten \u202eReversed\u2069 \x9b31mRed"
 NAME = f"Mallory{RETITLE}{CLEAR}\u202eX"
+LONG_NAME = NAME + "b" * 5000
 SIZE = (130, 40)
 
 
@@ -145,8 +146,8 @@ def test_cli_json_escapes_c1_and_bidi_controls_and_stays_exact(library: Library,
 
 @pytest.fixture
 def hostile_friends(world: World):
-    """Bob, Alice's friend, renamed himself and reads a hostile title; Mallory, a stranger
-    with a hostile display name, asked Alice to be friends."""
+    """Bob, Alice's friend, renamed himself (5,000 characters long) and reads a hostile title;
+    Mallory, a stranger with a hostile display name, asked Alice to be friends."""
     alice = world.person("alice").device()
     bob, mallory = world.person("bob").device(), world.person("mallory").device()
     bob.use().add(NewItem(Kind.BOOK, HOSTILE, total=600), "reading")
@@ -155,11 +156,11 @@ def hostile_friends(world: World):
     assert FriendsService(bob.person.user_id).add(alice.person.email).sent
     mallory.use()
     assert FriendsService(mallory.person.user_id).add(alice.person.email).sent
-    for person in (bob.person, mallory.person):  # as psql would: their own users row
-        with person.sql() as sql:
+    for person, name in ((bob.person, LONG_NAME), (mallory.person, NAME)):
+        with person.sql() as sql:  # as psql would: their own users row
             sql.execute(
                 "UPDATE users SET name = %s, updated_at = now() WHERE id = %s",
-                (NAME, person.user_id),
+                (name, person.user_id),
             )
     alice.use()
     assert FriendsService(alice.person.user_id).accept(bob.person.email).sent
@@ -172,10 +173,12 @@ def test_cli_friends_prints_a_strangers_name_inert(hostile_friends, cli):
     listed = cli("friends", "--db", str(alice.path))
     assert listed.code == 0, listed.err
     assert not raw_controls(listed.out)
-    assert listed.out.count("Mallory␛]0;friend-pwned␇␛[2JX <") == 2  # a friend, a request
+    assert "  Mallory␛]0;friend-pwned␇␛[2JX <mallory@example.com>  since " in listed.out
+    assert "  Mallory␛]0;friend-pwned␇␛[2JXbbb" in listed.out  # Bob, his name cut short
+    assert max(len(line) for line in listed.out.splitlines()) < 200
     assert "reading Evil␛]0;friend-pwned" in listed.out
     data = json.loads(cli("friends", "--db", str(alice.path), "--json").out)
-    assert [f["name"] for f in data["friends"]] == [NAME]
+    assert [f["name"] for f in data["friends"]] == [LONG_NAME]
     assert [r["name"] for r in data["incoming"]] == [NAME]
     assert data["friends"][0]["now"][0]["title"] == HOSTILE
     theirs = cli("list", "--db", str(alice.path), "--user", "bob@example.com")

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from mediatrack.cli.common import CliError, open_library, print_json
-from mediatrack.display.text import inert
+from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
 
 if TYPE_CHECKING:
     from mediatrack.services.friends import FriendsOverview, FriendsService
@@ -109,7 +109,7 @@ def overview_json(overview: FriendsOverview) -> dict[str, list]:
 
 def _who(person) -> str:
     """``Name <email>``: both come from the server, written by the person themselves."""
-    return f"{inert(person.name, limit=80)} <{inert(person.email, limit=80)}>"
+    return f"{inert(person.name, limit=NAME_LIMIT)} <{inert(person.email, limit=NAME_LIMIT)}>"
 
 
 def _print_overview(overview: FriendsOverview) -> None:
@@ -122,9 +122,10 @@ def _print_overview(overview: FriendsOverview) -> None:
         print("Friends")
     for friend in overview.friends:
         now = "; ".join(
-            f"{entry.status} {entry.title} ({progress_text(entry)})" for entry in friend.now
+            f"{entry.status} {inert(entry.title, limit=TITLE_LIMIT)} ({progress_text(entry)})"
+            for entry in friend.now
         )
-        print(f"  {_who(friend.person)}  {inert(now) or 'nothing in progress'}")
+        print(f"  {_who(friend.person)}  {now or 'nothing in progress'}")
     for title, requests in (("Incoming", overview.incoming), ("Outgoing", overview.outgoing)):
         if requests:
             print(f"{title} requests")

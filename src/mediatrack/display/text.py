@@ -12,6 +12,8 @@ isolates, and turns line breaks into a space where one line is expected.
 from __future__ import annotations
 
 ELLIPSIS = "…"
+NAME_LIMIT = 80  # a person's name or email as shown: written by that person, unchecked
+TITLE_LIMIT = 200  # a title where nothing else bounds it (a list line that would wrap)
 REPLACEMENT = "\ufffd"
 
 # Explicit embeddings and overrides (LRE, RLE, PDF, LRO, RLO) and isolates (LRI, RLI, FSI, PDI).

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 from textual.worker import Worker, WorkerState
 
-from mediatrack.display.text import inert
+from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import KINDS
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def agreement(rows: list[Compared], name: str) -> str:
     """One line over the table: how many, and how close your tastes are."""
     if not rows:
-        return f"Nothing both you and {inert(name)} rated yet."
+        return f"Nothing both you and {name} rated yet."
     close = sum(1 for row in rows if abs(row.mine - row.theirs) <= 1)
     noun = "item" if len(rows) == 1 else "items"
     return f"{len(rows)} {noun} you both rated · within a point on {close} of them"
@@ -43,6 +43,7 @@ class CompareScreen(Screen[None]):
     def __init__(self, friend: Person) -> None:
         super().__init__()
         self.friend = friend
+        self.friend_name = inert(friend.name, limit=NAME_LIMIT)  # as they wrote it: shown inert
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,12 +54,12 @@ class CompareScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)
         table = self.query_one(DataTable)
-        table.add_columns("Kind", "Title", "You", inert(self.friend.name), "Difference")
+        table.add_columns("Kind", "Title", "You", self.friend_name, "Difference")
         table.focus()
         self.load_ratings()
 
     def show_sync(self, line: SyncLine) -> None:
-        self.sub_title = line.with_label(f"You and {self.friend.name}")
+        self.sub_title = line.with_label(f"You and {self.friend_name}")
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_ratings(self) -> None:
@@ -67,7 +68,7 @@ class CompareScreen(Screen[None]):
 
     def _show(self, rows: list[Compared]) -> None:
         rows = sorted(rows, key=lambda row: (abs(row.mine - row.theirs), row.title.casefold()))
-        self.query_one("#compare-summary", Label).update(agreement(rows, self.friend.name))
+        self.query_one("#compare-summary", Label).update(agreement(rows, self.friend_name))
         table = self.query_one(DataTable)
         table.clear()
         table.add_rows(

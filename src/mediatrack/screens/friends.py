@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from mediatrack.display.text import inert
+from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
 from mediatrack.kinds import status_label
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 Setup = Literal["unknown", "logged_out", "unconfigured", "ready"]
 NOW_SHOWN = 3  # items under way shown per friend; the rest as "+N more"
-NAME_LIMIT = 80  # names and emails are written by the person themselves
 LOGGED_OUT = "Friends need an account: press l to log in with Google."
 UNCONFIGURED = "Friends meet on a shared server: run `mediatrack sync setup`, then press s."
 NO_FRIENDS = "No friends yet. Press a to ask someone by their email."
@@ -43,7 +42,8 @@ LISTS = ("friends", "incoming", "outgoing")
 def entry_text(entry: LibraryEntry) -> str:
     """``Dune (reading, 42/600)``, for one line about a friend."""
     progress = progress_text(entry)
-    return f"{inert(entry.title)} ({status_label(entry.status).lower()}, {progress})"
+    title = inert(entry.title, limit=TITLE_LIMIT)
+    return f"{title} ({status_label(entry.status).lower()}, {progress})"
 
 
 def friend_prompt(friend: Friend) -> Content:
@@ -56,8 +56,9 @@ def friend_prompt(friend: Friend) -> Content:
     latest_text = "nothing yet"
     if latest is not None:
         rating = f", rated {latest.rating}/10" if latest.rating else ""
+        title = inert(latest.title, limit=TITLE_LIMIT)
         latest_text = (
-            f"{inert(latest.title)}: {status_label(latest.status).lower()}{rating} · "
+            f"{title}: {status_label(latest.status).lower()}{rating} · "
             f"{when_text(latest.updated_at)}"
         )
     return Content.assemble(

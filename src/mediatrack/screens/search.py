@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from mediatrack.display.text import inert
+from mediatrack.display.text import TITLE_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
 from mediatrack.screens.common import error_sentence
@@ -43,7 +43,7 @@ def hit_prompt(hit: SearchHit, width: int = 72) -> Content:
     """Title, year and the in-library mark; then one line of authors, artist or overview."""
     result = hit.result
     first = Content.assemble(
-        Content.styled(inert(result.title), "bold"),
+        Content.styled(inert(result.title, limit=TITLE_LIMIT), "bold"),
         Content.styled(f"  {result.year}" if result.year else "", "dim"),
         Content.styled("  ✓ in library" if hit.in_library else "", "$text-success"),
     )
