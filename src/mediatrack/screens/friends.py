@@ -207,7 +207,7 @@ class FriendsScreen(Screen[None]):
             )
             note = f"{note} {waiting} for the next sync.".strip()
         widget = self.query_one("#friends-note", Static)
-        widget.update(note)
+        widget.update(inert(note))  # the sync error may quote the server
         widget.display = bool(note)
 
     # --- the highlighted person ----------------------------------------------------------

@@ -101,7 +101,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
     def _say(self, message: str, error: bool = False) -> None:
         line = self.query_one("#message", Static)
         line.set_class(error, "error")
-        line.update(message)
+        line.update(inert(message))  # titles and catalog errors
 
     # --- searching --------------------------------------------------------------
 
@@ -188,7 +188,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
     def add(self, hit: SearchHit, status: str | None) -> None:
         self._adding = hit.result.title
         self.results.loading = True
-        self._say(f"Adding {inert(hit.result.title)}…")
+        self._say(f"Adding {hit.result.title}…")
         self.add_worker(hit, status)
 
     @work(thread=True, exclusive=True, group="add", exit_on_error=False)
