@@ -262,3 +262,26 @@ async def test_friends_screen_shows_a_strangers_name_inert(hostile_friends):
         await pilot.press("2")  # no movies: the empty text names him
         await until(pilot, lambda: "has no movies yet" in screen_text(app))
         assert not raw_controls(screen_text(app))
+
+
+async def test_a_feeds_episode_titles_reach_the_terminal_inert(fake, cli, db_path: Path):
+    from mediatrack.screens.podcast_detail import PodcastDetailScreen
+
+    fake.feed = fake.feed.replace("Episode 3: Salt", "Salt&#x1b;]0;pwned&#x7;\u202eX&#x1b;[2J")
+    added = cli("add", "podcast", "--itunes-id", "948976028")
+    assert added.code == 0, added.err
+    exact = json.loads(cli("episodes", "podcast:1", "--json").out)
+    assert "Salt\x1b]0;pwned\x07\u202eX\x1b[2J" in [episode["title"] for episode in exact]
+    listed = cli("episodes", "podcast:1")
+    assert not raw_controls(listed.out)
+    assert "Salt␛]0;pwned␇X␛[2J" in listed.out and len(listed.out.splitlines()) == 5
+
+    app = MediaTrackApp(db_path=db_path, catalog=fake.catalog())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await until(pilot, lambda: "Stories Podcast" in screen_text(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PodcastDetailScreen))
+        await until(pilot, lambda: "Salt" in screen_text(app))
+        assert not raw_controls(screen_text(app))
+        assert "Salt␛]0;pwned␇X␛[2J" in screen_text(app)
