@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from mediatrack.cli.common import (
     CliError,
@@ -12,6 +11,7 @@ from mediatrack.cli.common import (
     key_argument,
     kind_argument,
     open_library,
+    print_json,
     print_table,
     refused_unless_yes,
 )
@@ -175,7 +175,7 @@ def list_items(args: argparse.Namespace) -> int:
         )
     ]
     if args.json:
-        print(json.dumps([entry_json(entry) for entry in entries], indent=2, ensure_ascii=False))
+        print_json([entry_json(entry) for entry in entries])
     elif not entries and (args.kind or args.status or args.user or args.filter):
         owner = f"{args.user}'s" if args.user else "your"
         print(f"Nothing in {owner} library matches.")

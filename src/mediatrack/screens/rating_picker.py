@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from mediatrack.display.text import inert
 from mediatrack.widgets.lists import KeyList
 
 CLEAR = 0  # dismissed with CLEAR: remove the rating; with None: cancelled
@@ -41,7 +42,7 @@ class RatingPicker(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
-            yield Label(f"Rate {self.item_title}", classes="picker-title", markup=False)
+            yield Label(inert(f"Rate {self.item_title}"), classes="picker-title", markup=False)
             yield KeyList(
                 *(
                     Option(f"{score:>2}  {WORDS[score]}", id=str(score))

@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import TITLE_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
 from mediatrack.screens.add_by_hand import fields_text
@@ -48,11 +49,11 @@ def hit_prompt(hit: SearchHit, width: int = 72) -> Content:
     """Title, year and the in-library mark; then one line of authors, artist or overview."""
     result = hit.result
     first = Content.assemble(
-        Content.styled(result.title, "bold"),
+        Content.styled(inert(result.title, limit=TITLE_LIMIT), "bold"),
         Content.styled(f"  {result.year}" if result.year else "", "dim"),
         Content.styled("  ✓ in library" if hit.in_library else "", "$text-success"),
     )
-    second = " ".join((result.subtitle_line or result.overview or "").split())
+    second = " ".join(inert(result.subtitle_line or result.overview).split())
     if len(second) > width:
         second = second[: max(width - 1, 1)] + "…"
     return Content.assemble(first, "\n", Content.styled(second or " ", "dim"))
@@ -117,7 +118,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
     def _say(self, message: str, error: bool = False) -> None:
         line = self.query_one("#message", Static)
         line.set_class(error, "error")
-        line.update(message)
+        line.update(inert(message))  # titles and catalog errors
 
     # --- searching --------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label, OptionList, Static
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import status_label
 from mediatrack.records import LibraryEntry, SeasonProgress, ShowEpisode, episode_code
 from mediatrack.screens.detail import DetailScreen, added_by_hand
@@ -51,7 +52,7 @@ def episode_prompt(episode: ShowEpisode, today: dt.date, next_id: int | None) ->
     mark = "[x]" if episode.watched else "[ ]"
     date = episode.air_date or "no date"
     line = Content(f"{mark} {episode.episode_number:>3}  {date:<10}  ")
-    line += Content(episode.name or f"Episode {episode.episode_number}")
+    line += Content(inert(episode.name) or f"Episode {episode.episode_number}")
     if not episode.aired(today):
         when = air_date_text(episode.air_date, today)
         line += Content(f"  · airs {when}" if when else "  · not aired")
@@ -69,7 +70,7 @@ def header_content(entry: LibraryEntry, episodes: list[ShowEpisode], today: dt.d
     if entry.last_episode:
         progress = f"{entry.last_episode} · {progress}"
     parts: list[Content | str] = [
-        Content.styled(entry.title, "bold"),
+        Content.styled(inert(entry.title), "bold"),
         Content.styled(year, "dim"),
         "\n",
         Content.styled(status_label(entry.status), "bold"),
@@ -85,7 +86,7 @@ def header_content(entry: LibraryEntry, episodes: list[ShowEpisode], today: dt.d
         None,
     )
     if entry.next_episode:
-        name = f' "{upcoming.name}"' if upcoming is not None and upcoming.name else ""
+        name = f' "{inert(upcoming.name)}"' if upcoming is not None and upcoming.name else ""
         when = ""
         if entry.next_air_date:
             aired = entry.next_air_date <= today.isoformat()
