@@ -75,15 +75,9 @@ def run_set(args: argparse.Namespace) -> int:
     value = args.value
     if value is None:
         value = _ask(item)
-    if item.key == "sync.url":
-        from mediatrack.services.sync import SyncError, setup
+    from mediatrack.services.settings import save_setting
 
-        try:
-            stored_in = setup(value, None)  # checks the URL, moves a password to the keyring
-        except SyncError as error:
-            raise CliError(str(error)) from None
-    else:
-        stored_in = config.set_value(item.key, value)
+    stored_in = save_setting(item.key, value)
     if not item.secret:
         where = str(config.config_path())
     elif stored_in is not None:
