@@ -89,6 +89,8 @@ def test_the_library_file_comes_from_the_flag_the_environment_the_file_or_the_da
 ):
     monkeypatch.delenv("MEDIATRACK_DB")
     assert config.database_path() == config.data_dir() / "mediatrack.db"
+    assert config.load().resolve("db").source == "default"
+    assert config.get("db") == str(config.data_dir() / "mediatrack.db")
     write_config(f'db = "{tmp_path / "from-file.db"}"\n')
     assert config.database_path() == tmp_path / "from-file.db"
     monkeypatch.setenv("MEDIATRACK_DB", str(tmp_path / "from-env.db"))
@@ -244,3 +246,23 @@ def test_sync_setup_keeps_the_url_in_config_toml_and_reads_an_older_sync_json(cl
     assert cli("config", "set", "sync.password", "new-SECRET").code == 0
     assert get_secret("sync-password:postgresql://me@db.example/friends") == "new-SECRET"
     assert "SECRET" not in config.config_path().read_text(encoding="utf-8")
+
+
+def test_a_keyring_that_will_not_answer_leaves_the_list_readable(cli):
+    from keyring.errors import KeyringLocked
+
+    from auth_server import MemoryKeyring
+
+    class Locked(MemoryKeyring):
+        def get_password(self, service: str, username: str) -> str | None:
+            raise KeyringLocked("locked")
+
+    write_config('[tmdb]\nurl = "http://mirror.example"\n')
+    with installed_keyring(Locked()):
+        listing = cli("config", "list")
+        assert listing.code == 0, listing.err
+        assert "keyring (cannot be read)" in listing.out
+        assert "http://mirror.example" in listing.out
+        token = cli("config", "get", "tmdb.token")
+        assert token.code == 1 and "keyring refused" in token.err
+        assert token.err.count("\n") == 1

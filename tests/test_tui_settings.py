@@ -146,10 +146,22 @@ async def test_the_palette_opens_settings_listing_each_source(
         assert data["google"]["client_id"] == "[bold]from-file\x1b"
         assert "client-SECRET" not in path.read_text(encoding="utf-8")
 
+        assert box.value == "DE"  # a plain value stays there to be edited
+
         # A bad value is one sentence, and the screen goes on.
+        box.value = ""
         await pilot.press(*"France", "enter")
         await settle(pilot)
         assert "two-letter country code" in text_of(app, "#message")
+
+        # del on the table forgets the highlighted setting, in the file and the keyring.
+        table.focus()
+        table.move_cursor(row=list(found).index("google.client_secret"))
+        await pilot.press("delete")
+        await settle(pilot)
+        assert rows(app)["google.client_secret"] == ("-", "unset")
+        assert text_of(app, "#message") == "Forgot google.client_secret; now unset."
+        assert (SERVICE, "config:google.client_secret") not in keyring_memory.entries
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, SettingsScreen))
         assert app.is_running

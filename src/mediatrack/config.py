@@ -231,13 +231,24 @@ class Config:
                 return stored
         if item.default is not None:
             return Resolved(item, item.default, "default")
+        if item.key == "db":
+            return Resolved(item, str(default_database_path()), "default")
         return Resolved(item, None, "unset")
 
     def get(self, key: str) -> str | None:
         return self.resolve(key).value
 
     def all(self) -> list[Resolved]:
-        return [self.resolve(item.key) for item in SETTINGS]
+        """Every setting; a secret the keyring will not give shows as such, the rest go on."""
+        found = []
+        for item in SETTINGS:
+            try:
+                found.append(self.resolve(item.key))
+            except ConfigError:
+                if not item.secret or self.file_value(item.key) is not None:
+                    raise
+                found.append(Resolved(item, None, "keyring (cannot be read)"))
+        return found
 
     def _secret(self, item: Setting) -> Resolved | None:
         from mediatrack.secrets import SecretsError, fallback_path, get_secret, keyring_available

@@ -48,7 +48,10 @@ class SettingsScreen(ModalScreen[bool]):
     """Dismisses with ``True`` when a setting was saved."""
 
     CSS_PATH = "settings.tcss"
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("delete", "forget", "Forget", show=False),  # on the table; the box keeps its own
+    ]
 
     app: MediaTrackApp
 
@@ -56,7 +59,7 @@ class SettingsScreen(ModalScreen[bool]):
         super().__init__()
         self.editing = config.setting(edit or "tmdb.token")
         self.saved = False
-        self._keys: list[str] = []
+        self._found: dict[str, config.Resolved] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -68,7 +71,7 @@ class SettingsScreen(ModalScreen[bool]):
             yield Input(id="value", password=True)
             yield Static(id="message", markup=False)
             yield Label(
-                "↑↓ choose · enter edit · type or paste, enter save · escape close",
+                "↑↓ choose · enter edit · del forget · type or paste, enter save · escape close",
                 classes="dialog-hint",
             )
 
@@ -91,19 +94,19 @@ class SettingsScreen(ModalScreen[bool]):
         table.loading = False
         row = table.cursor_row
         table.clear()
-        self._keys = [item.setting.key for item in found]
+        self._found = {item.setting.key: item for item in found}
         for item in found:
             table.add_row(
                 Text(item.setting.key),
                 inert(item.shown or "-"),
                 Text(item.origin, style="dim" if item.source in ("default", "unset") else ""),
             )
-        if self._keys:
-            table.move_cursor(row=min(row, len(self._keys) - 1))
+        if found:
+            table.move_cursor(row=min(row, len(found) - 1))
 
     @on(DataTable.RowSelected, "#settings")
     def _chosen(self, event: DataTable.RowSelected) -> None:
-        self._edit(config.setting(self._keys[event.cursor_row]))
+        self._edit(config.setting(list(self._found)[event.cursor_row]))
 
     def _edit(self, item: config.Setting) -> None:
         self.editing = item
@@ -111,7 +114,9 @@ class SettingsScreen(ModalScreen[bool]):
         self.query_one("#edit-label", Static).update(f"{item.key}: {item.help} ({where})")
         box = self.query_one("#value", Input)
         box.password = item.secret
-        box.value = ""
+        current = self._found.get(item.key)
+        # A plain value is there to be edited; a secret is never put back on screen.
+        box.value = (current.value or "") if current and not item.secret else ""
         box.placeholder = "paste it here" if item.secret else "type the new value"
         box.focus()
 
@@ -139,7 +144,11 @@ class SettingsScreen(ModalScreen[bool]):
     def _saved(self, item: config.Resolved, in_file: bool) -> None:
         self.saved = True
         self.app.settings_changed()
-        self.query_one("#value", Input).value = ""
+        box = self.query_one("#value", Input)
+        if item.setting.secret:
+            box.value = ""
+        elif item.source == "file":
+            box.value = item.value or ""  # as it was stored ("de" is saved as "DE")
         key = item.setting.key
         where = "the secrets file (no keyring here)" if in_file else "the keyring"
         message = f"Saved {key} in {where if item.setting.secret else 'config.toml'}."
@@ -159,6 +168,29 @@ class SettingsScreen(ModalScreen[bool]):
 
         self.query_one("#settings", DataTable).loading = False
         self._say(error_sentence(event.worker.error), error=True)
+
+    def action_forget(self) -> None:
+        """Forget the highlighted setting (file and keyring): its default, if any, applies."""
+        table = self.query_one("#settings", DataTable)
+        if not self._found or table.cursor_row < 0:
+            return
+        key = list(self._found)[table.cursor_row]
+        self._say(f"Forgetting {key}…")
+        self.forget(key)
+
+    @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
+    def forget(self, key: str) -> None:
+        config.unset(key)
+        found = config.load()
+        item = found.resolve(key)
+        self.app.call_from_thread(self._forgotten, item)
+        self.app.call_from_thread(self._show, found.all())
+
+    def _forgotten(self, item: config.Resolved) -> None:
+        self.saved = True
+        self.app.settings_changed()
+        now = f"now {item.origin}" if item.source != "unset" else "now unset"
+        self._say(f"Forgot {item.setting.key}; {now}.")
 
     def action_close(self) -> None:
         self.dismiss(self.saved)
