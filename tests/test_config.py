@@ -235,6 +235,7 @@ def test_sync_setup_keeps_the_url_in_config_toml_and_reads_an_older_sync_json(cl
     (config.config_dir()).mkdir(parents=True, exist_ok=True)
     (config.config_dir() / "sync.json").write_text(json.dumps({"url": "postgresql://old@h/db"}))
     assert sync_url() == "postgresql://old@h/db"
+    assert config.load().resolve("sync.url").where == str(config.config_dir() / "sync.json")
 
     result = cli("config", "set", "sync.url", "postgresql://me:pw-SECRET@db.example/friends")
     assert result.code == 0, result.err
@@ -243,6 +244,7 @@ def test_sync_setup_keeps_the_url_in_config_toml_and_reads_an_older_sync_json(cl
     assert "pw-SECRET" not in text
     assert get_secret("sync-password:postgresql://me@db.example/friends") == "pw-SECRET"
     assert config.load().resolve("sync.password").source == "keyring"
+    assert config.load().resolve("sync.url").source == "file"  # config.toml over sync.json
     assert cli("config", "set", "sync.password", "new-SECRET").code == 0
     assert get_secret("sync-password:postgresql://me@db.example/friends") == "new-SECRET"
     assert "SECRET" not in config.config_path().read_text(encoding="utf-8")

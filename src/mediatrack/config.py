@@ -36,6 +36,7 @@ CONFIG_ENV = "MEDIATRACK_CONFIG"
 DB_ENV = "MEDIATRACK_DB"
 DATABASE_FILE_NAME = "mediatrack.db"
 MASK = "********"
+LEGACY_SYNC_FILE = "sync.json"
 
 _write_lock = threading.Lock()
 
@@ -225,6 +226,8 @@ class Config:
         value = self.file_value(item.key)
         if value is not None:
             return Resolved(item, value, "file", str(self.path))
+        if item.key == "sync.url" and (value := _legacy_sync_url()) is not None:
+            return Resolved(item, value, "file", str(config_dir() / LEGACY_SYNC_FILE))
         if item.secret:
             stored = self._secret(item)
             if stored is not None:
@@ -276,6 +279,17 @@ def load(environ: Mapping[str, str] | None = None, path: Path | None = None) -> 
 def get(key: str) -> str | None:
     """``key``'s value from the environment, the file, the keyring or the default."""
     return load().get(key)
+
+
+def _legacy_sync_url() -> str | None:
+    """The URL `sync setup` kept in ``sync.json`` before there was a config file."""
+    import json
+
+    try:
+        url = json.loads((config_dir() / LEGACY_SYNC_FILE).read_text(encoding="utf-8")).get("url")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return (url.strip() or None) if isinstance(url, str) else None
 
 
 # --- the file ----------------------------------------------------------------------------
@@ -333,14 +347,16 @@ def set_value(key: str, value: str) -> Path | None:
     if item.secret:
         from mediatrack.secrets import SecretsError, set_secret
 
-        name = secret_name(item.key, get("sync.url") if item.key == "sync.password" else None)
+        current = load()  # a broken file stops us before the keyring changes
+        name = secret_name(item.key, current.get("sync.url"))
         if name is None:
             raise ConfigError("Set sync.url first: the password belongs to that server.")
         try:
             stored_in = set_secret(name, value)
         except SecretsError as error:
             raise ConfigError(str(error)) from None
-        _edit_file(item, None)
+        if current.file_value(item.key) is not None:
+            _edit_file(item, None)  # a copy written there by hand goes
         return stored_in
     _edit_file(item, value)
     return None

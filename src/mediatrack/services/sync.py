@@ -14,7 +14,6 @@ psycopg is imported only when one of these connects. Every failure is a
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +46,6 @@ __all__ = [
     "sync_url",
 ]
 
-SETTINGS_FILE = "sync.json"
 URL_ENV = "MEDIATRACK_SYNC_URL"
 
 Progress = Callable[[str, int, int], None]  # (phase "push" | "pull", done, total)
@@ -91,19 +89,9 @@ def settings_path() -> Path:
     return config.config_path()
 
 
-def _legacy_path() -> Path:
-    return config.config_dir() / SETTINGS_FILE  # where versions before config.toml kept it
-
-
 def sync_url() -> str | None:
     """The server's URL: ``$MEDIATRACK_SYNC_URL``, else ``sync.url`` in the config file."""
-    url = config.get("sync.url")
-    if url:
-        return url
-    try:
-        return json.loads(_legacy_path().read_text(encoding="utf-8")).get("url")
-    except (OSError, ValueError, AttributeError):
-        return None
+    return config.get("sync.url")
 
 
 def _password_key(url: str) -> str:
