@@ -88,6 +88,10 @@ async def test_a_missing_tmdb_token_offers_settings_where_a_pasted_token_goes_to
         assert app.focused is box and box.password  # ready for the token, hidden
         assert "tmdb.token" in text_of(app, "#edit-label")
         assert rows(app)["tmdb.token"] == ("-", "unset")
+        await pilot.press("down")  # up and down in the box choose another setting
+        assert "tmdb.api_key" in text_of(app, "#edit-label") and app.focused is box
+        await pilot.press("up")
+        assert "tmdb.token" in text_of(app, "#edit-label") and box.password
 
         box.post_message(events.Paste(TOKEN))
         await pilot.pause()

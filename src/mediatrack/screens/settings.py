@@ -51,6 +51,8 @@ class SettingsScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("delete", "forget", "Forget", show=False),  # on the table; the box keeps its own
+        Binding("up", "move(-1)", show=False),  # from the box: the setting above
+        Binding("down", "move(1)", show=False),
     ]
 
     app: MediaTrackApp
@@ -71,7 +73,7 @@ class SettingsScreen(ModalScreen[bool]):
             yield Input(id="value", password=True)
             yield Static(id="message", markup=False)
             yield Label(
-                "↑↓ choose · enter edit · del forget · type or paste, enter save · escape close",
+                "↑↓ choose · type or paste, enter save · del forget (on the list) · escape close",
                 classes="dialog-hint",
             )
 
@@ -92,6 +94,7 @@ class SettingsScreen(ModalScreen[bool]):
     def _show(self, found: list[config.Resolved]) -> None:
         table = self.query_one("#settings", DataTable)
         table.loading = False
+        first = not self._found
         row = table.cursor_row
         table.clear()
         self._found = {item.setting.key: item for item in found}
@@ -101,12 +104,23 @@ class SettingsScreen(ModalScreen[bool]):
                 inert(item.shown or "-"),
                 Text(item.origin, style="dim" if item.source in ("default", "unset") else ""),
             )
+        if first:  # the setting being edited is the one highlighted
+            row = list(self._found).index(self.editing.key)
         if found:
             table.move_cursor(row=min(row, len(found) - 1))
 
     @on(DataTable.RowSelected, "#settings")
     def _chosen(self, event: DataTable.RowSelected) -> None:
         self._edit(config.setting(list(self._found)[event.cursor_row]))
+
+    def action_move(self, step: int) -> None:
+        """Up and down in the box edit the setting above or below."""
+        table = self.query_one("#settings", DataTable)
+        if not self._found:
+            return
+        row = max(0, min(table.cursor_row + step, len(self._found) - 1))
+        table.move_cursor(row=row)
+        self._edit(config.setting(list(self._found)[row]))
 
     def _edit(self, item: config.Setting) -> None:
         self.editing = item
