@@ -96,6 +96,11 @@ def test_the_library_file_comes_from_the_flag_the_environment_the_file_or_the_da
     monkeypatch.setenv("MEDIATRACK_DB", str(tmp_path / "from-env.db"))
     assert config.database_path() == tmp_path / "from-env.db"
     assert config.database_path(tmp_path / "flag.db") == tmp_path / "flag.db"
+    monkeypatch.chdir(tmp_path)
+    config.set_value("db", "relative.db")  # kept as the file it named when it was set
+    assert config.load().file_value("db") == str(tmp_path / "relative.db")
+    config.set_value("db", "~/library.db")  # kept as typed: the home of whoever runs it
+    assert config.load().file_value("db") == "~/library.db"
 
 
 # --- secrets --------------------------------------------------------------------------------

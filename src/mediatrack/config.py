@@ -332,6 +332,8 @@ def check_value(item: Setting, value: str) -> str:
         raise ConfigError(f"{item.key} cannot hold control characters.")
     if item.kind == "url" and not re.match(r"^https?://[^\s/]+", value):
         raise ConfigError(f"{item.key} must be an http:// or https:// URL.")
+    if item.kind == "path" and not Path(value).expanduser().is_absolute():
+        value = str(Path(value).absolute())  # a path relative to where `config set` ran
     if item.kind == "country":
         if not re.fullmatch(r"[A-Za-z]{2}", value):
             raise ConfigError(f"{item.key} must be a two-letter country code such as US.")
