@@ -165,7 +165,7 @@ def test_a_spent_keyless_quota_says_how_to_set_a_key(httpserver, books):
         books.search("ruby")
 
     assert "shared keyless quota" in str(caught.value)
-    assert "MEDIATRACK_GOOGLE_BOOKS_KEY" in str(caught.value)
+    assert "mediatrack config set google_books.key" in str(caught.value)
     assert len(httpserver.log) == 2  # retried once (options.retries=1), then reported
 
 
@@ -204,7 +204,7 @@ def test_an_unknown_location_asks_for_a_country(httpserver, books):
     with pytest.raises(NotConfigured) as caught:
         books.search("ruby")
 
-    assert "MEDIATRACK_GOOGLE_BOOKS_COUNTRY" in str(caught.value)
+    assert "mediatrack config set google_books.country" in str(caught.value)
 
 
 # --- iTunes ------------------------------------------------------------------------------

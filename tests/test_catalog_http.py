@@ -158,7 +158,7 @@ def test_401_invalid_key_is_auth_failed_with_what_to_do(httpserver, options):
 
     assert len(httpserver.log) == 1  # a refused key is not retried
     message = str(caught.value)
-    assert message.startswith("TMDB rejected the API key; set MEDIATRACK_TMDB_TOKEN")
+    assert message.startswith("TMDB rejected the API key; run `mediatrack config set tmdb.token`")
     assert caught.value.detail == "Invalid API key: You must be granted a valid key."
 
 

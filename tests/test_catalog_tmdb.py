@@ -282,8 +282,8 @@ def test_without_a_credential_it_is_not_configured_and_sends_nothing(httpserver,
 
     assert not client.configured
     assert httpserver.log == []
-    assert "MEDIATRACK_TMDB_TOKEN" in str(caught.value)
-    assert "MEDIATRACK_TMDB_API_KEY" in str(caught.value)
+    assert "mediatrack config set tmdb.token" in str(caught.value)
+    assert "mediatrack config set tmdb.api_key" in str(caught.value)
 
 
 def test_a_v4_token_goes_in_the_authorization_header(httpserver, client):

@@ -118,5 +118,5 @@ def test_no_tmdb_key_says_which_setting(fake, capsys, monkeypatch):
     monkeypatch.delenv("MEDIATRACK_TMDB_TOKEN")
     code, _, err = run(capsys, "search", "tv", "dark")
     assert code == 1
-    assert "MEDIATRACK_TMDB" in err
+    assert "mediatrack config set tmdb.token" in err
     assert len(err.strip().splitlines()) == 1

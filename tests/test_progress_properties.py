@@ -9,6 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog_server import FakeCatalogs
+from mediatrack.catalog import itunes
+from mediatrack.catalog.ratelimit import RateLimit
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey
 from mediatrack.services.catalog import CatalogService
@@ -17,7 +19,9 @@ from mediatrack.services.library import Library, NeedsConfirmation
 
 
 @pytest.fixture
-def world(httpserver, library):
+def world(httpserver, library, monkeypatch):
+    # Dozens of refreshes a second against the local server: lift iTunes' 20-a-minute limit.
+    monkeypatch.setattr(itunes, "RATE_LIMIT", RateLimit(calls=100_000, period=60.0))
     fake = FakeCatalogs(httpserver)
     service = CatalogService(fake.catalog())
     show = service.add(Kind.TV, "1399").key

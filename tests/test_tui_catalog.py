@@ -190,7 +190,7 @@ async def test_adding_one_already_there_says_so_and_adds_nothing(app, fake, db_p
     ("settings", "words"),
     [
         (CatalogSettings(tmdb_url="http://127.0.0.1:9", tmdb_token="t"), "Cannot reach TMDB"),
-        (CatalogSettings(tmdb_url="http://127.0.0.1:9"), "MEDIATRACK_TMDB_TOKEN"),
+        (CatalogSettings(tmdb_url="http://127.0.0.1:9"), "TMDB needs a token: press ctrl+o"),
     ],
     ids=["offline", "no-token"],
 )

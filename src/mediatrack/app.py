@@ -65,6 +65,7 @@ class MediaTrackApp(App[None]):
     }
     DEFAULT_MODE = "shows"
     BINDINGS = [
+        Binding("ctrl+comma", "open_settings", "Settings", show=False),
         Binding("1", "switch_mode('shows')", "Shows", group=MODES_GROUP),
         Binding("2", "switch_mode('movies')", "Movies", group=MODES_GROUP),
         Binding("3", "switch_mode('books')", "Books", group=MODES_GROUP),
@@ -205,6 +206,24 @@ class MediaTrackApp(App[None]):
             "Sync now", "Push your changes and pull your friends' (ctrl+s)", self.action_sync_now
         )
         yield from self._account_commands()
+        yield SystemCommand(
+            "Settings",
+            "TMDB token, Google client, sync server: see and change them",
+            self.action_open_settings,
+        )
+
+    # --- settings -----------------------------------------------------------------
+
+    def action_open_settings(self) -> None:
+        from mediatrack.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def settings_changed(self) -> None:
+        """A setting was saved: catalogs built from the config are built again on next use."""
+        if self._catalog is None:
+            self._catalog_service = None
 
     # --- the account --------------------------------------------------------------
 

@@ -4,7 +4,7 @@ Everything is stored under the keyring service ``mediatrack``; the username is
 the secret's key (a user id for sign-in tokens). When ``keyring`` has no usable
 backend (a headless Linux box: ``keyring.backends.fail.Keyring`` raises
 ``NoKeyringError``), secrets go to ``secrets.json`` in
-``platformdirs.user_config_dir("mediatrack")`` instead: the file is created with
+the config dir (``mediatrack.config.config_dir()``) instead: the file is created with
 mode 0600 (never loosened, never chmod-ed after writing) and a warning says once
 per process that this is happening. Writers get the file's path back, so the CLI
 can say it too. Secret values are never logged nor put in an error message.
@@ -21,9 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from mediatrack.config import APP_NAME
+from mediatrack.config import config_dir
 
 SERVICE = "mediatrack"
 FALLBACK_FILE_NAME = "secrets.json"
@@ -42,7 +40,7 @@ class SecretsError(Exception):
 
 def fallback_path() -> Path:
     """The file used when there is no keyring (read at call time, so tests can move it)."""
-    return Path(platformdirs.user_config_dir(APP_NAME)) / FALLBACK_FILE_NAME
+    return config_dir() / FALLBACK_FILE_NAME
 
 
 def keyring_available() -> bool:
@@ -128,7 +126,7 @@ def _announce(path: Path) -> None:
             return
         _announced.add(str(path))
     log.warning(
-        "No system keyring is available; mediatrack keeps your sign-in tokens in %s, "
+        "No system keyring is available; mediatrack keeps your sign-in tokens and keys in %s, "
         "readable only by you.",
         path,
     )

@@ -1,9 +1,10 @@
-"""The Google OAuth client and endpoints, from the environment.
+"""The Google OAuth client and endpoints, from the config.
 
-No client id or secret is written in code: they come from
-``MEDIATRACK_GOOGLE_CLIENT_ID`` and ``MEDIATRACK_GOOGLE_CLIENT_SECRET`` (the app's
-config layer may pass others in with ``dataclasses.replace``). Every endpoint is
-configurable so tests point the real client at a local server.
+No client id or secret is written in code: they come from ``google.client_id``
+and ``google.client_secret`` in ``mediatrack.config`` (the environment's
+``MEDIATRACK_GOOGLE_CLIENT_ID`` / ``_SECRET``, then ``config.toml``, then the
+keyring for the secret). Every endpoint is configurable so tests point the real
+client at a local server.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from mediatrack import config
 from mediatrack.auth.errors import NotConfigured
 
 CLIENT_ID_SETTING = "MEDIATRACK_GOOGLE_CLIENT_ID"
@@ -52,18 +54,35 @@ class GoogleSettings:
             jwks_url=get(JWKS_URL_SETTING) or DEFAULT_JWKS_URL,
         )
 
+    @classmethod
+    def from_config(cls, settings: config.Config | None = None) -> GoogleSettings:
+        """Read the settings: environment, then ``config.toml``, then the keyring.
+
+        Raises ``config.ConfigError`` when the file or the keyring cannot be read.
+        """
+        get = (settings or config.load()).get
+        return cls(
+            client_id=get("google.client_id"),
+            client_secret=get("google.client_secret"),
+            device_url=get("google.device_url") or DEFAULT_DEVICE_URL,
+            token_url=get("google.token_url") or DEFAULT_TOKEN_URL,
+            jwks_url=get("google.jwks_url") or DEFAULT_JWKS_URL,
+        )
+
     def require_client(self) -> tuple[str, str]:
-        """``(client_id, client_secret)``, or ``NotConfigured`` naming the missing variable."""
+        """``(client_id, client_secret)``, or ``NotConfigured`` naming the missing setting."""
         if not self.client_id:
             raise NotConfigured(
-                f"No Google client id is configured; set {CLIENT_ID_SETTING} to the id of an "
-                "OAuth client of type 'TVs and Limited Input devices'.",
+                "No Google client id is configured; run `mediatrack config set google.client_id` "
+                "with the id of an OAuth client of type 'TVs and Limited Input devices' "
+                f"(or set {CLIENT_ID_SETTING}).",
                 setting=CLIENT_ID_SETTING,
             )
         if not self.client_secret:
             raise NotConfigured(
-                f"No Google client secret is configured; set {CLIENT_SECRET_SETTING} to the "
-                "secret of that OAuth client.",
+                "No Google client secret is configured; run `mediatrack config set "
+                "google.client_secret` with the secret of that OAuth client "
+                f"(or set {CLIENT_SECRET_SETTING}).",
                 setting=CLIENT_SECRET_SETTING,
             )
         return self.client_id, self.client_secret

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 NAME = "Google Books"
 DEFAULT_URL = "https://www.googleapis.com"
 MAX_RESULTS = 20
-KEY_HINT = "check MEDIATRACK_GOOGLE_BOOKS_KEY, or unset it to use the shared keyless quota"
+KEY_HINT = (
+    "check google_books.key, or run `mediatrack config unset google_books.key` to use the "
+    "shared keyless quota"
+)
 QUOTA_REASONS = {
     "rateLimitExceeded",
     "userRateLimitExceeded",
@@ -68,16 +71,16 @@ def _classifier(keyed: bool) -> Classifier:
             message = (
                 "Google Books says this API key's quota is used up; try again later."
                 if keyed
-                else "Google Books' shared keyless quota is used up; set "
-                "MEDIATRACK_GOOGLE_BOOKS_KEY to an API key of your own (console.cloud.google.com)."
+                else "Google Books' shared keyless quota is used up; run `mediatrack config set "
+                "google_books.key` with an API key of your own (console.cloud.google.com)."
             )
             return RateLimited(message, provider=NAME)
         if reasons & {"API_KEY_INVALID", "keyInvalid"}:
             return AuthFailed(f"Google Books rejected the API key; {KEY_HINT}.", provider=NAME)
         if "unknownLocation" in reasons:
             return NotConfigured(
-                "Google Books cannot tell which country you are in; set "
-                "MEDIATRACK_GOOGLE_BOOKS_COUNTRY to a two-letter code such as US.",
+                "Google Books cannot tell which country you are in; run `mediatrack config set "
+                "google_books.country` with a two-letter code such as US.",
                 provider=NAME,
             )
         return None

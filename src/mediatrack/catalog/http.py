@@ -57,10 +57,10 @@ class HttpOptions:
 
 
 def default_cache_path() -> Path:
-    """``platformdirs.user_cache_dir("mediatrack")/http_cache.sqlite``, read at call time."""
-    import platformdirs
+    """``http_cache.sqlite`` in the user cache dir (``mediatrack.config``), read at call time."""
+    from mediatrack.config import cache_dir
 
-    return Path(platformdirs.user_cache_dir("mediatrack")) / CACHE_FILE_NAME
+    return cache_dir() / CACHE_FILE_NAME
 
 
 def build_session(

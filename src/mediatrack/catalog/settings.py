@@ -1,9 +1,9 @@
-"""Base URLs and credentials of the catalogs, from the environment, and the clients built from them.
+"""Base URLs and credentials of the catalogs, from the config, and the clients built from them.
 
 Every base URL is configurable so tests (and mirrors) can point the real
 clients at another server. No key or secret is written in code: credentials
-come from the environment here; the app's config layer may pass others in
-(from its TOML file or the keyring) with ``dataclasses.replace``.
+come from ``mediatrack.config`` (environment, then ``config.toml``, then the
+keyring), or from the environment alone with ``from_env``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from mediatrack import config
 from mediatrack.catalog import google_books, itunes, tmdb
 from mediatrack.catalog.feeds import FeedClient
 from mediatrack.catalog.google_books import GoogleBooksClient
@@ -49,6 +50,24 @@ class CatalogSettings:
             itunes_url=get("MEDIATRACK_ITUNES_URL") or itunes.DEFAULT_URL,
         )
 
+    @classmethod
+    def from_config(cls, settings: config.Config | None = None) -> CatalogSettings:
+        """Read the settings: environment, then ``config.toml``, then the keyring.
+
+        Raises ``config.ConfigError`` when the file or the keyring cannot be read.
+        """
+        settings = settings or config.load()
+        get = settings.get
+        return cls(
+            tmdb_url=get("tmdb.url") or tmdb.DEFAULT_URL,
+            tmdb_token=get("tmdb.token"),
+            tmdb_api_key=get("tmdb.api_key"),
+            google_books_url=get("google_books.url") or google_books.DEFAULT_URL,
+            google_books_key=get("google_books.key"),
+            google_books_country=get("google_books.country"),
+            itunes_url=get("itunes.url") or itunes.DEFAULT_URL,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
@@ -63,8 +82,8 @@ class Catalog:
 def build_catalog(
     settings: CatalogSettings | None = None, options: HttpOptions | None = None
 ) -> Catalog:
-    """The clients for ``settings`` (default: from the environment)."""
-    settings = settings or CatalogSettings.from_env()
+    """The clients for ``settings`` (default: from the config)."""
+    settings = settings or CatalogSettings.from_config()
     options = options or HttpOptions()
     return Catalog(
         tmdb=TmdbClient(

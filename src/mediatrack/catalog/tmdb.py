@@ -33,8 +33,8 @@ DEFAULT_URL = "https://api.themoviedb.org"
 RATE_LIMIT = RateLimit(calls=40, period=1.0)  # TMDB allows roughly 40-50 requests a second
 APPEND_LIMIT = 20  # append_to_response takes at most 20 sub-requests
 CREDENTIAL_HINT = (
-    "set MEDIATRACK_TMDB_TOKEN to a TMDB read access token or MEDIATRACK_TMDB_API_KEY to an "
-    "API key (both from themoviedb.org/settings/api)"
+    "run `mediatrack config set tmdb.token` with a TMDB read access token, or "
+    "`mediatrack config set tmdb.api_key` with an API key (both from themoviedb.org/settings/api)"
 )
 AUTH_CODES = {3, 7, 10, 14, 16, 30, 31, 32, 33, 35, 36}  # TMDB status_code values about credentials
 

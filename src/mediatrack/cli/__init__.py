@@ -11,9 +11,9 @@ import sys
 from collections.abc import Sequence
 
 from mediatrack import __version__
-from mediatrack.cli import account, catalog, library, sync
+from mediatrack.cli import account, catalog, config, library, sync
 from mediatrack.cli.common import EXIT_ERROR, CliError, Parser
-from mediatrack.config import database_path
+from mediatrack.config import ConfigError, database_path
 from mediatrack.display.text import inert
 
 
@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="the library file (default: $MEDIATRACK_DB, else your data dir)",
+        help="the library file (default: $MEDIATRACK_DB, else db in config.toml, else your "
+        "data dir)",
     )
     parser = Parser(
         prog="mediatrack",
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.register(commands, common)
     account.register(commands, common)
     sync.register(commands, common)  # `sync` and `friends`
+    config.register(commands, common)
     return parser
 
 
@@ -48,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return args.handler(args)
-    except (CliError, LibraryError, CatalogError) as error:
+    except (CliError, LibraryError, CatalogError, ConfigError) as error:
         print(inert(f"mediatrack: {error}", single_line=False), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -66,6 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_app(args: argparse.Namespace) -> int:
     from mediatrack.app import MediaTrackApp
 
-    app = MediaTrackApp(db_path=database_path(getattr(args, "db", None)))
+    try:
+        db_path = database_path(getattr(args, "db", None))
+    except ConfigError as error:
+        print(f"mediatrack: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    app = MediaTrackApp(db_path=db_path)
     app.run()
     return app.return_code or 0

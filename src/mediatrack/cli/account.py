@@ -35,7 +35,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         help="sign in with your Google account",
         description=(
             "Sign in with Google: open the page shown (or scan the QR code) on any device and "
-            "enter the code. Needs MEDIATRACK_GOOGLE_CLIENT_ID and MEDIATRACK_GOOGLE_CLIENT_SECRET."
+            "enter the code. Needs google.client_id and google.client_secret "
+            "(`mediatrack config set`)."
         ),
     )
     login.set_defaults(handler=log_in)

@@ -11,9 +11,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 def error_sentence(error: BaseException | None) -> str:
     """What a failed worker tells the user: our errors are sentences already."""
     from mediatrack.catalog.errors import CatalogError
+    from mediatrack.config import ConfigError
     from mediatrack.services.library import LibraryError
 
-    if isinstance(error, LibraryError | CatalogError):
+    if isinstance(error, LibraryError | CatalogError | ConfigError):
         return str(error)
     return f"That did not work: {error}."
 

@@ -28,6 +28,7 @@ from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
 from mediatrack.screens.add_by_hand import fields_text
 from mediatrack.screens.common import error_sentence
+from mediatrack.screens.settings import settings_offer
 from mediatrack.widgets.lists import KeyList
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("down", "focus_results", "Results", show=False),
+        Binding("ctrl+o", "open_settings", "Settings", show=False),
     ]
 
     app: MediaTrackApp
@@ -100,6 +102,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
         self._query = ""  # the query of the search in flight or shown
         self._search_worker: Worker[None] | None = None
         self._adding: str | None = None  # the title being added, while it is
+        self._missing_setting: str | None = None  # what the catalog said it needs
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -259,6 +262,9 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
         error = event.worker.error
         self.results.loading = False
         sentence = error_sentence(error)
+        offer = settings_offer(error)
+        if offer is not None:  # a key is missing: Settings is one key away
+            sentence, self._missing_setting = offer
         if isinstance(error, AlreadyInLibrary):
             self._mark_in_library(error)
             self.notify(sentence, severity="warning", markup=False)
@@ -269,6 +275,16 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
                 self._offer_by_hand(self.query_one("#query", Input).value.strip())
                 sentence += " ↓ then enter adds it by hand."
         self._say(sentence, error=True)
+
+    def action_open_settings(self) -> None:
+        from mediatrack.screens.settings import SettingsScreen
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self._query = ""  # search again, with the new setting
+                self._search_now()
+
+        self.app.push_screen(SettingsScreen(self._missing_setting), closed)
 
     def _mark_in_library(self, error: AlreadyInLibrary) -> None:
         """The service found the item in the library: the result says so from now on."""

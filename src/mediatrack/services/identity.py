@@ -106,7 +106,7 @@ def start_login(
     *, settings: GoogleSettings | None = None, http: FormPoster | None = None
 ) -> DeviceCode:
     """Ask Google for a user code and verification URL to show."""
-    return request_device_code(settings or GoogleSettings.from_env(), http=http)
+    return request_device_code(settings or GoogleSettings.from_config(), http=http)
 
 
 def wait_for_login(
@@ -120,7 +120,7 @@ def wait_for_login(
     http: FormPoster | None = None,
 ) -> LoggedIn:
     """Wait for the user to approve ``device_code``, then sign them in (see the module doc)."""
-    settings = settings or GoogleSettings.from_env()
+    settings = settings or GoogleSettings.from_config()
     client_id, _ = settings.require_client()
     tokens = poll_for_tokens(
         settings,
@@ -207,7 +207,7 @@ def ensure_access_token(
             f"mediatrack has no stored sign-in for {user.email}; run `mediatrack login` again."
         )
     fresh = refresh_access_token(
-        settings or GoogleSettings.from_env(), stored.refresh_token, http=http
+        settings or GoogleSettings.from_config(), stored.refresh_token, http=http
     )
     save_tokens(
         user.id,

@@ -1,8 +1,8 @@
 """Sync with a shared PostgreSQL server: the use-cases the CLI and the TUI share.
 
-- ``setup(url, password)`` remembers the server: the URL (without password) in
-  ``sync.json`` in the config dir, the password in the keyring (``mediatrack.secrets``).
-  ``MEDIATRACK_SYNC_URL`` overrides the file.
+- ``setup(url, password)`` remembers the server: the URL (without password) as
+  ``sync.url`` in ``config.toml``, the password in the keyring (``mediatrack.secrets``).
+  ``MEDIATRACK_SYNC_URL`` overrides the file; a ``sync.json`` of older versions is still read.
 - ``sync_once()`` pushes and pulls once as the signed-in user; returns a ``SyncReport``.
 - ``init_server(admin_url)`` and ``provision(admin_url, email)`` for the server's admin.
 - ``sync_status()`` for a header: configured or not, last sync time, last error.
@@ -14,8 +14,6 @@ psycopg is imported only when one of these connects. Every failure is a
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,9 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import platformdirs
-
-from mediatrack.config import APP_NAME
+from mediatrack import config
 from mediatrack.secrets import SecretsError, get_secret, set_secret
 from mediatrack.services.identity import whoami
 from mediatrack.store.db import connection
@@ -50,7 +46,6 @@ __all__ = [
     "sync_url",
 ]
 
-SETTINGS_FILE = "sync.json"
 URL_ENV = "MEDIATRACK_SYNC_URL"
 
 Progress = Callable[[str, int, int], None]  # (phase "push" | "pull", done, total)
@@ -90,21 +85,17 @@ class SyncStatus:
 
 
 def settings_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP_NAME)) / SETTINGS_FILE
+    """The file `sync setup` writes the URL to: the config file."""
+    return config.config_path()
 
 
 def sync_url() -> str | None:
-    """The server's URL: ``$MEDIATRACK_SYNC_URL``, else the one `sync setup` stored."""
-    if os.environ.get(URL_ENV):
-        return os.environ[URL_ENV]
-    try:
-        return json.loads(settings_path().read_text(encoding="utf-8")).get("url")
-    except (OSError, ValueError, AttributeError):
-        return None
+    """The server's URL: ``$MEDIATRACK_SYNC_URL``, else ``sync.url`` in the config file."""
+    return config.get("sync.url")
 
 
 def _password_key(url: str) -> str:
-    return f"sync-password:{url}"
+    return config.sync_password_name(url)
 
 
 def setup(url: str, password: str | None) -> Path | None:
@@ -120,9 +111,10 @@ def setup(url: str, password: str | None) -> Path | None:
     password = password or parts.password
     host = parts.hostname + (f":{parts.port}" if parts.port else "")
     clean = urlunsplit((parts.scheme, f"{parts.username}@{host}", parts.path, parts.query, ""))
-    path = settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"url": clean}, indent=1) + "\n", encoding="utf-8")
+    try:
+        config.set_value("sync.url", clean)
+    except config.ConfigError as error:
+        raise NotConfigured(str(error)) from None
     if password:
         return set_secret(_password_key(clean), password)
     return None
