@@ -6,7 +6,8 @@
 --   -> progress (their CHECK constraints follow, renamed too);
 --   new: media_items.last_air_date, episodes.vote_average, books.is_ebook (default false);
 --   seasons.name and episodes.name NOT NULL (a nameless one is named after its number);
---   every progress column gets the seed's DEFAULT 0.
+--   every progress column gets the seed's DEFAULT 0;
+--   the seed's sessions and accounts tables, which stay empty (see below).
 -- Clients older than this step cannot sync with the server once it ran: they send the
 -- old column names.
 
@@ -53,3 +54,33 @@ ALTER TABLE episodes ALTER COLUMN name SET NOT NULL;
 ALTER TABLE user_progress ALTER COLUMN progress SET DEFAULT 0;
 ALTER TABLE user_book_progress ALTER COLUMN progress SET DEFAULT 0;
 ALTER TABLE user_podcast_progress ALTER COLUMN progress SET DEFAULT 0;
+
+-- The seed's sign-in tables. Sign-in state stays on each device (its tokens in the
+-- device's keyring) and never syncs: these exist so the server's schema is the seed's,
+-- and stay empty. Row-level security (forced) with no policy and no grant: no role
+-- reads or writes them.
+CREATE TABLE IF NOT EXISTS sessions (
+    id text PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    expires_at timestamptz NOT NULL,
+    token text NOT NULL UNIQUE,
+    ip_address text,
+    user_agent text,
+    user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE ON UPDATE CASCADE
+);
+CREATE TABLE IF NOT EXISTS accounts (
+    id text PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    account_id text NOT NULL,
+    provider_id text NOT NULL,
+    user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    access_token text,
+    refresh_token text
+);
+ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sessions FORCE ROW LEVEL SECURITY;
+ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE accounts FORCE ROW LEVEL SECURITY;
+REVOKE ALL ON sessions, accounts FROM PUBLIC;
