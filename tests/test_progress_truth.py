@@ -17,6 +17,7 @@ from mediatrack.records import EntryKey
 from mediatrack.services.catalog import CatalogService
 from mediatrack.services.episodes import Episodes
 from mediatrack.services.library import (
+    AlreadyInLibrary,
     InvalidValue,
     Library,
     NeedsConfirmation,
@@ -296,3 +297,10 @@ def test_hand_made_show_total_and_refresh_refusal_use_one_rule(library):
     assert show.hand_made
     stored = MediaItem.get_by_id(show.key.item_id)
     assert stored.tmdb_id < 0
+
+
+def test_a_hand_add_refuses_the_same_title_accents_and_case_aside(library):
+    library.add(NewItem(Kind.MOVIE, "Ça Tourne, Minuit", year=2020))
+    with pytest.raises(AlreadyInLibrary):
+        library.add(NewItem(Kind.MOVIE, "ca tourne, minuit", year=2020))
+    library.add(NewItem(Kind.MOVIE, "ca tourne, minuit", year=2021))  # another year: another film

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import inert
 from mediatrack.screens.books import BooksScreen
 from mediatrack.screens.library import LibraryScreen
 from mediatrack.screens.movies import MoviesScreen
@@ -181,6 +182,7 @@ class MediaTrackApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Notifications carry titles, names and server errors: never read them as markup."""
+        message, title = inert(message, single_line=False), inert(title)  # nor as escapes
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_toggle_help(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from mediatrack.folding import fold
 from mediatrack.kinds import Kind
 
 
@@ -76,10 +77,10 @@ class LibraryEntry:
 
     @property
     def search_text(self) -> str:
-        """What the filter matches: title, original title, authors or artist."""
-        return " ".join(
-            part for part in (self.title, self.original_title, self.creator) if part
-        ).casefold()
+        """What the filter matches: title, original title, authors or artist, folded."""
+        return fold(
+            " ".join(part for part in (self.title, self.original_title, self.creator) if part)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from mediatrack.display.text import inert
 from mediatrack.widgets.library_table import when_text
 
 State = Literal["off", "syncing", "synced", "offline", "error"]
@@ -37,4 +38,4 @@ class SyncLine:
     def with_label(self, label: str) -> str:
         """A screen's sub-title with the sync state after it: ``Shows · synced 2m ago``."""
         text = self.text()
-        return f"{label} · {text}" if text else label
+        return inert(f"{label} · {text}" if text else label)  # names and server errors

@@ -14,6 +14,7 @@ from mediatrack import __version__
 from mediatrack.cli import account, catalog, library, sync
 from mediatrack.cli.common import EXIT_ERROR, CliError, Parser
 from mediatrack.config import database_path
+from mediatrack.display.text import inert
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (CliError, LibraryError, CatalogError) as error:
-        print(f"mediatrack: {error}", file=sys.stderr)
+        print(inert(f"mediatrack: {error}", single_line=False), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("mediatrack: interrupted.", file=sys.stderr)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
 import logging
 import sys
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
-from mediatrack.cli.common import CliError, open_library
+from mediatrack.cli.common import CliError, open_library, print_json
+from mediatrack.display.text import inert
 from mediatrack.login_display import countdown, local_time, qr_lines
 
 if TYPE_CHECKING:
@@ -85,7 +85,8 @@ def show_code(code: DeviceCode, out: TextIO) -> None:
         print(file=out)
         for line in lines:
             print(f"  {QR_COLOURS}{line}{RESET}" if colour else f"  {line}", file=out)
-    print(f"\n  {code.verification_url}\n\nand enter the code\n\n  {code.user_code}\n", file=out)
+    url, user_code = inert(code.verification_url), inert(code.user_code)
+    print(f"\n  {url}\n\nand enter the code\n\n  {user_code}\n", file=out)
     out.flush()
 
 
@@ -179,7 +180,7 @@ class _Status:
 
 
 def _print_logged_in(result: LoggedIn) -> None:
-    print(f"Logged in as {result.name} <{result.email}>.")
+    print(inert(f"Logged in as {result.name} <{result.email}>."))
     if result.moved:
         print("Everything you tracked before logging in now belongs to this account.")
     if result.tokens_file:
@@ -195,12 +196,12 @@ def who_am_i(args: argparse.Namespace) -> int:
     open_library(args)
     user = identity.whoami()
     if args.json:
-        print(json.dumps(user_json(user), indent=2, ensure_ascii=False))
+        print_json(user_json(user))
     elif not user.logged_in:
         print("Not logged in.")
     else:
         since = f" since {local_time(user.since)}" if user.since else ""
-        print(f"Logged in as {user.name} <{user.email}>{since}.")
+        print(inert(f"Logged in as {user.name} <{user.email}>{since}."))
     return 0
 
 
@@ -231,7 +232,7 @@ def log_out(args: argparse.Namespace) -> int:
     except identity.LOGIN_ERRORS as error:
         raise CliError(str(error)) from None
     if out.was_logged_in:
-        print(f"Logged out {out.name}; your library stays on this machine.")
+        print(inert(f"Logged out {out.name}; your library stays on this machine."))
     else:
         print("Not logged in.")
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from mediatrack.cli.common import (
@@ -12,10 +11,12 @@ from mediatrack.cli.common import (
     key_argument,
     kind_argument,
     open_library,
+    print_json,
     print_table,
     refused_unless_yes,
 )
 from mediatrack.cli.library import catalog_key, describe
+from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
 
@@ -90,7 +91,7 @@ def search_catalog(args: argparse.Namespace) -> int:
             }
             for hit in hits
         ]
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print_json(rows)
         return 0
     if not hits:
         print("Nothing found.")
@@ -118,7 +119,7 @@ def list_episodes(args: argparse.Namespace) -> int:
     if args.item.kind is Kind.PODCAST:
         rows = episodes.podcast_episodes(args.item)
         if args.json:
-            print(json.dumps([_podcast_json(row) for row in rows], indent=2, ensure_ascii=False))
+            print_json([_podcast_json(row) for row in rows])
             return 0
         table = [
             (
@@ -133,7 +134,7 @@ def list_episodes(args: argparse.Namespace) -> int:
         return 0
     shows = episodes.show_episodes(args.item)
     if args.json:
-        print(json.dumps([_episode_json(row) for row in shows], indent=2, ensure_ascii=False))
+        print_json([_episode_json(row) for row in shows])
         return 0
     if not shows:
         print(f"{args.item} has no episodes yet (added by hand, or refresh it).")
@@ -213,7 +214,7 @@ def refresh_items(args: argparse.Namespace) -> int:
     print(file=sys.stderr)
     print(f"Refreshed {len(report.refreshed)} items; {len(report.failed)} failed.")
     for entry, reason in report.failed:
-        print(f"  {entry.key} {entry.title!r}: {reason}", file=sys.stderr)
+        print(inert(f"  {entry.key} {entry.title!r}: {reason}"), file=sys.stderr)
     return 1 if report.failed else 0
 
 
@@ -222,5 +223,5 @@ def _progress_bar(done: int, total: int, entry: LibraryEntry) -> None:
     width = 24
     filled = width * done // total if total else width
     bar = "#" * filled + "-" * (width - filled)
-    line = f"\r[{bar}] {done}/{total}  {entry.title[:40]}"
+    line = f"\r[{bar}] {done}/{total}  {inert(entry.title, limit=40)}"
     print(line.ljust(80), end="", file=sys.stderr, flush=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
 from mediatrack.config import database_path
+from mediatrack.display.text import inert, json_inert
 from mediatrack.kinds import Kind, parse_kind
 from mediatrack.records import EntryKey
 
@@ -76,9 +78,18 @@ def open_library(args: argparse.Namespace) -> Library:
 
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], wide: int = 1) -> None:
-    """Columns padded to their widest cell; column ``wide`` is cut at 50 characters."""
+    """Columns padded to their widest cell; column ``wide`` is cut at 50 characters.
+
+    Cells are outside text: controls show as control pictures, never as escapes.
+    """
+    rows = [[inert(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     widths[wide] = min(widths[wide], 50)
     for row in [header, *rows]:
         cells = [cell[: widths[i]].ljust(widths[i]) for i, cell in enumerate(row)]
         print("  ".join(cells).rstrip())
+
+
+def print_json(data: object) -> None:
+    """``data`` as indented JSON, exact, with no raw C1 or bidi control left for a terminal."""
+    print(json_inert(json.dumps(data, indent=2, ensure_ascii=False)))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING
 
-from mediatrack.cli.common import CliError, open_library
+from mediatrack.cli.common import CliError, open_library, print_json
+from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
 
 if TYPE_CHECKING:
     from mediatrack.services.friends import FriendsOverview, FriendsService
@@ -65,14 +65,14 @@ def friend_library(args: argparse.Namespace, email: str) -> Library:
 
 def change_friendship(args: argparse.Namespace) -> int:
     result = getattr(_service(args), args.action)(args.email)
-    print(result.message)
+    print(inert(result.message))
     return 0
 
 
 def list_friends(args: argparse.Namespace) -> int:
     overview = _service(args).overview()
     if args.json:
-        print(json.dumps(overview_json(overview), indent=2, ensure_ascii=False))
+        print_json(overview_json(overview))
     else:
         _print_overview(overview)
     return 0
@@ -107,6 +107,11 @@ def overview_json(overview: FriendsOverview) -> dict[str, list]:
     }
 
 
+def _who(person) -> str:
+    """``Name <email>``: both come from the server, written by the person themselves."""
+    return f"{inert(person.name, limit=NAME_LIMIT)} <{inert(person.email, limit=NAME_LIMIT)}>"
+
+
 def _print_overview(overview: FriendsOverview) -> None:
     from mediatrack.cli.library import progress_text
 
@@ -117,16 +122,17 @@ def _print_overview(overview: FriendsOverview) -> None:
         print("Friends")
     for friend in overview.friends:
         now = "; ".join(
-            f"{entry.status} {entry.title} ({progress_text(entry)})" for entry in friend.now
+            f"{entry.status} {inert(entry.title, limit=TITLE_LIMIT)} ({progress_text(entry)})"
+            for entry in friend.now
         )
-        print(f"  {friend.person.name} <{friend.person.email}>  {now or 'nothing in progress'}")
+        print(f"  {_who(friend.person)}  {now or 'nothing in progress'}")
     for title, requests in (("Incoming", overview.incoming), ("Outgoing", overview.outgoing)):
         if requests:
             print(f"{title} requests")
         for request in requests:
             since = request.since.date().isoformat()
-            print(f"  {request.person.name} <{request.person.email}>  since {since}")
+            print(f"  {_who(request.person)}  since {since}")
     if overview.queued:
         print("Waiting for the next sync")
     for queued in overview.queued:
-        print(f"  {queued.action} {queued.email}")
+        print(f"  {queued.action} {inert(queued.email)}")

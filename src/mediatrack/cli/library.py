@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from mediatrack.cli.common import (
     CliError,
@@ -12,9 +11,11 @@ from mediatrack.cli.common import (
     key_argument,
     kind_argument,
     open_library,
+    print_json,
     print_table,
     refused_unless_yes,
 )
+from mediatrack.folding import fold
 from mediatrack.kinds import KINDS
 from mediatrack.records import LibraryEntry
 
@@ -57,6 +58,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "--kind", type=kind_argument, help="only this kind: movie, tv, book, podcast"
     )
     listing.add_argument("--status", help="only items with this status")
+    listing.add_argument(
+        "--filter",
+        metavar="TEXT",
+        help="only items whose title, original title, author or artist contains TEXT "
+        "(accents and case aside, as in the app)",
+    )
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     listing.add_argument(
         "--user", metavar="EMAIL", help="a friend's library instead, as the last sync brought it"
@@ -152,16 +159,24 @@ def list_items(args: argparse.Namespace) -> int:
     else:
         library = open_library(args)
     if args.kind is not None:
-        entries = library.entries(args.kind, status=args.status)
+        kinds = [args.kind]
     else:
         if args.status is not None and not any(
             args.status in info.statuses for info in KINDS.values()
         ):
             raise CliError(f"{args.status!r} is not a status of any kind.")
-        entries = library.all_entries(status=args.status)
+        kinds = [kind for kind, info in KINDS.items() if args.status in (None, *info.statuses)]
+    entries = [
+        entry
+        for kind in kinds
+        for entry in sorted(
+            library.entries(kind, status=args.status, text=args.filter),
+            key=lambda entry: fold(entry.title),  # as the app sorts: "Ça…" under C
+        )
+    ]
     if args.json:
-        print(json.dumps([entry_json(entry) for entry in entries], indent=2, ensure_ascii=False))
-    elif not entries and (args.kind or args.status or args.user):
+        print_json([entry_json(entry) for entry in entries])
+    elif not entries and (args.kind or args.status or args.user or args.filter):
         owner = f"{args.user}'s" if args.user else "your"
         print(f"Nothing in {owner} library matches.")
     elif not entries:

@@ -14,6 +14,7 @@ from typing import Any
 
 from mediatrack.cli import friends
 from mediatrack.cli.common import CliError, open_library
+from mediatrack.display.text import inert
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -114,10 +115,11 @@ def run_sync(args: argparse.Namespace) -> int:
         report = sync_once(on_progress=bar)
     finally:
         bar.close()
-    print(report.summary())
+    print(inert(report.summary()))
     for failed in report.failed_actions:
         print(
-            f"mediatrack: friends {failed.action} {failed.email}: {failed.reason}", file=sys.stderr
+            inert(f"mediatrack: friends {failed.action} {failed.email}: {failed.reason}"),
+            file=sys.stderr,
         )
     return 0
 

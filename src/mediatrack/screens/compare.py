@@ -12,9 +12,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import NAME_LIMIT, inert
+from mediatrack.folding import fold
 from mediatrack.kinds import KINDS
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
+from mediatrack.widgets.lists import KeyTable
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -42,22 +45,23 @@ class CompareScreen(Screen[None]):
     def __init__(self, friend: Person) -> None:
         super().__init__()
         self.friend = friend
+        self.friend_name = inert(friend.name, limit=NAME_LIMIT)  # as they wrote it: shown inert
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Reading ratings…", id="compare-summary", markup=False)
-        yield DataTable(id="compare", cursor_type="row", zebra_stripes=True)
+        yield KeyTable(id="compare", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)
         table = self.query_one(DataTable)
-        table.add_columns("Kind", "Title", "You", self.friend.name, "Difference")
+        table.add_columns("Kind", "Title", "You", self.friend_name, "Difference")
         table.focus()
         self.load_ratings()
 
     def show_sync(self, line: SyncLine) -> None:
-        self.sub_title = line.with_label(f"You and {self.friend.name}")
+        self.sub_title = line.with_label(f"You and {self.friend_name}")
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_ratings(self) -> None:
@@ -65,14 +69,14 @@ class CompareScreen(Screen[None]):
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[Compared]) -> None:
-        rows = sorted(rows, key=lambda row: (abs(row.mine - row.theirs), row.title.casefold()))
-        self.query_one("#compare-summary", Label).update(agreement(rows, self.friend.name))
+        rows = sorted(rows, key=lambda row: (abs(row.mine - row.theirs), fold(row.title)))
+        self.query_one("#compare-summary", Label).update(agreement(rows, self.friend_name))
         table = self.query_one(DataTable)
         table.clear()
         table.add_rows(
             (
                 KINDS[row.kind].noun,
-                row.title,
+                inert(row.title),
                 f"{row.mine}/10",
                 f"{row.theirs}/10",
                 "same" if row.mine == row.theirs else f"{row.mine - row.theirs:+d}",

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from mediatrack.display.text import inert
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with ``True`` only when the user confirms."""
@@ -28,7 +30,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
-            yield Label(self.question, classes="picker-title", markup=False)
+            question = inert(self.question, single_line=False)
+            yield Label(question, classes="picker-title", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.confirm_label} (y)", variant="error", id="yes")
                 yield Button(f"{self.cancel_label} (n)", id="no")

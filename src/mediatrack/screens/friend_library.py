@@ -19,11 +19,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.library_table import LibraryTable
-from mediatrack.widgets.library_view import LibraryView
+from mediatrack.widgets.library_view import LibraryView, no_match_text
 from mediatrack.widgets.status_tabs import StatusTabs
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ class FriendLibraryScreen(Screen[None]):
     def __init__(self, friend: Person) -> None:
         super().__init__()
         self.friend = friend
+        self.friend_name = inert(friend.name, limit=NAME_LIMIT)  # as they wrote it: shown inert
         self.kind = Kind.TV
         self.by_kind: dict[Kind, list[LibraryEntry]] = {}
         self.counts: dict[Kind, int] = {}
@@ -104,7 +106,7 @@ class FriendLibraryScreen(Screen[None]):
         self.load_library()
 
     def show_sync(self, line: SyncLine) -> None:
-        self.sub_title = line.with_label(f"{self.friend.name}'s library (read-only)")
+        self.sub_title = line.with_label(f"{self.friend_name}'s library (read-only)")
 
     @property
     def table(self) -> LibraryTable:
@@ -172,11 +174,12 @@ class FriendLibraryScreen(Screen[None]):
         empty = self.query_one("#empty", Static)
         message = ""
         if self.loaded and not len(self.view):
-            message = f"{self.friend.name} has no {info.label.lower()} yet."
+            message = f"{self.friend_name} has no {info.label.lower()} yet."
         elif self.loaded and not self.view.visible:
-            message = "Nothing here matches. Press escape to clear the filter."
+            message = no_match_text(self.view, f"{info.noun}s")
         empty.update(message)
         empty.display = bool(message)
+        table.set_class(bool(message), "-empty")
 
     @on(StatusTabs.Changed)
     def _status_tab_changed(self, event: StatusTabs.Changed) -> None:
@@ -220,7 +223,7 @@ class FriendLibraryScreen(Screen[None]):
             label = KINDS[kind].label
             yield SystemCommand(
                 f"Their {label.lower()}",
-                f"{self.friend.name}'s {label.lower()} ({key})",
+                f"{self.friend_name}'s {label.lower()} ({key})",
                 lambda key=key: self.action_show_kind(key),
             )
         yield SystemCommand("Filter", "Narrow the list by text (/)", self.action_filter)

@@ -20,10 +20,12 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
 from mediatrack.kinds import status_label
 from mediatrack.screens.common import ScreenCommands, error_sentence
 from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.library_table import progress_text, when_text
+from mediatrack.widgets.lists import KeyList
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -41,7 +43,8 @@ LISTS = ("friends", "incoming", "outgoing")
 def entry_text(entry: LibraryEntry) -> str:
     """``Dune (reading, 42/600)``, for one line about a friend."""
     progress = progress_text(entry)
-    return f"{entry.title} ({status_label(entry.status).lower()}, {progress})"
+    title = inert(entry.title, limit=TITLE_LIMIT)
+    return f"{title} ({status_label(entry.status).lower()}, {progress})"
 
 
 def friend_prompt(friend: Friend) -> Content:
@@ -54,13 +57,14 @@ def friend_prompt(friend: Friend) -> Content:
     latest_text = "nothing yet"
     if latest is not None:
         rating = f", rated {latest.rating}/10" if latest.rating else ""
+        title = inert(latest.title, limit=TITLE_LIMIT)
         latest_text = (
-            f"{latest.title}: {status_label(latest.status).lower()}{rating} · "
+            f"{title}: {status_label(latest.status).lower()}{rating} · "
             f"{when_text(latest.updated_at)}"
         )
     return Content.assemble(
-        Content.styled(person.name, "bold"),
-        Content.styled(f"  {person.email}", "dim"),
+        Content.styled(inert(person.name, limit=NAME_LIMIT), "bold"),
+        Content.styled(f"  {inert(person.email, limit=NAME_LIMIT)}", "dim"),
         "\n  Now: ",
         " · ".join(now) if now else Content.styled("nothing under way", "dim"),
         "\n  Latest: ",
@@ -72,13 +76,13 @@ def request_prompt(request: Request, verb: str) -> Content:
     person = request.person
     name = person.name if person.name and person.name != person.email else ""
     return Content.assemble(
-        Content.styled(name or person.email, "bold"),
-        Content.styled(f"  {person.email}" if name else "", "dim"),
+        Content.styled(inert(name or person.email, limit=NAME_LIMIT), "bold"),
+        Content.styled(f"  {inert(person.email, limit=NAME_LIMIT)}" if name else "", "dim"),
         Content.styled(f"  · {verb} {when_text(request.since)}", "dim"),
     )
 
 
-class FriendList(OptionList):
+class FriendList(KeyList):
     """The friends; enter opens the highlighted friend's library (and says so in the Footer)."""
 
     BINDINGS = [Binding("enter", "select", "Library")]
@@ -120,9 +124,9 @@ class FriendsScreen(Screen[None]):
                 classes="section",
                 id="incoming-title",
             )
-            yield OptionList(id="incoming")
+            yield KeyList(id="incoming")
             yield Label("You asked · x cancel", classes="section", id="outgoing-title")
-            yield OptionList(id="outgoing")
+            yield KeyList(id="outgoing")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -204,7 +208,7 @@ class FriendsScreen(Screen[None]):
             )
             note = f"{note} {waiting} for the next sync.".strip()
         widget = self.query_one("#friends-note", Static)
-        widget.update(note)
+        widget.update(inert(note))  # the sync error may quote the server
         widget.display = bool(note)
 
     # --- the highlighted person ----------------------------------------------------------

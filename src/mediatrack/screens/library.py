@@ -26,11 +26,12 @@ from mediatrack.screens.common import error_sentence
 from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
 from mediatrack.widgets.library_table import LibraryTable
-from mediatrack.widgets.library_view import LibraryView
+from mediatrack.widgets.library_view import LibraryView, no_match_text
 from mediatrack.widgets.status_tabs import ALL, StatusTabs
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
+    from mediatrack.services.identity import KeptLibrary
 
 PROGRESS_GROUP = Binding.Group("Progress", compact=True)
 LOADING_DELAY = 0.25  # seconds before a slow first load shows a loading indicator
@@ -67,6 +68,7 @@ class LibraryScreen(Screen[None]):
         self.loaded = False
         self._detail_timer: Timer | None = None
         self._empty_message = ""
+        self._kept: KeptLibrary | None = None  # signed out: whose library is kept, hidden
         self._opened: EntryKey | None = None  # the item whose detail screen is open
 
     # --- layout -------------------------------------------------------------
@@ -115,9 +117,15 @@ class LibraryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
         entries = self.app.library.entries(self.KIND)
-        self.app.call_from_thread(self._show_loaded, entries)
+        kept = None
+        if not entries:  # signed out? then the empty library says whose one is hidden
+            from mediatrack.services.identity import kept_library
 
-    def _show_loaded(self, entries: list[LibraryEntry]) -> None:
+            kept = kept_library()
+        self.app.call_from_thread(self._show_loaded, entries, kept)
+
+    def _show_loaded(self, entries: list[LibraryEntry], kept: KeptLibrary | None = None) -> None:
+        self._kept = kept
         self.view.load(entries)
         self.loaded = True
         self.table.loading = False
@@ -142,22 +150,34 @@ class LibraryScreen(Screen[None]):
             shown = f"{len(view)} {self.info.noun if len(view) == 1 else noun}"
         order = f"sorted by {view.order.label} ({view.order.direction})"
         self.query_one("#summary", Label).update(f"{shown} · {order} · o to change", layout=False)
-        empty = self.query_one("#empty", Static)
         if not self.loaded:
             message = ""
         elif not len(view):
-            message = (
-                f"No {noun} yet. Press a to search {self.info.catalog}, "
-                f'or run: mediatrack add {self.KIND.value} --title "Title"'
-            )
+            message = self._no_items_text()
         elif not view.visible:
-            message = "Nothing here matches. Press escape to clear the filter."
+            message = no_match_text(view, noun)
         else:
             message = ""
         if message != self._empty_message:
             self._empty_message = message
+            empty = self.query_one("#empty", Static)
             empty.update(message)
             empty.display = bool(message)
+            self.table.set_class(bool(message), "-empty")
+
+    def _no_items_text(self) -> str:
+        """An empty library: how to add the first item, or whose library is hidden."""
+        kept = self._kept
+        if kept is not None:
+            items = f"{kept.items} item" + ("" if kept.items == 1 else "s")
+            return (
+                f"You are signed out: {kept.name}'s library ({kept.email}, {items}) is kept "
+                "on this machine; log in (ctrl+p → Log in) to see it."
+            )
+        return (
+            f"No {self.info.noun}s yet. Press a to search {self.info.catalog}, "
+            f'or run: mediatrack add {self.KIND.value} --title "Title"'
+        )
 
     # --- browsing -------------------------------------------------------------
 

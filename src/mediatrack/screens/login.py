@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Label, Static
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import inert
 from mediatrack.login_display import countdown, qr_lines
 
 if TYPE_CHECKING:
@@ -117,8 +118,8 @@ class LoginScreen(ModalScreen["LoggedIn | None"]):
 
     def _show_code(self, code: DeviceCode) -> None:
         self._code = code
-        self.query_one("#login-url", Static).update(code.verification_url)
-        self.query_one("#login-code", Static).update(code.user_code)
+        self.query_one("#login-url", Static).update(inert(code.verification_url))
+        self.query_one("#login-code", Static).update(inert(code.user_code))
         self.query_one("#login-qr", Static).update(Text("\n".join(qr_lines(code.qr_url)), QR_STYLE))
         self._set_state("waiting", self._time_left())
         self._ticker = self.set_interval(1.0, self._tick)
@@ -190,7 +191,7 @@ class LoginScreen(ModalScreen["LoggedIn | None"]):
             self._ticker = None
         self.query_one("#login-body").display = state == "waiting"
         status = self.query_one("#login-status", Static)
-        status.update(message)
+        status.update(inert(message, single_line=False))
         status.set_class(state == "failed", "-error")
         status.set_class(state == "done", "-success")
         self.query_one("#login-keys", Static).update(KEYS[state])

@@ -9,9 +9,11 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import status_label
 from mediatrack.records import LibraryEntry, PodcastEpisodeRow
 from mediatrack.screens.detail import DetailScreen, added_by_hand
+from mediatrack.widgets.lists import KeyList
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,16 +35,16 @@ def episode_prompt(episode: PodcastEpisodeRow) -> Content:
     """``[x] 2024-03-05  1:02:03  Episode 3: Salt``."""
     mark = "[x]" if episode.listened else "[ ]"
     published = episode.published_at.strftime("%Y-%m-%d") if episode.published_at else "no date"
-    title = episode.title or "Untitled episode"
+    title = inert(episode.title) or "Untitled episode"
     return Content(f"{mark} {published:<10}  {duration_text(episode.duration_seconds):>8}  {title}")
 
 
 def header_content(entry: LibraryEntry, episodes: list[PodcastEpisodeRow]) -> Content:
     """Title, artist, status and how many episodes are ticked."""
     latest = next((e.published_at for e in episodes if e.published_at is not None), None)
-    parts: list[Content | str] = [Content.styled(entry.title, "bold")]
+    parts: list[Content | str] = [Content.styled(inert(entry.title), "bold")]
     if entry.creator:
-        parts += [Content.styled(f" · {entry.creator}", "dim")]
+        parts += [Content.styled(f" · {inert(entry.creator)}", "dim")]
     parts += [
         "\n",
         Content.styled(status_label(entry.status), "bold"),
@@ -68,7 +70,7 @@ class PodcastDetailScreen(DetailScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="podcast-header", classes="detail-header")
-        yield OptionList(id="episodes", classes="detail-list")
+        yield KeyList(id="episodes", classes="detail-list")
 
     @property
     def episodes_list(self) -> OptionList:

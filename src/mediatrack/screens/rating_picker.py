@@ -10,6 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from mediatrack.display.text import inert
+from mediatrack.widgets.lists import KeyList
+
 CLEAR = 0  # dismissed with CLEAR: remove the rating; with None: cancelled
 
 WORDS = {
@@ -39,8 +42,8 @@ class RatingPicker(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
-            yield Label(f"Rate {self.item_title}", classes="picker-title", markup=False)
-            yield OptionList(
+            yield Label(inert(f"Rate {self.item_title}"), classes="picker-title", markup=False)
+            yield KeyList(
                 *(
                     Option(f"{score:>2}  {WORDS[score]}", id=str(score))
                     for score in range(10, 0, -1)

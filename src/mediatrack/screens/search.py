@@ -2,7 +2,9 @@
 
 Results come a short pause after the last keystroke: one request per pause,
 in an exclusive worker, so a newer query supersedes an older one still in
-flight (its answer is dropped).
+flight (its answer is dropped). When the catalog fails (offline, not
+configured, an error) or finds nothing, the list offers to add the item by
+hand instead (``add_by_hand.py``).
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.text import TITLE_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
+from mediatrack.screens.add_by_hand import fields_text
 from mediatrack.screens.common import error_sentence
+from mediatrack.widgets.lists import KeyList
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -30,6 +36,7 @@ if TYPE_CHECKING:
     from mediatrack.services.library import AlreadyInLibrary
 
 DEBOUNCE = 0.35  # seconds of quiet typing before a search is sent
+BY_HAND = "by-hand"  # the option id of "add by hand"
 PLACEHOLDERS = {
     Kind.TV: "Show title",
     Kind.MOVIE: "Movie title",
@@ -42,17 +49,28 @@ def hit_prompt(hit: SearchHit, width: int = 72) -> Content:
     """Title, year and the in-library mark; then one line of authors, artist or overview."""
     result = hit.result
     first = Content.assemble(
-        Content.styled(result.title, "bold"),
+        Content.styled(inert(result.title, limit=TITLE_LIMIT), "bold"),
         Content.styled(f"  {result.year}" if result.year else "", "dim"),
         Content.styled("  ✓ in library" if hit.in_library else "", "$text-success"),
     )
-    second = " ".join((result.subtitle_line or result.overview or "").split())
+    second = " ".join(inert(result.subtitle_line or result.overview).split())
     if len(second) > width:
         second = second[: max(width - 1, 1)] + "…"
     return Content.assemble(first, "\n", Content.styled(second or " ", "dim"))
 
 
-class ResultList(OptionList):
+def by_hand_option(kind: Kind, query: str) -> Option:
+    """The last resort when the catalog cannot help: type the item in yourself."""
+    what = f"Add {query!r} by hand…" if query else "Add by hand…"
+    prompt = Content.assemble(
+        Content.styled(what, "bold"),
+        "\n",
+        Content.styled(f"{fields_text(kind)}; no catalog needed", "dim"),
+    )
+    return Option(prompt, id=BY_HAND)
+
+
+class ResultList(KeyList):
     """The results; up on the first one goes back to the query."""
 
     def action_cursor_up(self) -> None:
@@ -100,7 +118,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
     def _say(self, message: str, error: bool = False) -> None:
         line = self.query_one("#message", Static)
         line.set_class(error, "error")
-        line.update(message)
+        line.update(inert(message))  # titles and catalog errors
 
     # --- searching --------------------------------------------------------------
 
@@ -149,8 +167,17 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
         if hits:
             noun = self.info.noun if len(hits) == 1 else f"{self.info.noun}s"
             self._say(f"{len(hits)} {noun} found.")
+        elif query:
+            self._offer_by_hand(query)
+            self._say(f"Nothing found for {query!r}. ↓ then enter adds it by hand.")
         else:
-            self._say(f"Nothing found for {query!r}." if query else "")
+            self._say("")
+
+    def _offer_by_hand(self, query: str) -> None:
+        """The catalog failed or found nothing: the list offers to add the item by hand."""
+        self.hits = []
+        self.results.set_options([by_hand_option(self.kind, query)])
+        self.results.highlighted = 0
 
     def _line_width(self) -> int:
         """How much of a line a result's prompt gets, so the overview stays on one line.
@@ -161,7 +188,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
         return max(self.query_one("#query", Input).size.width - 1, 20)
 
     def action_focus_results(self) -> None:
-        if self.hits:
+        if self.results.option_count:
             self.results.focus()
 
     # --- adding -----------------------------------------------------------------
@@ -170,6 +197,9 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         if self._adding:
             return  # one at a time: the dialog closes once this one is in
+        if event.option.id == BY_HAND:
+            self.action_add_by_hand()
+            return
         hit = self.hits[event.option_index]
         if hit.in_library:
             self.add(hit, None)  # the service refuses it, in one sentence
@@ -194,6 +224,17 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
     def add_worker(self, hit: SearchHit, status: str | None) -> None:
         entry = self.app.catalog.add(self.kind, hit.result.catalog_id, status)
         self.app.call_from_thread(self._added, entry)
+
+    def action_add_by_hand(self) -> None:
+        """The form, with the query as the title; the dialog closes with what it added."""
+        from mediatrack.screens.add_by_hand import AddByHandScreen
+
+        def added(entry: LibraryEntry | None) -> None:
+            if entry is not None:
+                self._added(entry)
+
+        title = self.query_one("#query", Input).value.strip()
+        self.app.push_screen(AddByHandScreen(self.kind, title), added)
 
     def action_close(self) -> None:
         """Close, unless an item is being added: the library must get it."""
@@ -222,9 +263,11 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
             self._mark_in_library(error)
             self.notify(sentence, severity="warning", markup=False)
         else:
+            self.notify(sentence, severity="error", timeout=8, markup=False)
             if event.worker.group == "search":
                 self._query = ""  # the same words may be tried again
-            self.notify(sentence, severity="error", timeout=8, markup=False)
+                self._offer_by_hand(self.query_one("#query", Input).value.strip())
+                sentence += " ↓ then enter adds it by hand."
         self._say(sentence, error=True)
 
     def _mark_in_library(self, error: AlreadyInLibrary) -> None:

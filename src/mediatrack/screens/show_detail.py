@@ -17,12 +17,15 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label, OptionList, Static
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import status_label
 from mediatrack.records import LibraryEntry, SeasonProgress, ShowEpisode, episode_code
 from mediatrack.screens.detail import DetailScreen, added_by_hand
 from mediatrack.widgets.library_table import air_date_text
+from mediatrack.widgets.lists import KeyList
 
 SPECIALS = 0
+PANES = Binding.Group("Seasons·Episodes", compact=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +47,15 @@ def season_prompt(number: int, episodes: list[ShowEpisode]) -> Content:
 
 
 def episode_prompt(episode: ShowEpisode, today: dt.date, next_id: int | None) -> Content:
-    """``[x]   5  2011-05-15  The Wolf and the Lion``; episodes not aired yet are dimmed."""
+    """``[x]   5  2011-05-15  The Wolf and the Lion``; episodes not aired yet are dimmed, with
+    when they air (``airs in 5d``); an episode without a date counts as not aired."""
     mark = "[x]" if episode.watched else "[ ]"
     date = episode.air_date or "no date"
     line = Content(f"{mark} {episode.episode_number:>3}  {date:<10}  ")
-    line += Content(episode.name or f"Episode {episode.episode_number}")
+    line += Content(inert(episode.name) or f"Episode {episode.episode_number}")
     if not episode.aired(today):
+        when = air_date_text(episode.air_date, today)
+        line += Content(f"  · airs {when}" if when else "  · not aired")
         line = line.stylize("dim")
     if episode.id == next_id:
         line += Content.styled("  ← next", "bold $text-accent")
@@ -64,7 +70,7 @@ def header_content(entry: LibraryEntry, episodes: list[ShowEpisode], today: dt.d
     if entry.last_episode:
         progress = f"{entry.last_episode} · {progress}"
     parts: list[Content | str] = [
-        Content.styled(entry.title, "bold"),
+        Content.styled(inert(entry.title), "bold"),
         Content.styled(year, "dim"),
         "\n",
         Content.styled(status_label(entry.status), "bold"),
@@ -80,7 +86,7 @@ def header_content(entry: LibraryEntry, episodes: list[ShowEpisode], today: dt.d
         None,
     )
     if entry.next_episode:
-        name = f' "{upcoming.name}"' if upcoming is not None and upcoming.name else ""
+        name = f' "{inert(upcoming.name)}"' if upcoming is not None and upcoming.name else ""
         when = ""
         if entry.next_air_date:
             aired = entry.next_air_date <= today.isoformat()
@@ -108,8 +114,9 @@ class ShowDetailScreen(DetailScreen):
         Binding("space", "tick", "Tick"),
         Binding("S", "tick_season", "Tick season", key_display="S"),
         Binding("t", "watch_through", "Tick to here"),
-        Binding("right", "focus_episodes", "Episodes", key_display="→"),
-        Binding("left", "focus_seasons", "Seasons", key_display="←"),
+        # priority: the lists' own (hidden) left/right would hide these from the Footer.
+        Binding("left", "focus_seasons", "Seasons", key_display="←", group=PANES, priority=True),
+        Binding("right", "focus_episodes", "Episodes", key_display="→", group=PANES, priority=True),
     ]
 
     def __init__(self, entry: LibraryEntry) -> None:
@@ -126,10 +133,10 @@ class ShowDetailScreen(DetailScreen):
         with Horizontal(id="show-body"):
             with Vertical(id="seasons-pane"):
                 yield Label("Seasons", classes="pane-title")
-                yield OptionList(id="seasons", classes="detail-list")
+                yield KeyList(id="seasons", classes="detail-list")
             with Vertical(id="episodes-pane"):
                 yield Label("Episodes", id="episodes-title", classes="pane-title", markup=False)
-                yield OptionList(id="episodes", classes="detail-list")
+                yield KeyList(id="episodes", classes="detail-list")
 
     @property
     def seasons_list(self) -> OptionList:

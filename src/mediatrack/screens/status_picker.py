@@ -9,7 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.widgets.lists import KeyList
 
 
 class StatusPicker(ModalScreen[str | None]):
@@ -27,8 +29,8 @@ class StatusPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         statuses = KINDS[self.kind].statuses
         with Vertical(classes="picker"):
-            yield Label(f"Status of {self.item_title}", classes="picker-title", markup=False)
-            yield OptionList(
+            yield Label(inert(f"Status of {self.item_title}"), classes="picker-title", markup=False)
+            yield KeyList(
                 *(
                     Option(f"{number}  {status_label(status)}", id=status)
                     for number, status in enumerate(statuses, start=1)

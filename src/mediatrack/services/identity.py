@@ -50,7 +50,7 @@ from mediatrack.auth.settings import GoogleSettings
 from mediatrack.secrets import SecretsError, Tokens, delete_tokens, load_tokens, save_tokens
 from mediatrack.store import identity as store_identity
 from mediatrack.store.db import StoreError
-from mediatrack.store.identity import CurrentUser, Profile
+from mediatrack.store.identity import CurrentUser, KeptLibrary, Profile
 
 LOGIN_ERRORS: tuple[type[Exception], ...] = (AuthError, StoreError, SecretsError)
 
@@ -62,6 +62,7 @@ __all__ = [
     "CodeExpired",
     "CurrentUser",
     "DeviceCode",
+    "KeptLibrary",
     "LoggedIn",
     "LoggedOut",
     "NetworkDown",
@@ -71,6 +72,7 @@ __all__ = [
     "SignInAgain",
     "TokenRejected",
     "ensure_access_token",
+    "kept_library",
     "logout",
     "start_login",
     "wait_for_login",
@@ -168,6 +170,12 @@ def wait_for_login(
 def whoami() -> CurrentUser:
     """Who is signed in (``logged_in`` True, with ``since``), else the local user."""
     return store_identity.current_user()
+
+
+def kept_library() -> KeptLibrary | None:
+    """While nobody is signed in: the library of the account signed in here last, which the
+    local library hides until that account logs in again (None when there is none)."""
+    return store_identity.kept_library()
 
 
 def logout() -> LoggedOut:

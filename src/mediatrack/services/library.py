@@ -175,7 +175,7 @@ class Library:
     def _refuse_same_title(self, kind: Kind, title: str, year: int | None) -> None:
         for item_id in library_rows.same_title(self.user_id, kind, title):
             entry = self._require(EntryKey(kind, item_id))
-            if entry.title.casefold() == title.casefold() and entry.year == year:
+            if entry.year == year:
                 raise AlreadyInLibrary(entry)
 
     def _find_or_create_item(self, item: NewItem, title: str) -> int:

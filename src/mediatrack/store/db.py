@@ -16,6 +16,7 @@ from pathlib import Path
 
 from peewee import IntegrityError, SqliteDatabase
 
+from mediatrack.folding import fold_or_none
 from mediatrack.store.models import LOCAL_USER_ID, SchemaVersion, User, database
 
 __all__ = ["IntegrityError", "StoreError", "connection", "open_database"]
@@ -164,6 +165,8 @@ def open_database(path: Path, *, target_version: int | None = None) -> SqliteDat
     # IMMEDIATE: a write transaction takes the write lock at BEGIN, so concurrent
     # writers (worker threads, a CLI beside the app) queue instead of failing.
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE")
+    # fold(text): accents and case folded as the TUI folds them, for the text filter.
+    db.register_function(fold_or_none, "fold", 1, deterministic=True)
     database.initialize(db)
     with db.connection_context():
         migrate(db, current, target_version)

@@ -30,6 +30,7 @@ from mediatrack.store.db import StoreError, connection
 from mediatrack.store.models import (
     ALL_MODELS,
     LOCAL_USER_ID,
+    PROGRESS_TABLES,
     Account,
     BaseModel,
     Session,
@@ -264,6 +265,41 @@ def current_user(now: dt.datetime | None = None) -> CurrentUser:
     return CurrentUser(
         id=LOCAL_USER_ID, name=local.name if local else "You", email=None, logged_in=False
     )
+
+
+@dataclass(frozen=True, slots=True)
+class KeptLibrary:
+    """The library of an account that signed in here and is signed out now: kept, hidden."""
+
+    user_id: str
+    name: str
+    email: str
+    items: int  # its library items (not removed), all kinds together
+
+
+def kept_library(now: dt.datetime | None = None) -> KeptLibrary | None:
+    """Whose library is kept on this machine while nobody is signed in: the account that
+    signed in here last (its ``accounts`` row is touched at every sign-in). None when
+    someone is signed in, or nobody ever was."""
+    with connection():
+        if current_user(now).logged_in:
+            return None
+        account = (
+            Account.select(Account, User)
+            .join(User)
+            .where(Account.user != LOCAL_USER_ID)
+            .order_by(Account.updated_at.desc(), Account.id.desc())
+            .first()
+        )
+        if account is None:
+            return None
+        user = account.user
+        models = {table.model for table in PROGRESS_TABLES.values()}
+        items = sum(
+            model.select().where((model.user == user.id) & model.deleted_at.is_null()).count()
+            for model in models
+        )
+    return KeptLibrary(user_id=user.id, name=user.name, email=user.email, items=items)
 
 
 def sign_out(user_id: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from peewee import fn
 
+from mediatrack.folding import fold
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey
 from mediatrack.store.models import (
@@ -75,10 +76,8 @@ def find_or_create_podcast(
 
 
 def same_title(user_id: str, kind: Kind, title: str) -> list[int]:
-    """Ids of the items of ``kind`` in the library whose title equals ``title`` (any case).
-
-    An exact comparison, not a text search: cheap at any library size.
-    """
+    """Ids of the items of ``kind`` in the library whose title equals ``title``, accents and
+    case aside (``fold``, see db.py). An exact comparison, not a text search."""
     table = PROGRESS_TABLES[kind]
     item = table.item_column.rel_model
     query = (
@@ -87,7 +86,7 @@ def same_title(user_id: str, kind: Kind, title: str) -> list[int]:
         .where(
             (table.model.user == user_id)
             & table.model.deleted_at.is_null()
-            & (fn.lower(table.title_column) == title.lower())
+            & (fn.fold(table.title_column) == fold(title))
         )
     )
     if kind in (Kind.TV, Kind.MOVIE):

@@ -12,8 +12,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from peewee import JOIN, SQL, NodeList, Value, fn
+from peewee import JOIN, Expression, Value, fn
 
+from mediatrack.folding import fold
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry, episode_code
 from mediatrack.store.models import (
@@ -42,13 +43,12 @@ def _join_list(names: list[str] | None) -> str | None:
     return ", ".join(names) if names else None
 
 
-def _contains(column, text: str) -> NodeList:
-    """``column`` contains ``text`` (ASCII case-insensitive); ``%`` and ``_`` match themselves.
+def _contains(column, folded: str) -> Expression:
+    """``column`` contains ``folded``, accents and case aside (``fold`` is ours: see db.py).
 
-    SQLite's LIKE has no escape character unless one is named, hence the ESCAPE clause.
+    ``instr`` rather than LIKE: no wildcard to escape, and LIKE folds ASCII case only.
     """
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return NodeList((column, SQL("LIKE"), f"%{escaped}%", SQL("ESCAPE '\\'")), parens=True)
+    return fn.instr(fn.fold(column), folded) > 0
 
 
 def _watch_query(kind: Kind, user_id: str):
@@ -208,8 +208,9 @@ def library_entries(
     table = PROGRESS_TABLES[kind]
     if status is not None:
         query = query.where(table.model.status == status)
-    if text:
-        matches = [_contains(column, text) for column in text_columns]
+    needle = fold(text.strip()) if text else ""
+    if needle:
+        matches = [_contains(column, needle) for column in text_columns]
         query = query.where(matches[0] | matches[1])
     if item_ids is not None:
         query = query.where(table.item_column.in_(list(item_ids)))

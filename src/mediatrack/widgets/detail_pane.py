@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryDetail, LibraryEntry
 from mediatrack.widgets.library_table import air_date_text, progress_text, when_text
@@ -15,10 +16,10 @@ from mediatrack.widgets.library_table import air_date_text, progress_text, when_
 
 def _summary(entry: LibraryEntry) -> list[Content | str]:
     info = KINDS[entry.kind]
-    subtitle = entry.creator or (str(entry.year) if entry.year else "")
-    parts: list[Content | str] = [Content.styled(entry.title, "bold")]
+    subtitle = inert(entry.creator) or (str(entry.year) if entry.year else "")
+    parts: list[Content | str] = [Content.styled(inert(entry.title), "bold")]
     if entry.original_title and entry.original_title != entry.title:
-        parts += ["\n", Content.styled(entry.original_title, "italic")]
+        parts += ["\n", Content.styled(inert(entry.original_title), "italic")]
     if subtitle:
         parts += ["\n", Content.styled(subtitle, "dim")]
     total = f" of {entry.total}" if entry.total is not None else ""
@@ -91,7 +92,7 @@ def detail_content(detail: EntryDetail) -> Content:
     if detail.facts:
         parts.append("\n")
         for label, value in detail.facts:
-            parts += ["\n", Content.styled(f"{label}: ", "bold"), value]
+            parts += ["\n", Content.styled(f"{label}: ", "bold"), inert(value)]
     if detail.overview:
-        parts += ["\n\n", detail.overview]
+        parts += ["\n\n", inert(detail.overview, single_line=False)]
     return Content.assemble(*parts)

@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.widgets.library_view import SortOrder
@@ -254,6 +255,7 @@ class LibraryTable(ScrollView, can_focus=True):
         for text, width, style in zip(texts, widths, styles, strict=True):
             if not width:
                 continue
+            text = inert(text)  # titles and names from outside: no control reaches the terminal
             if len(text) > width:
                 text = text[: max(width - 1, 0)] + "…"
             segments.append(Segment(set_cell_size(text, width), style))

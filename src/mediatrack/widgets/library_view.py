@@ -1,16 +1,20 @@
 """What a library table shows: the loaded entries narrowed by status and text, then sorted.
 
 Plain Python, no widgets: the filter runs on every keystroke, so it works on
-lowercased haystacks computed once per load, not on the database.
+folded haystacks (accents and case away, ``mediatrack.folding``) computed once
+per load, not on the database.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from mediatrack.folding import fold
+from mediatrack.kinds import status_label
 from mediatrack.records import EntryKey, LibraryEntry
 
 
@@ -35,8 +39,14 @@ class SortOrder(Enum):
         return members[(members.index(self) + 1) % len(members)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_title(title: str) -> str:
+    """Cached: every change resorts the whole library, and its titles rarely change."""
+    return fold(title)
+
+
 def _title(entry: LibraryEntry) -> str:
-    return entry.title.casefold()
+    return _folded_title(entry.title)
 
 
 def sort_entries(entries: list[LibraryEntry], order: SortOrder) -> list[LibraryEntry]:
@@ -109,7 +119,7 @@ class LibraryView:
 
     def refresh(self) -> None:
         """Recompute ``visible`` from the status and text filters."""
-        needle = self.text.casefold().strip()
+        needle = fold(self.text.strip())
         status = self.status
         self.visible = [
             row.entry
@@ -124,3 +134,15 @@ class LibraryView:
             if entry.key == key:
                 return index
         return None
+
+
+def no_match_text(view: LibraryView, nouns: str) -> str:
+    """Why a library that has items shows none: the status tab, the filter, or both.
+
+    ``No shows marked dropped.``; ``No shows match 'xyz'. Escape clears the filter.``
+    """
+    where = f" marked {status_label(view.status).lower()}" if view.status else ""
+    text = view.text.strip()
+    if not text:
+        return f"No {nouns}{where}."
+    return f"No {nouns}{where} match '{text}'. Escape clears the filter."
