@@ -215,7 +215,7 @@ def build_library(path: Path, seed: int = 2024) -> dict[str, int]:
     tables: list[tuple[Any, Sequence[Any], list[tuple]]] = [
         (mi, [mi.id, mi.created_at, mi.updated_at, mi.tmdb_id, mi.type, mi.title,
               mi.original_title, mi.overview, mi.release_date, mi.vote_average, mi.vote_count,
-              mi.genres, mi.runtime, mi.tmdb_status, mi.number_of_seasons,
+              mi.genres, mi.runtime, mi.status, mi.number_of_seasons,
               mi.number_of_episodes], items),
         (se, [se.id, se.created_at, se.updated_at, se.media_item, se.tmdb_id, se.season_number,
               se.name, se.episode_count], seasons),
@@ -227,12 +227,12 @@ def build_library(path: Path, seed: int = 2024) -> dict[str, int]:
         (m.Book, [m.Book.id, m.Book.created_at, m.Book.updated_at, m.Book.google_id,
                   m.Book.title, m.Book.authors, m.Book.published_date, m.Book.page_count,
                   m.Book.language], book_rows),
-        (ub, [ub.id, ub.created_at, ub.updated_at, ub.user, ub.book, ub.status, ub.current_page,
+        (ub, [ub.id, ub.created_at, ub.updated_at, ub.user, ub.book, ub.status, ub.progress,
               ub.rating], book_progress),
-        (po, [po.id, po.created_at, po.updated_at, po.itunes_id, po.title, po.artist,
+        (po, [po.id, po.created_at, po.updated_at, po.itunes_id, po.collection_name, po.artist_name,
               po.release_date, po.episode_count], pod_rows),
         (pp, [pp.id, pp.created_at, pp.updated_at, pp.user, pp.podcast, pp.status,
-              pp.episodes_listened, pp.rating], pod_progress),
+              pp.progress, pp.rating], pod_progress),
     ]  # fmt: skip
     with db.connection_context(), db.atomic():
         for model, fields, rows in tables:

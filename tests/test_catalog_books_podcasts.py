@@ -131,6 +131,21 @@ def test_volume_details(httpserver, books):
     assert book.language == "en"
     assert book.subtitle is None
     assert book.thumbnail is not None and "zoom=1" in book.thumbnail
+    assert book.is_ebook is False  # saleInfo.isEbook
+
+
+def test_a_volume_sold_as_an_ebook_says_so(httpserver, books):
+    answer = fixture("google_books/volumes_search.json")["items"][3]
+    httpserver.expect_request("/books/v1/volumes/ePuCDQAAQBAJ").respond_with_json(answer)
+
+    assert books.volume("ePuCDQAAQBAJ").is_ebook is True
+
+
+def test_a_volume_without_sale_info_is_not_an_ebook(httpserver, books):
+    answer = {k: v for k, v in fixture("google_books/volume_get.json").items() if k != "saleInfo"}
+    httpserver.expect_request("/books/v1/volumes/kPbzR4LDkAkC").respond_with_json(answer)
+
+    assert books.volume("kPbzR4LDkAkC").is_ebook is False
 
 
 def test_a_volume_with_only_other_identifiers_has_no_isbn(httpserver, books):

@@ -140,6 +140,7 @@ def test_show_details_of_an_ended_show(httpserver, client):
     assert (show.tmdb_id, show.title, show.status) == (1399, "Game of Thrones", "Ended")
     assert show.in_production is False
     assert show.first_air_date == dt.date(2011, 4, 17)
+    assert show.last_air_date == dt.date(2019, 5, 19)
     assert show.number_of_seasons == 8
     assert show.number_of_episodes == 73  # regular episodes: the 272 specials are not counted
     assert [s.season_number for s in show.seasons] == list(range(9))
@@ -210,6 +211,8 @@ def test_season_details(httpserver, client):
     assert first.air_date == dt.date(2011, 4, 17)
     assert first.runtime == 62
     assert first.still_path == "/9hGF3WUkBf7cSjMg0cdMDHJkByd.jpg"
+    assert first.vote_average == 7.838
+    assert season.episodes[2].vote_average == 8  # an integer in the answer
     assert [e.episode_number for e in season.episodes] == list(range(1, 11))
 
 

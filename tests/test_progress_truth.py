@@ -95,7 +95,7 @@ def test_refresh_keeps_a_podcast_count_recorded_before_its_ticks(service):
     """A library made by an older mediatrack: 3 listened on record, 2 ticks."""
     key = service.add(Kind.PODCAST, "948976028").key
     Library().set_progress(key, 2)
-    UserPodcastProgress.update(episodes_listened=3).execute()
+    UserPodcastProgress.update(progress=3).execute()
     entry = service.refresh(key)
     assert entry.progress == ticked_podcast(service, key) == 3
 

@@ -45,15 +45,15 @@ def fill_catalog(db: SqliteDatabase) -> None:
     """A show with seasons and episodes, so a query touching them would have rows to read."""
     show = MediaItem.create(tmdb_id=1396, type="tv", title="Breaking Bad", number_of_episodes=2)
     db.execute_sql(
-        "INSERT INTO seasons (created_at, updated_at, media_item_id, tmdb_id, season_number) "
-        "VALUES ('2024-01-01', '2024-01-01', ?, 3572, 1)",
+        "INSERT INTO seasons (created_at, updated_at, media_item_id, tmdb_id, season_number, name) "
+        "VALUES ('2024-01-01', '2024-01-01', ?, 3572, 1, 'Season 1')",
         (show.id,),
     )
     for number in (1, 2):
         db.execute_sql(
-            "INSERT INTO episodes (created_at, updated_at, season_id, tmdb_id, episode_number) "
-            "VALUES ('2024-01-01', '2024-01-01', 1, ?, ?)",
-            (62084 + number, number),
+            "INSERT INTO episodes (created_at, updated_at, season_id, tmdb_id, episode_number, "
+            "name) VALUES ('2024-01-01', '2024-01-01', 1, ?, ?, ?)",
+            (62084 + number, number, f"Episode {number}"),
         )
 
 

@@ -223,18 +223,18 @@ def rows(db: SqliteDatabase) -> SqliteDatabase:
     insert(db, "sessions", id="s1", expires_at=NOW, token="token-1", user_id="bob")
     insert(db, "media_items", id=1, tmdb_id=10, type="movie", title="Heat")
     insert(db, "media_items", id=2, tmdb_id=20, type="tv", title="The Wire")
-    insert(db, "seasons", id=1, media_item_id=2, tmdb_id=100, season_number=1)
-    insert(db, "episodes", id=1, season_id=1, tmdb_id=1000, episode_number=1)
+    insert(db, "seasons", id=1, media_item_id=2, tmdb_id=100, season_number=1, name="S1")
+    insert(db, "episodes", id=1, season_id=1, tmdb_id=1000, episode_number=1, name="E1")
     insert(db, "books", id=1, google_id="g-1", title="Dune")
-    insert(db, "podcasts", id=1, itunes_id="i-1", title="Radiolab")
+    insert(db, "podcasts", id=1, itunes_id="i-1", collection_name="Radiolab")
     return db
 
 
 PROGRESS_TABLES = {
     # table: (item column, progress column, a valid status)
     "user_progress": ("media_item_id", "progress", "watching"),
-    "user_book_progress": ("book_id", "current_page", "reading"),
-    "user_podcast_progress": ("podcast_id", "episodes_listened", "listening"),
+    "user_book_progress": ("book_id", "progress", "reading"),
+    "user_podcast_progress": ("podcast_id", "progress", "listening"),
 }
 
 
@@ -339,10 +339,22 @@ DUPLICATES = [
         {"token": "token-2"},
     ),
     ("media_items", {"tmdb_id": 10, "type": "movie", "title": "Heat again"}, {"type": "tv"}),
-    ("seasons", {"media_item_id": 2, "tmdb_id": 100, "season_number": 2}, {"tmdb_id": 101}),
-    ("episodes", {"season_id": 1, "tmdb_id": 1000, "episode_number": 2}, {"tmdb_id": 1001}),
+    (
+        "seasons",
+        {"media_item_id": 2, "tmdb_id": 100, "season_number": 2, "name": "S2"},
+        {"tmdb_id": 101},
+    ),
+    (
+        "episodes",
+        {"season_id": 1, "tmdb_id": 1000, "episode_number": 2, "name": "E2"},
+        {"tmdb_id": 1001},
+    ),
     ("books", {"google_id": "g-1", "title": "Dune, again"}, {"google_id": "g-2"}),
-    ("podcasts", {"itunes_id": "i-1", "title": "Radiolab, again"}, {"itunes_id": "i-2"}),
+    (
+        "podcasts",
+        {"itunes_id": "i-1", "collection_name": "Radiolab, again"},
+        {"itunes_id": "i-2"},
+    ),
     (
         "user_progress",
         {"user_id": LOCAL_USER_ID, "media_item_id": 1, "status": "dropped", "progress": 0},
@@ -396,7 +408,7 @@ def test_unique_indexes_reject_duplicates(
     [
         ("user_progress", progress_row("user_progress", user_id="nobody")),
         ("user_book_progress", progress_row("user_book_progress", book_id=99)),
-        ("seasons", {"media_item_id": 99, "tmdb_id": 500, "season_number": 1}),
+        ("seasons", {"media_item_id": 99, "tmdb_id": 500, "season_number": 1, "name": "S1"}),
         ("friendships", {"user_id": "bob", "friend_id": "nobody", "status": "pending"}),
     ],
     ids=["user", "book", "media_item", "friend"],

@@ -229,7 +229,7 @@ async def test_a_change_is_synced_a_moment_later(world, alice_and_bob, monkeypat
         def pages_on_server() -> int | None:
             with world.admin() as sql:
                 row = sql.execute(
-                    "SELECT current_page FROM user_book_progress WHERE user_id = %s",
+                    "SELECT progress FROM user_book_progress WHERE user_id = %s",
                     (alice.person.user_id,),
                 ).fetchone()
             return row[0] if row else None

@@ -191,4 +191,10 @@ def parse_volume(item: Fields) -> BookDetails:
         isbn_10=isbns.get("ISBN_10"),
         thumbnail=thumbnail or None,
         language=info.opt_str("language"),
+        is_ebook=_is_ebook(item),
     )
+
+
+def _is_ebook(item: Fields) -> bool:
+    sale = item.opt_obj("saleInfo")
+    return bool(sale and sale.opt_bool("isEbook"))

@@ -98,6 +98,7 @@ class EpisodeDetails:
     runtime: int | None  # minutes
     overview: str | None
     still_path: str | None
+    vote_average: float | None = None  # 0-10, as TMDB sends it
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,7 @@ class BookDetails:
     isbn_10: str | None
     thumbnail: str | None
     language: str | None
+    is_ebook: bool = False  # saleInfo.isEbook
 
 
 @dataclass(frozen=True, slots=True)

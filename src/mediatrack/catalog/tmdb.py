@@ -322,6 +322,7 @@ def parse_season(fields: Fields) -> SeasonDetails:
                 runtime=episode.opt_int("runtime") or None,
                 overview=episode.opt_str("overview"),
                 still_path=episode.opt_str("still_path"),
+                vote_average=episode.opt_float("vote_average"),
             )
             for episode in fields.objects("episodes")
         ),

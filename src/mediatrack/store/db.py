@@ -118,17 +118,25 @@ def _statements(script: str) -> Iterator[str]:
 
 
 def migrate(db: SqliteDatabase, current: int, target: int | None = None) -> int:
-    """Apply every step above ``current`` (up to ``target``), each in its own transaction."""
+    """Apply every step above ``current`` (up to ``target``), each in its own transaction.
+
+    Foreign keys are off meanwhile (the pragma cannot change inside a transaction):
+    a step that rebuilds a table drops the old one, which must cascade nowhere.
+    """
     version = current
-    for step in migrations():
-        if step.version <= current or (target is not None and step.version > target):
-            continue
-        with db.atomic():
-            for statement in _statements(step.sql):
-                db.execute_sql(statement)
-            db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-            SchemaVersion.create(version=step.version)
-        version = step.version
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for step in migrations():
+            if step.version <= current or (target is not None and step.version > target):
+                continue
+            with db.atomic():
+                for statement in _statements(step.sql):
+                    db.execute_sql(statement)
+                db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                SchemaVersion.create(version=step.version)
+            version = step.version
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
     return version
 
 

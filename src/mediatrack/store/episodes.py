@@ -2,7 +2,7 @@
 
 One source of truth per figure: a show's ``user_progress.progress`` *is* the
 number of its regular episodes the user ticked (season 0 specials never
-count), and a podcast's ``episodes_listened`` *is* its number of listened
+count), and a podcast's ``user_podcast_progress.progress`` *is* its number of listened
 episodes; the stored numbers are kept equal to the ticks in the same
 transaction. A tick may move the status (the first tick starts a planned
 show, the last episode of an ended show completes it); recomputing after a
@@ -124,7 +124,7 @@ def recompute_show(user_id: str, show_id: int, *, derive_status: bool = True) ->
     show = MediaItem.get_by_id(show_id)
     status = progress_row.status
     if derive_status:
-        status = _show_status(status, count, len(episodes), show.tmdb_status)
+        status = _show_status(status, count, len(episodes), show.status)
     if (progress_row.progress, progress_row.status) != (count, status):
         progress_row.progress, progress_row.status = count, status
         progress_row.updated_at = utcnow()
@@ -285,9 +285,9 @@ def recompute_podcast(
         return
     episodes = podcast_episodes(user_id, podcast_id)
     count = sum(episode.listened for episode in episodes)
-    if keep_count and episodes and row.episodes_listened > count:
+    if keep_count and episodes and row.progress > count:
         missing = [e.id for e in oldest_first(episodes) if not e.listened]
-        missing = missing[: row.episodes_listened - count]
+        missing = missing[: row.progress - count]
         if missing:
             set_podcast_episodes_listened(user_id, podcast_id, missing, True, derive_status=False)
             return
@@ -297,8 +297,8 @@ def recompute_podcast(
     status = row.status
     if derive_status and count and status == info.plan_status:
         status = info.active_status
-    if (row.episodes_listened, row.status) != (count, status):
-        row.episodes_listened, row.status, row.updated_at = count, status, utcnow()
+    if (row.progress, row.status) != (count, status):
+        row.progress, row.status, row.updated_at = count, status, utcnow()
         row.save()
 
 

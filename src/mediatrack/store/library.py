@@ -67,8 +67,8 @@ def find_or_create_podcast(
 ) -> int:
     found = Podcast.get_or_none(itunes_id=itunes_id) or Podcast.create(
         itunes_id=itunes_id,
-        title=title,
-        artist=artist,
+        collection_name=title,
+        artist_name=artist,
         release_date=released,
         episode_count=total,
     )
@@ -86,7 +86,7 @@ def same_title(user_id: str, kind: Kind, title: str) -> list[int]:
         .where(
             (table.model.user == user_id)
             & table.model.deleted_at.is_null()
-            & (fn.fold(item.title) == fold(title))
+            & (fn.fold(table.title_column) == fold(title))
         )
     )
     if kind in (Kind.TV, Kind.MOVIE):
@@ -110,7 +110,7 @@ def track(user_id: str, kind: Kind, item_id: int, status: str) -> None:
         )
         return
     row.status, row.deleted_at, row.updated_at = status, None, now
-    setattr(row, table.progress_field, 0)
+    row.progress = 0
     if kind in (Kind.BOOK, Kind.PODCAST):
         row.rating = None  # as a removed movie's or show's rating is tombstoned
     row.save()

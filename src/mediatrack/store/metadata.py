@@ -40,6 +40,18 @@ def _vote(value: float | None) -> int | None:
     return round(value * 10) if value is not None else None
 
 
+def season_name(name: str | None, number: int) -> str:
+    """A season's name is never empty (the seed's NOT NULL): TMDB's, or one made from its number."""
+    if name and name.strip():
+        return name
+    return "Specials" if number == 0 else f"Season {number}"
+
+
+def episode_name(name: str | None, number: int) -> str:
+    """An episode's name is never empty (the seed's NOT NULL): TMDB's, or "Episode N"."""
+    return name if name and name.strip() else f"Episode {number}"
+
+
 def _upsert(model, conflict: list, values: dict) -> int:
     """Insert or update one row by its natural key; return its id."""
     now = utcnow()
@@ -66,7 +78,7 @@ def save_movie(details: MovieDetails) -> int:
             "vote_count": details.vote_count,
             "genres": list(details.genres),
             "runtime": details.runtime,
-            "tmdb_status": details.status,
+            "status": details.status,
         },
     )
 
@@ -91,9 +103,10 @@ def save_show(details: ShowDetails, seasons: Iterable[SeasonDetails]) -> int:
                 "vote_average": _vote(details.vote_average),
                 "vote_count": details.vote_count,
                 "genres": list(details.genres),
-                "tmdb_status": details.status,
+                "status": details.status,
                 "number_of_seasons": details.number_of_seasons,
                 "number_of_episodes": regular_episodes or details.number_of_episodes,
+                "last_air_date": _iso(details.last_air_date),
             },
         )
         summaries = {summary.season_number: summary for summary in details.seasons}
@@ -106,7 +119,7 @@ def save_show(details: ShowDetails, seasons: Iterable[SeasonDetails]) -> int:
                     "media_item": show_id,
                     "tmdb_id": season.tmdb_id,
                     "season_number": season.season_number,
-                    "name": season.name,
+                    "name": season_name(season.name, season.season_number),
                     "overview": season.overview,
                     "air_date": _iso(season.air_date),
                     "episode_count": len(season.episodes)
@@ -127,11 +140,12 @@ def _save_episodes(season_id: int, season: SeasonDetails) -> None:
             "season": season_id,
             "tmdb_id": episode.tmdb_id,
             "episode_number": episode.episode_number,
-            "name": episode.name,
+            "name": episode_name(episode.name, episode.episode_number),
             "overview": episode.overview,
             "air_date": _iso(episode.air_date),
             "runtime": episode.runtime,
             "still_path": episode.still_path,
+            "vote_average": _vote(episode.vote_average),
             "created_at": now,
             "updated_at": now,
         }
@@ -145,6 +159,7 @@ def _save_episodes(season_id: int, season: SeasonDetails) -> None:
         Episode.air_date,
         Episode.runtime,
         Episode.still_path,
+        Episode.vote_average,
         Episode.updated_at,
     ]
     for start in range(0, len(rows), 200):
@@ -172,6 +187,7 @@ def save_book(details: BookDetails) -> int:
             "categories": list(details.categories) or None,
             "thumbnail": details.thumbnail,
             "language": details.language,
+            "is_ebook": details.is_ebook,
         },
     )
 
@@ -182,8 +198,8 @@ def save_podcast(details: PodcastDetails) -> int:
         [Podcast.itunes_id],
         {
             "itunes_id": details.itunes_id,
-            "title": details.title,
-            "artist": details.artist,
+            "collection_name": details.title,
+            "artist_name": details.artist,
             "feed_url": details.feed_url,
             "artwork_url": details.artwork_url,
             "genres": list(details.genres) or None,

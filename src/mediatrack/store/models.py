@@ -1,12 +1,18 @@
 """The mediatrack schema: the seed data model ("Media Tracking Core") plus its extensions.
 
-Table and column names are snake_case and identical in SQLite and PostgreSQL.
-Extensions beyond the seed are marked ``# ext:`` below:
+Every table and column of the seed exists under its seed name in snake_case
+(``mediaItemId`` -> ``media_item_id``), with the seed's NOT NULLs, defaults and
+unique indexes, identical in SQLite and PostgreSQL; ``tests/test_seed_schema.py``
+holds both schemas against the seed (``tests/fixtures/SEED-DATA-MODEL.md``).
+The seed's ``date`` columns are ISO-8601 text (``YYYY-MM-DD``) on both ends, its
+``timestamp`` columns DATETIME / timestamptz, its ``serial`` ids integer keys.
+Extensions beyond the seed are marked ``# ext`` below:
 
 - ``created_at`` / ``updated_at`` on every user-owned row and ``deleted_at``
   (a tombstone) on rows that sync, so that deletes can propagate;
 - ``episode_watches``: one row per watched episode;
-- a nullable ``rating`` on book and podcast progress;
+- a nullable ``rating`` on book and podcast progress, a ``review`` on ratings;
+- catalog columns the seed has not (runtime, genres, overviews, ISBNs...);
 - ``schema_version``: the migration bookkeeping (see ``store/migrations``);
 - ``sync_state``, ``sync_changes``, ``sync_outbox``: what sync has still to send
   (see ``store/sync``).
@@ -121,11 +127,11 @@ class Account(TimestampedModel):
     user = ForeignKeyField(User, backref="accounts", on_delete="CASCADE", on_update="CASCADE")
     access_token = TextField(null=True)
     refresh_token = TextField(null=True)
-    id_token = TextField(null=True)
-    access_token_expires_at = DateTimeField(null=True)
-    refresh_token_expires_at = DateTimeField(null=True)
-    scope = TextField(null=True)
-    password = TextField(null=True)
+    id_token = TextField(null=True)  # ext: BetterAuth's, not in the seed
+    access_token_expires_at = DateTimeField(null=True)  # ext
+    refresh_token_expires_at = DateTimeField(null=True)  # ext
+    scope = TextField(null=True)  # ext
+    password = TextField(null=True)  # ext
 
     class Meta:
         table_name = "accounts"
@@ -147,11 +153,12 @@ class MediaItem(TimestampedModel):
     release_date = TextField(null=True)  # ISO date; first air date for TV
     vote_average = IntegerField(null=True)  # TMDB's 0-10 float times 10
     vote_count = IntegerField(null=True)
-    genres = TextListField(null=True)
-    runtime = IntegerField(null=True)  # minutes, movies
-    tmdb_status = TextField(null=True)  # "Ended", "Returning Series", "Released"...
-    number_of_seasons = IntegerField(null=True)
-    number_of_episodes = IntegerField(null=True)  # regular episodes, specials excluded
+    genres = TextListField(null=True)  # ext
+    runtime = IntegerField(null=True)  # ext: minutes, movies
+    status = TextField(null=True)  # TMDB's: "Ended", "Returning Series", "Released"...
+    number_of_seasons = IntegerField(null=True)  # ext
+    number_of_episodes = IntegerField(null=True)  # ext: regular episodes, specials excluded
+    last_air_date = TextField(null=True)  # ISO date of the last episode aired (TV)
 
     class Meta:
         table_name = "media_items"
@@ -162,11 +169,11 @@ class Season(TimestampedModel):
     media_item = ForeignKeyField(MediaItem, backref="seasons", on_delete="CASCADE")
     tmdb_id = IntegerField(unique=True)
     season_number = IntegerField()
-    name = TextField(null=True)
-    overview = TextField(null=True)
+    name = TextField()  # TMDB's, or "Season N" / "Specials" when it has none
+    overview = TextField(null=True)  # ext
     air_date = TextField(null=True)
     episode_count = IntegerField(null=True)
-    poster_path = TextField(null=True)
+    poster_path = TextField(null=True)  # ext
 
     class Meta:
         table_name = "seasons"
@@ -176,11 +183,12 @@ class Episode(TimestampedModel):
     season = ForeignKeyField(Season, backref="episodes", on_delete="CASCADE")
     tmdb_id = IntegerField(unique=True)
     episode_number = IntegerField()
-    name = TextField(null=True)
-    overview = TextField(null=True)
+    name = TextField()  # TMDB's, or "Episode N" when it has none
+    overview = TextField(null=True)  # ext
     air_date = TextField(null=True)
-    runtime = IntegerField(null=True)
-    still_path = TextField(null=True)
+    runtime = IntegerField(null=True)  # ext
+    still_path = TextField(null=True)  # ext
+    vote_average = IntegerField(null=True)  # TMDB's 0-10 float times 10
 
     class Meta:
         table_name = "episodes"
@@ -194,7 +202,7 @@ class UserProgress(SyncedModel):
     )
     media_item = ForeignKeyField(MediaItem, backref="progress", on_delete="CASCADE")
     status = TextField(constraints=[_in("status", WATCH_STATUSES)])
-    progress = IntegerField(default=0, constraints=[Check("progress >= 0")])
+    progress = IntegerField(default=0, constraints=[SQL("DEFAULT 0"), Check("progress >= 0")])
 
     class Meta:
         table_name = "user_progress"
@@ -207,7 +215,7 @@ class Rating(SyncedModel):
     )
     media_item = ForeignKeyField(MediaItem, backref="ratings", on_delete="CASCADE")
     rating = IntegerField(constraints=[Check("rating BETWEEN 1 AND 10")])
-    review = TextField(null=True)
+    review = TextField(null=True)  # ext
 
     class Meta:
         table_name = "ratings"
@@ -251,17 +259,18 @@ class Book(TimestampedModel):
 
     google_id = TextField(unique=True)
     title = TextField()
-    subtitle = TextField(null=True)
+    subtitle = TextField(null=True)  # ext
     authors = TextListField(null=True)
-    publisher = TextField(null=True)
-    published_date = TextField(null=True)
+    publisher = TextField(null=True)  # ext
+    published_date = TextField(null=True)  # ext: as Google sends it ("2016-11", "1990"...)
     description = TextField(null=True)
-    isbn_13 = TextField(null=True)
-    isbn_10 = TextField(null=True)
+    isbn_13 = TextField(null=True)  # ext
+    isbn_10 = TextField(null=True)  # ext
     page_count = IntegerField(null=True)
     categories = TextListField(null=True)
     thumbnail = TextField(null=True)
-    language = TextField(null=True)
+    language = TextField(null=True)  # ext
+    is_ebook = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])  # Google's saleInfo
 
     class Meta:
         table_name = "books"
@@ -273,7 +282,7 @@ class UserBookProgress(SyncedModel):
     )
     book = ForeignKeyField(Book, backref="progress", on_delete="CASCADE")
     status = TextField(constraints=[_in("status", BOOK_STATUSES)])
-    current_page = IntegerField(default=0, constraints=[Check("current_page >= 0")])
+    progress = IntegerField(default=0, constraints=[SQL("DEFAULT 0"), Check("progress >= 0")])
     rating = IntegerField(null=True, constraints=[Check("rating BETWEEN 1 AND 10")])  # ext
 
     class Meta:
@@ -288,14 +297,14 @@ class Podcast(TimestampedModel):
     """A podcast. Hand-made podcasts carry an ``itunes_id`` of ``local:<uuid>``."""
 
     itunes_id = TextField(unique=True)
-    title = TextField()
-    artist = TextField(null=True)
-    description = TextField(null=True)
+    collection_name = TextField()  # the podcast's title
+    artist_name = TextField(null=True)
+    description = TextField(null=True)  # ext
     feed_url = TextField(null=True)
     artwork_url = TextField(null=True)
     genres = TextListField(null=True)
-    release_date = TextField(null=True)  # latest episode, ISO
-    episode_count = IntegerField(null=True)
+    release_date = TextField(null=True)  # ext: latest episode, ISO
+    episode_count = IntegerField(null=True)  # ext
 
     class Meta:
         table_name = "podcasts"
@@ -307,7 +316,7 @@ class UserPodcastProgress(SyncedModel):
     )
     podcast = ForeignKeyField(Podcast, backref="progress", on_delete="CASCADE")
     status = TextField(constraints=[_in("status", PODCAST_STATUSES)])
-    episodes_listened = IntegerField(default=0, constraints=[Check("episodes_listened >= 0")])
+    progress = IntegerField(default=0, constraints=[SQL("DEFAULT 0"), Check("progress >= 0")])
     rating = IntegerField(null=True, constraints=[Check("rating BETWEEN 1 AND 10")])  # ext
 
     class Meta:
@@ -360,11 +369,14 @@ class Friendship(SyncedModel):
 
 @dataclass(frozen=True, slots=True)
 class ProgressTable:
-    """Where one kind's progress lives: the model, its item foreign key, its progress column."""
+    """Where one kind's progress lives: the model and its item foreign key.
+
+    Every progress table names its figure ``progress``, as the seed does.
+    """
 
     model: type[SyncedModel]
     item_field: str
-    progress_field: str
+    title_field: str = "title"  # the item's title column
 
     @property
     def item_column(self) -> Field:
@@ -372,7 +384,11 @@ class ProgressTable:
 
     @property
     def progress_column(self) -> Field:
-        return getattr(self.model, self.progress_field)
+        return self.model.progress
+
+    @property
+    def title_column(self) -> Field:
+        return getattr(self.item_column.rel_model, self.title_field)
 
     def row_of(self, user_id: str, item_id: int):
         """The condition selecting one user's progress row for one item."""
@@ -380,10 +396,10 @@ class ProgressTable:
 
 
 PROGRESS_TABLES: dict[Kind, ProgressTable] = {
-    Kind.TV: ProgressTable(UserProgress, "media_item", "progress"),
-    Kind.MOVIE: ProgressTable(UserProgress, "media_item", "progress"),
-    Kind.BOOK: ProgressTable(UserBookProgress, "book", "current_page"),
-    Kind.PODCAST: ProgressTable(UserPodcastProgress, "podcast", "episodes_listened"),
+    Kind.TV: ProgressTable(UserProgress, "media_item"),
+    Kind.MOVIE: ProgressTable(UserProgress, "media_item"),
+    Kind.BOOK: ProgressTable(UserBookProgress, "book"),
+    Kind.PODCAST: ProgressTable(UserPodcastProgress, "podcast", "collection_name"),
 }
 
 

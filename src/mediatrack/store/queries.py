@@ -118,7 +118,7 @@ def _book_query(user_id: str):
                 Book.subtitle,
                 Book.published_date,
                 UserBookProgress.status,
-                UserBookProgress.current_page,
+                UserBookProgress.progress,
                 Book.page_count,
                 UserBookProgress.rating,
                 UserBookProgress.updated_at,
@@ -138,22 +138,22 @@ def _podcast_query(user_id: str):
         (
             UserPodcastProgress.select(
                 Podcast.id,
-                Podcast.title,
+                Podcast.collection_name,
                 Value(None),
                 Podcast.release_date,
                 UserPodcastProgress.status,
-                UserPodcastProgress.episodes_listened,
+                UserPodcastProgress.progress,
                 Podcast.episode_count,
                 UserPodcastProgress.rating,
                 UserPodcastProgress.updated_at,
-                Podcast.artist,
+                Podcast.artist_name,
                 Podcast.itunes_id,
                 *NO_EPISODES,
             )
             .join(Podcast, on=(UserPodcastProgress.podcast == Podcast.id))
             .where((UserPodcastProgress.user == user_id) & UserPodcastProgress.deleted_at.is_null())
         ),
-        (Podcast.title, Podcast.artist),
+        (Podcast.collection_name, Podcast.artist_name),
     )
 
 
@@ -284,7 +284,7 @@ def _media_facts(item: MediaItem) -> list[tuple[str, str]]:
         vote += f" ({item.vote_count:,} votes)"
     return _facts(
         ("First aired" if is_tv else "Released", item.release_date),
-        ("Status", item.tmdb_status),
+        ("Status", item.status),
         ("Seasons", item.number_of_seasons),
         ("Episodes", item.number_of_episodes),
         ("Runtime", f"{item.runtime} min" if item.runtime else None),
@@ -309,7 +309,7 @@ def _book_facts(book: Book) -> list[tuple[str, str]]:
 def _podcast_facts(podcast: Podcast) -> list[tuple[str, str]]:
     local = podcast.itunes_id.startswith("local:")
     return _facts(
-        ("Artist", podcast.artist),
+        ("Artist", podcast.artist_name),
         ("Episodes", podcast.episode_count),
         ("Latest episode", podcast.release_date),
         ("Genres", ", ".join(podcast.genres or [])),

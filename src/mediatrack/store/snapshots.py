@@ -56,7 +56,7 @@ def take(user_id: str, key: EntryKey) -> ItemSnapshot:
         user_id=user_id,
         in_library=live,
         status=row.status if live else None,
-        progress=getattr(row, table.progress_field) if live else 0,
+        progress=row.progress if live else 0,
         item_rating=getattr(row, "rating", None) if live else None,
         rating=rating,
         ticks=_live_ticks(user_id, key),
@@ -73,7 +73,7 @@ def put_back(snapshot: ItemSnapshot) -> None:
         if snapshot.in_library:
             values = {
                 "status": snapshot.status,
-                table.progress_field: snapshot.progress,
+                "progress": snapshot.progress,
                 "deleted_at": None,
                 "updated_at": now,
             }
