@@ -199,7 +199,7 @@ class World:
         setup(done.url, done.password)
         if claim:  # what a first sync does before anything else
             with person.sql() as sql:
-                sql.execute("SELECT mediatrack_claim(%s, %s)", (person.user_id, email))
+                sql.execute("SELECT mediatrack_claim(%s, %s, true)", (person.user_id, email))
                 sql.execute(
                     "INSERT INTO users (id, name, email, created_at, updated_at) "
                     "VALUES (%s, %s, %s, '2000-01-01', '2000-01-01')",

@@ -10,6 +10,7 @@ from mediatrack.kinds import Kind
 from mediatrack.secrets import get_secret
 from mediatrack.services.library import NewItem
 from mediatrack.services.sync import URL_ENV, settings_path, sync_url
+from mediatrack.store.sync.server import latest_server_version
 
 if TYPE_CHECKING:
     from sync_world import Device, World
@@ -23,7 +24,10 @@ def one_sentence(text: str) -> bool:
 
 def test_init_says_what_it_did_and_is_idempotent(world: World, cli):
     again = cli("sync", "init", "--admin-url", world.admin_url)
-    assert (again.code, again.out) == (0, "The server schema is up to date (version 1).\n")
+    assert (again.code, again.out) == (
+        0,
+        f"The server schema is up to date (version {latest_server_version()}).\n",
+    )
 
 
 def test_provision_prints_the_password_once_and_what_to_run(world: World, cli):

@@ -160,13 +160,24 @@ def sync_once(
         raise NotSignedIn(
             "Sync needs to know whose library this is: sign in first with `mediatrack login`."
         )
+    if not user.email_verified:
+        raise NotSignedIn(
+            f"Google has not verified the email {user.email} of the account you signed in "
+            "with, so it cannot sync; verify it with Google, then run `mediatrack login` again."
+        )
     url = url or sync_url()
     if not url:
         raise NotConfigured("No sync server is set up; run `mediatrack sync setup` first.")
     password = password if password is not None else _password(url)
     try:
         with _one_at_a_time, (connect or _default_connect)(url, password) as session:
-            result = engine.run(Remote(session), user.id, user.email, on_progress=on_progress)
+            result = engine.run(
+                Remote(session),
+                user.id,
+                user.email,
+                email_verified=user.email_verified,
+                on_progress=on_progress,
+            )
     except SyncError as error:
         with connection():
             local.record_outcome(str(error))

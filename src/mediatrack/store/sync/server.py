@@ -105,7 +105,7 @@ def provision(admin_url: str, email: str, role: str | None = None) -> Provisione
         ).fetchone()
         if mapped and role not in (None, mapped[0]):
             raise ServerRefused(f"{email} is already provisioned as the role {mapped[0]}.")
-        name = mapped[0] if mapped else role or _free_role_name(connection, email)
+        name = mapped[0] if mapped else role or _free_role_name(connection)
         exists = _role_exists(connection, name)
         if not mapped and exists:
             raise ServerRefused(f"A PostgreSQL role named {name} exists already; choose another.")
@@ -145,11 +145,9 @@ def _role_exists(connection: psycopg.Connection, name: str) -> bool:
     return found is not None
 
 
-def _free_role_name(connection: psycopg.Connection, email: str) -> str:
-    """``mt_`` and the email's local part, numbered when that role exists."""
-    base = "mt_" + (re.sub(r"[^a-z0-9]+", "_", email.partition("@")[0]).strip("_") or "user")[:40]
-    name, number = base, 1
-    while _role_exists(connection, name):
-        number += 1
-        name = f"{base}_{number}"
+def _free_role_name(connection: psycopg.Connection) -> str:
+    """``mt_`` and a random id: every member can list the cluster's roles (``pg_roles``), so
+    a role's name must not tell whose it is."""
+    while _role_exists(connection, name := f"mt_{secrets.token_hex(6)}"):
+        pass
     return name
