@@ -27,7 +27,7 @@ import platformdirs
 
 from mediatrack.config import APP_NAME
 from mediatrack.secrets import SecretsError, get_secret, set_secret
-from mediatrack.services.identity import whoami
+from mediatrack.services.identity import CurrentUser, whoami
 from mediatrack.store.db import connection
 from mediatrack.store.models import SyncState
 from mediatrack.store.sync.errors import ServerRefused, ServerUnreachable, SyncError
@@ -44,6 +44,7 @@ __all__ = [
     "SyncStatus",
     "init_server",
     "provision",
+    "send_now",
     "setup",
     "sync_once",
     "sync_status",
@@ -144,17 +145,8 @@ def _default_connect(url: str, password: str | None) -> Any:
     return connect(url, password)
 
 
-def sync_once(
-    url: str | None = None,
-    password: str | None = None,
-    *,
-    on_progress: Progress | None = None,
-    connect: Connect | None = None,
-) -> SyncReport:
-    """Push and pull once as the signed-in user. The library must be open."""
-    from mediatrack.store.sync import engine, local
-    from mediatrack.store.sync.remote import Remote
-
+def _target(url: str | None, password: str | None) -> tuple[CurrentUser, str, str | None]:
+    """Who syncs, to which server, with which password; or the sentence saying what is missing."""
     user = whoami()
     if not user.logged_in or not user.email:
         raise NotSignedIn(
@@ -168,7 +160,40 @@ def sync_once(
     url = url or sync_url()
     if not url:
         raise NotConfigured("No sync server is set up; run `mediatrack sync setup` first.")
-    password = password if password is not None else _password(url)
+    return user, url, password if password is not None else _password(url)
+
+
+def send_now(
+    action: str,
+    email: str,
+    url: str | None = None,
+    password: str | None = None,
+    *,
+    connect: Connect | None = None,
+) -> str:
+    """Send one friend action that is never queued (``block``, ``unblock``) to the server now.
+
+    Returns what happened in a word; a refusal is a ``ServerRefused`` with its sentence.
+    """
+    from mediatrack.store.sync.remote import Remote
+
+    _user, url, password = _target(url, password)
+    with _one_at_a_time, (connect or _default_connect)(url, password) as session:
+        return Remote(session).friend_action(action, email)
+
+
+def sync_once(
+    url: str | None = None,
+    password: str | None = None,
+    *,
+    on_progress: Progress | None = None,
+    connect: Connect | None = None,
+) -> SyncReport:
+    """Push and pull once as the signed-in user. The library must be open."""
+    from mediatrack.store.sync import engine, local
+    from mediatrack.store.sync.remote import Remote
+
+    user, url, password = _target(url, password)
     try:
         with _one_at_a_time, (connect or _default_connect)(url, password) as session:
             result = engine.run(

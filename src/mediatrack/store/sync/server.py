@@ -56,8 +56,8 @@ def latest_server_version() -> int:
     return server_steps()[-1][0]
 
 
-def init_schema(admin_url: str) -> SchemaStatus:
-    """Create or migrate the schema, then renew every provisioned role's grants."""
+def init_schema(admin_url: str, target: int | None = None) -> SchemaStatus:
+    """Create or migrate the schema (up to ``target``), then renew every role's grants."""
     with connect(admin_url) as connection, translated_errors(), connection.transaction():
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (INIT_LOCK,))
         connection.execute(
@@ -68,8 +68,10 @@ def init_schema(admin_url: str) -> SchemaStatus:
         (before,) = connection.execute(
             "SELECT coalesce(max(version), 0) FROM mediatrack_schema_version"
         ).fetchone()
+        after = before
         for version, sql in server_steps():
-            if version > before:
+            if before < version <= (target or version):
+                after = version
                 connection.execute(sql.encode())  # several statements: no parameters
                 connection.execute(
                     "INSERT INTO mediatrack_schema_version (version) VALUES (%s)", (version,)
@@ -79,7 +81,7 @@ def init_schema(admin_url: str) -> SchemaStatus:
         ).fetchall()
         for (role,) in roles:
             connection.execute("CALL mediatrack_grant(%s)", (role,))
-    return SchemaStatus(before, latest_server_version())
+    return SchemaStatus(before, after)
 
 
 def provision(admin_url: str, email: str, role: str | None = None) -> Provisioned:
