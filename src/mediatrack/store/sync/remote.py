@@ -97,8 +97,20 @@ class Pull:
     rows: dict[str, list[Row]]
 
 
-def connect(url: str, password: str | None = None, *, timeout: float = 10) -> psycopg.Connection:
-    """An autocommit connection as the person's role, times in UTC."""
+def connect(
+    url: str,
+    password: str | None = None,
+    *,
+    timeout: float = 10,
+    statement_timeout: float | None = None,
+) -> psycopg.Connection:
+    """An autocommit connection as the person's role, times in UTC, waits bounded.
+
+    ``statement_timeout`` in seconds (0: none, for the admin's migrations), else
+    ``STATEMENT_TIMEOUT``; locks are never waited for longer than ``LOCK_TIMEOUT``.
+    """
+    if statement_timeout is None:
+        statement_timeout = STATEMENT_TIMEOUT
     import psycopg
 
     try:
@@ -109,7 +121,7 @@ def connect(url: str, password: str | None = None, *, timeout: float = 10) -> ps
             connect_timeout=max(1, round(timeout)),
             application_name="mediatrack",
             options=f"{UTC_OPTIONS} -c lock_timeout={round(LOCK_TIMEOUT * 1000)} "
-            f"-c statement_timeout={round(STATEMENT_TIMEOUT * 1000)}",
+            f"-c statement_timeout={round(statement_timeout * 1000)}",
         )
     except psycopg.OperationalError as error:
         raise _connect_error(error) from None
@@ -139,7 +151,7 @@ def translated_errors() -> Iterator[None]:
     except (errors.LockNotAvailable, errors.QueryCanceled) as error:
         raise ServerUnreachable(
             "The sync server kept this sync waiting too long (another session holds a lock "
-            "on your rows); run `mediatrack sync` again later."
+            "it needs); run it again later."
         ) from error
     except psycopg.OperationalError as error:
         raise ServerUnreachable(

@@ -58,7 +58,11 @@ def latest_server_version() -> int:
 
 def init_schema(admin_url: str, target: int | None = None) -> SchemaStatus:
     """Create or migrate the schema (up to ``target``), then renew every role's grants."""
-    with connect(admin_url) as connection, translated_errors(), connection.transaction():
+    with (
+        connect(admin_url, statement_timeout=0) as connection,
+        translated_errors(),
+        connection.transaction(),
+    ):
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (INIT_LOCK,))
         connection.execute(
             "CREATE TABLE IF NOT EXISTS mediatrack_schema_version ("
@@ -100,7 +104,11 @@ def provision(admin_url: str, email: str, role: str | None = None) -> Provisione
             f"{role!r} cannot be a role name: use lower-case letters, digits and _ (63 at most)."
         )
     password = secrets.token_urlsafe(18)
-    with connect(admin_url) as connection, translated_errors(), connection.transaction():
+    with (
+        connect(admin_url, statement_timeout=0) as connection,
+        translated_errors(),
+        connection.transaction(),
+    ):
         _require_schema(connection)
         mapped = connection.execute(
             "SELECT role_name, user_id FROM sync_roles WHERE email = %s", (email,)
