@@ -180,3 +180,24 @@ def pair(world: World) -> Pair:
     """Two devices of Alice's on one server."""
     alice = world.person("alice")
     return Pair(world, {"a": alice.device("a"), "b": alice.device("b")})
+
+
+def test_two_edits_of_the_same_version_stamped_alike_converge_on_the_servers(
+    world: World, clock: Clock
+):
+    alice = world.person("alice")
+    fast, a, b = alice.device("fast"), alice.device("a"), alice.device("b")
+    fast.use().add(NewItem(Kind.MOVIE, "Heat", 1995))
+    clock.set(hours=1)
+    fast.use().set_rating(key(fast, "Heat"), 5)
+    fast.sync()
+    a.sync()
+    b.sync()
+    clock.set(hours=-1)  # both behind the version they saw: both stamped 1 ms after it
+    a.use().set_rating(key(a, "Heat"), 6)
+    b.use().set_rating(key(b, "Heat"), 7)
+    clock.set()
+    assert a.snapshot()[0][-1] == b.snapshot()[0][-1]  # the same stamp on both
+    for device in (a, b, fast, a):
+        device.sync()
+    assert {rating(d, "Heat") for d in (a, b, fast)} == {server_rating(world, "Heat")} == {6}

@@ -84,6 +84,29 @@ def test_a_strangers_vandalism_of_a_catalog_row_reaches_nobody(world: World):
         ]
 
 
+def test_a_friends_copy_of_a_catalog_row_never_replaces_yours(world: World):
+    alice, bob = world.person("alice"), world.person("bob")
+    laptop = alice.device()
+    laptop.add_show(tmdb_id=91003)
+    laptop.sync()
+    befriend(alice, bob)
+    with bob.sql() as sql:  # a friend's own copy of the same show, spoilt and "newer"
+        sql.execute(
+            "INSERT INTO media_items (tmdb_id, type, title, created_at, updated_at) "
+            "VALUES (91003, 'tv', 'PWNED', now(), '2100-01-01')"
+        )
+        sql.execute(
+            "INSERT INTO user_progress (user_id, media_item_id, status, progress, created_at, "
+            "updated_at) SELECT %s, id, 'watching', 0, now(), now() FROM media_items "
+            "WHERE written_by = %s",
+            (bob.user_id, bob.user_id),
+        )
+    for device in (laptop, alice.device("phone")):
+        device.sync()
+        assert titles(device) == ["Show 91003"]
+        assert [e.status for e in Library(bob.user_id).entries(Kind.TV)] == ["watching"]
+
+
 def test_hand_added_items_stay_private_to_you_and_your_friends(world: World):
     alice, bob, mallory = world.person("alice"), world.person("bob"), world.person("mallory")
     laptop = alice.device()
