@@ -224,7 +224,12 @@ class World:
         return psycopg.connect(self.admin_url, autocommit=True)
 
     def close(self) -> None:
-        with self.admin() as admin:
+        """Drop the people's roles, as the cluster's superuser (the admin may be an owner)."""
+        from pg_server import ADMIN_URL
+
+        database = self.admin_url.rsplit("/", 1)[1]
+        superuser = ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+        with psycopg.connect(superuser, autocommit=True) as admin:
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(%s)",
                 (self.roles,),

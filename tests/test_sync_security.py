@@ -7,8 +7,10 @@ Each attack is made as psql would make it, with the attacker's own provisioned r
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -162,12 +164,33 @@ STEP_1_ROWS = [  # what a step-1 client wrote for a person: a show watched, a bo
 ]
 
 
+@pytest.fixture(params=["superuser", "owner"])
+def admin_url(request, pg_url: str) -> Iterator[str]:
+    """The server's admin: a superuser, or (as on a hosted server) the database's owner."""
+    if request.param == "superuser":
+        yield pg_url
+        return
+    from pg_server import ADMIN_URL, connect_admin
+
+    name = f"mt_test_owner_{secrets.token_hex(3)}"
+    database = f"mediatrack_test_{secrets.token_hex(6)}"
+    with connect_admin() as su:
+        su.execute(f"CREATE ROLE \"{name}\" LOGIN CREATEROLE PASSWORD 'owner'")
+        su.execute(f'CREATE DATABASE "{database}" OWNER "{name}"')
+        try:
+            base = ADMIN_URL.rsplit("/", 1)[0].replace("://postgres@", f"://{name}:owner@")
+            yield f"{base}/{database}"
+        finally:
+            su.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            su.execute(f'DROP ROLE IF EXISTS "{name}"')  # the world dropped its people
+
+
 def test_init_gives_each_person_their_own_copy_of_the_rows_of_a_step_1_server(
-    pg_url, tmp_path, monkeypatch
+    admin_url, tmp_path, monkeypatch
 ):
     from sync_world import built_world
 
-    with built_world(pg_url, tmp_path / "devices", monkeypatch, version=1) as world:
+    with built_world(admin_url, tmp_path / "devices", monkeypatch, version=1) as world:
         alice, bob = world.person("alice"), world.person("bob")
         for person in (alice, bob):
             with person.sql() as sql:
@@ -183,13 +206,19 @@ def test_init_gives_each_person_their_own_copy_of_the_rows_of_a_step_1_server(
             assert copies.fetchall() == sorted(
                 [(alice.user_id, "Show 1399"), (bob.user_id, "Show 1399")]
             )
-            # Every person's row points at their own copy, children included.
-            assert admin.execute(
-                "SELECT count(*) FROM episode_watches w JOIN episodes e ON e.id = w.episode_id "
-                "JOIN seasons s ON s.id = e.season_id JOIN media_items m ON m.id = "
-                "s.media_item_id WHERE m.written_by = w.user_id AND e.written_by = w.user_id"
-            ).fetchone() == (2,)
             assert admin.execute("SELECT count(*) FROM episodes").fetchone() == (4,)
+        for person in (alice, bob):  # every row of theirs points at their own copy
+            with person.sql() as sql:
+                assert sql.execute(
+                    "SELECT count(*) FROM episode_watches w JOIN episodes e ON e.id = "
+                    "w.episode_id JOIN seasons s ON s.id = e.season_id JOIN media_items m ON "
+                    "m.id = s.media_item_id WHERE m.written_by = w.user_id "
+                    "AND e.written_by = w.user_id"
+                ).fetchone() == (1,)
+                assert sql.execute(
+                    "SELECT count(*) FROM user_progress p JOIN media_items m "
+                    "ON m.id = p.media_item_id AND m.written_by = p.user_id"
+                ).fetchone() == (1,)
         with alice.sql() as sql:
             assert sql.execute("SELECT title FROM books").fetchall() == [("alice",)]
             assert sql.execute("SELECT count(*) FROM seasons").fetchone() == (1,)

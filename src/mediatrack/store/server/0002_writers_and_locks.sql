@@ -58,6 +58,15 @@ ALTER TABLE books DROP CONSTRAINT books_google_id_key;
 ALTER TABLE podcasts DROP CONSTRAINT podcasts_itunes_id_key;
 ALTER TABLE podcast_episodes DROP CONSTRAINT podcast_episodes_podcast_id_guid_key;
 
+-- The tables' owner reads and writes people's rows only while the policies are not forced
+-- (a superuser always does): until the end of this step.
+ALTER TABLE user_progress NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE ratings NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE episode_watches NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE user_book_progress NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE user_podcast_progress NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE podcast_listens NO FORCE ROW LEVEL SECURITY;
+
 -- Who uses which shared row: a copy of it for each of them (children follow their parent).
 CREATE TEMPORARY TABLE mt_users_of (kind text, old_id bigint, user_id text) ON COMMIT DROP;
 INSERT INTO mt_users_of
@@ -112,14 +121,7 @@ INSERT INTO podcast_episodes (created_at, updated_at, podcast_id, guid, title, p
     JOIN podcasts copy ON copy.itunes_id = old.itunes_id AND copy.written_by IS NOT NULL
     WHERE e.written_by IS NULL AND old.written_by IS NULL;
 
--- Each person's rows now point at their own copies (the tables' owner bypasses the policies
--- only while they are not forced).
-ALTER TABLE user_progress NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE ratings NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE episode_watches NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE user_book_progress NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE user_podcast_progress NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE podcast_listens NO FORCE ROW LEVEL SECURITY;
+-- Each person's rows now point at their own copies.
 UPDATE user_progress x SET media_item_id = copy.id FROM media_items old, media_items copy
     WHERE old.id = x.media_item_id AND old.written_by IS NULL AND copy.tmdb_id = old.tmdb_id
     AND copy.type = old.type AND copy.written_by = x.user_id;
@@ -256,8 +258,8 @@ CREATE TABLE friend_blocks (
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (user_id, blocked_id)
 );
+-- Not FORCEd: the SECURITY DEFINER functions below, run as the owner, read and write it.
 ALTER TABLE friend_blocks ENABLE ROW LEVEL SECURITY;
-ALTER TABLE friend_blocks FORCE ROW LEVEL SECURITY;
 REVOKE ALL ON friend_blocks FROM PUBLIC;
 CREATE POLICY read_own ON friend_blocks FOR SELECT USING (user_id = (SELECT mediatrack_uid()));
 
