@@ -49,11 +49,14 @@ def run(
     user_id: str,
     email: str,
     *,
-    email_verified: bool = True,
+    email_verified: bool = False,
     on_progress: Progress | None = None,
     batch_size: int | None = None,
 ) -> SyncResult:
-    """Sync the signed-in user's library once (the local database must be open)."""
+    """Sync the signed-in user's library once (the local database must be open).
+
+    ``email_verified``: Google vouches for ``email``; a role's first sync needs it.
+    """
     report = on_progress or (lambda phase, done, total: None)
     batch_size = batch_size or BATCH_SIZE
     result = SyncResult()

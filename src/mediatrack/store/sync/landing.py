@@ -1,9 +1,10 @@
 """How pulled rows land in SQLite: the newer row wins, derived data, the pull mark, one transaction.
 
 Rows arrive in wire form (natural keys, see ``tables``). Each table's rows go
-in with one ``INSERT ... SELECT FROM json_each(?) ... ON CONFLICT DO UPDATE
-WHERE excluded.updated_at > t.updated_at``, its parents resolved by the same
-joins the server uses. ``sync_state.applying`` is set meanwhile, so the
+in with one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE WHERE
+excluded.updated_at > t.updated_at`` (ties: see ``_apply_sql``), its parents
+resolved by the same joins the server uses; a friend's copy of a catalog row
+only fills a gap, never replaces ours. ``sync_state.applying`` is set meanwhile, so the
 triggers of migration 4 do not log these rows as local changes to push back.
 """
 
@@ -239,7 +240,7 @@ def _compare_sql(table: SyncTable) -> str:
 def _apply_sql(table: SyncTable, *, keep_local: bool = False) -> str:
     """Upsert the staged rows: a newer row wins; on a tie the server's (pulled) row does.
 
-    ``updated_at`` is causal (see migration 6), so an equal stamp means two devices
+    ``updated_at`` is causal (see ``local.CAUSAL_TRIGGER``), so an equal stamp means two devices
     edited the same version at once: the server took one of them, and every device
     follows the server. ``keep_local``: insert only what is missing (a friend's copy of
     a catalog row never replaces ours).
