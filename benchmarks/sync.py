@@ -234,17 +234,19 @@ def _updates(columns: list[str], conflict: tuple[str, ...]) -> str:
     )
 
 
+# Catalog rows are the writer's own copies (written_by): a hand-written client names itself.
 MEDIA_UPSERT = (
-    f"INSERT INTO media_items AS t ({', '.join(MEDIA_COLUMNS)}) "
-    f"VALUES ({', '.join(f'%s::{pg_type(k)}' for k in MEDIA_TYPES)}) "
-    f"ON CONFLICT (tmdb_id, type) DO UPDATE SET {_updates(MEDIA_COLUMNS, ('tmdb_id', 'type'))} "
+    f"INSERT INTO media_items AS t ({', '.join(MEDIA_COLUMNS)}, written_by) "
+    f"VALUES ({', '.join(f'%s::{pg_type(k)}' for k in MEDIA_TYPES)}, '{USER_ID}') "
+    f"ON CONFLICT (written_by, tmdb_id, type) DO UPDATE SET "
+    f"{_updates(MEDIA_COLUMNS, ('tmdb_id', 'type'))} "
     "WHERE excluded.updated_at > t.updated_at"
 )
 PROGRESS_TARGETS = [*PROGRESS_COLUMNS, "media_item_id"]
 PROGRESS_UPSERT = (
     f"INSERT INTO user_progress AS t ({', '.join(PROGRESS_TARGETS)}) "
     f"SELECT {', '.join(f'%s::{pg_type(k)}' for k in PROGRESS_TYPES)}, m.id "
-    "FROM media_items m WHERE m.tmdb_id = %s AND m.type = %s "
+    f"FROM media_items m WHERE m.tmdb_id = %s AND m.type = %s AND m.written_by = '{USER_ID}' "
     f"ON CONFLICT (user_id, media_item_id) DO UPDATE SET "
     f"{_updates(PROGRESS_TARGETS, ('user_id', 'media_item_id'))} "
     "WHERE excluded.updated_at > t.updated_at"
@@ -279,8 +281,9 @@ def push_copy(person, source: Path) -> None:
             for row in progress:
                 copy.write_row(row)
         cursor.execute(
-            f"INSERT INTO media_items AS t ({media_list}) SELECT {media_list} FROM stage_media "
-            f"ON CONFLICT (tmdb_id, type) DO UPDATE SET "
+            f"INSERT INTO media_items AS t ({media_list}, written_by) "
+            f"SELECT {media_list}, '{USER_ID}' FROM stage_media "
+            f"ON CONFLICT (written_by, tmdb_id, type) DO UPDATE SET "
             f"{_updates(MEDIA_COLUMNS, ('tmdb_id', 'type'))} "
             "WHERE excluded.updated_at > t.updated_at"
         )
@@ -288,6 +291,7 @@ def push_copy(person, source: Path) -> None:
             f"INSERT INTO user_progress AS t ({', '.join(PROGRESS_TARGETS)}) "
             f"SELECT {', '.join('s.' + c for c in PROGRESS_COLUMNS)}, m.id FROM stage_progress s "
             "JOIN media_items m ON m.tmdb_id = s.media_tmdb_id AND m.type = s.media_type "
+            f"AND m.written_by = '{USER_ID}' "
             "ON CONFLICT (user_id, media_item_id) DO UPDATE SET "
             f"{_updates(PROGRESS_TARGETS, ('user_id', 'media_item_id'))} "
             "WHERE excluded.updated_at > t.updated_at"
@@ -366,7 +370,7 @@ class BaselineFigures:
 def claim(person) -> None:
     """What a first sync does before pushing: bind the role, send the users row."""
     with as_role(person) as pg:
-        pg.execute("SELECT mediatrack_claim(%s, %s)", (USER_ID, EMAIL))
+        pg.execute("SELECT mediatrack_claim(%s, %s, true)", (USER_ID, EMAIL))
         pg.execute(
             "INSERT INTO users (id, name, email, created_at, updated_at) "
             "VALUES (%s, 'Bench', %s, now(), now())",

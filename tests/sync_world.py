@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,10 +35,11 @@ from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey
 from mediatrack.services.episodes import Episodes
 from mediatrack.services.library import Library
-from mediatrack.services.sync import URL_ENV, SyncReport, init_server, provision, setup, sync_once
+from mediatrack.services.sync import URL_ENV, SyncReport, provision, setup, sync_once
 from mediatrack.store import identity, metadata
 from mediatrack.store.db import connection, open_database
 from mediatrack.store.models import database
+from mediatrack.store.sync.server import init_schema
 
 
 @dataclass
@@ -180,13 +182,21 @@ class Person:
 
 
 class World:
-    def __init__(self, admin_url: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(
+        self,
+        admin_url: str,
+        folder: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        version: int | None = None,
+    ) -> None:
+        """``version``: build the server schema only up to this step (to test migrations)."""
         self.admin_url = admin_url
         self.folder = folder
         self.monkeypatch = monkeypatch
         self.roles: list[str] = []
         self.tag = secrets.token_hex(3)
-        init_server(admin_url)
+        self.version = version
+        init_schema(admin_url, version)
 
     def person(self, name: str, *, claim: bool = True) -> Person:
         """Provision ``name`` (email name@example.com); ``claim`` binds the role as a first sync."""
@@ -199,7 +209,10 @@ class World:
         setup(done.url, done.password)
         if claim:  # what a first sync does before anything else
             with person.sql() as sql:
-                sql.execute("SELECT mediatrack_claim(%s, %s)", (person.user_id, email))
+                if self.version == 1:  # before step 2 the claim asked nothing more
+                    sql.execute("SELECT mediatrack_claim(%s, %s)", (person.user_id, email))
+                else:
+                    sql.execute("SELECT mediatrack_claim(%s, %s, true)", (person.user_id, email))
                 sql.execute(
                     "INSERT INTO users (id, name, email, created_at, updated_at) "
                     "VALUES (%s, %s, %s, '2000-01-01', '2000-01-01')",
@@ -211,7 +224,12 @@ class World:
         return psycopg.connect(self.admin_url, autocommit=True)
 
     def close(self) -> None:
-        with self.admin() as admin:
+        """Drop the people's roles, as the cluster's superuser (the admin may be an owner)."""
+        from pg_server import ADMIN_URL
+
+        database = self.admin_url.rsplit("/", 1)[1]
+        superuser = ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+        with psycopg.connect(superuser, autocommit=True) as admin:
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(%s)",
                 (self.roles,),
@@ -221,12 +239,20 @@ class World:
                 admin.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
-@pytest.fixture
-def world(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    created = World(pg_url, tmp_path / "devices", monkeypatch)
+@contextmanager
+def built_world(
+    pg_url: str, folder: Path, monkeypatch: pytest.MonkeyPatch, version: int | None = None
+) -> Iterator[World]:
+    created = World(pg_url, folder, monkeypatch, version)
     created.folder.mkdir()
     try:
         with installed_keyring(MemoryKeyring()):
             yield created
     finally:
         created.close()
+
+
+@pytest.fixture
+def world(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    with built_world(pg_url, tmp_path / "devices", monkeypatch) as created:
+        yield created

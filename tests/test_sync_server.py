@@ -34,6 +34,15 @@ SYNCED = [
     "podcast_listens",
 ]
 
+# Columns only the server has: whose copy a catalog row is, when a request was declined.
+SERVER_ONLY = {
+    **{
+        name: ["written_by"]
+        for name in ("media_items", "seasons", "episodes", "books", "podcasts", "podcast_episodes")
+    },
+    "friendships": ["declined_at"],
+}
+
 if TYPE_CHECKING:
     from sync_world import World
 
@@ -117,8 +126,10 @@ def test_the_server_tables_have_the_local_columns_and_a_revision(world: World):
                     (name,),
                 )
             ]
+            server_only = SERVER_ONLY.get(name, [])
             assert sorted(found) == sorted(
-                [field.column_name for field in model._meta.sorted_fields] + ["revision"]
+                [field.column_name for field in model._meta.sorted_fields]
+                + ["revision", *server_only]
             ), name
 
 
@@ -132,7 +143,9 @@ def test_one_sequence_numbers_every_insert_and_update_in_order(world: World):
             "SELECT revision FROM media_items UNION ALL SELECT revision "
             "FROM users UNION ALL SELECT revision FROM user_progress",
         )
-        sql.execute("UPDATE user_progress SET revision = 1")  # the trigger sets it, not you
+        with pytest.raises(errors.InsufficientPrivilege):  # the trigger sets it, not you
+            sql.execute("UPDATE user_progress SET revision = 1")
+        sql.execute("UPDATE user_progress SET progress = 2")
         (after,) = sql.execute("SELECT revision FROM user_progress").fetchone()
     assert len({r for (r,) in revisions}) == 3
     assert after > max(r for (r,) in revisions)
@@ -151,14 +164,14 @@ def test_a_role_provisioned_before_login_waits_on_its_email_then_the_first_claim
         ) == [(None, "bob@example.com")]
     with bob.sql() as sql:
         with pytest.raises(errors.InsufficientPrivilege, match=r"provisioned for bob@example\.com"):
-            sql.execute("SELECT mediatrack_claim('google-x', 'mallory@example.com')")
+            sql.execute("SELECT mediatrack_claim('google-x', 'mallory@example.com', true)")
         assert sql.execute(
-            "SELECT mediatrack_claim(%s, 'Bob@Example.com')", (bob.user_id,)
+            "SELECT mediatrack_claim(%s, 'Bob@Example.com', true)", (bob.user_id,)
         ).fetchone() == (bob.user_id,)
         # Bound for good: another id is refused, the same one is fine.
         with pytest.raises(errors.InsufficientPrivilege, match="another mediatrack user"):
-            sql.execute("SELECT mediatrack_claim('google-other', 'bob@example.com')")
-        sql.execute("SELECT mediatrack_claim(%s, 'bob@example.com')", (bob.user_id,))
+            sql.execute("SELECT mediatrack_claim('google-other', 'bob@example.com', true)")
+        sql.execute("SELECT mediatrack_claim(%s, 'bob@example.com', true)", (bob.user_id,))
         assert sql.execute("SELECT mediatrack_uid()").fetchone() == (bob.user_id,)
 
 
@@ -166,7 +179,7 @@ def test_one_user_id_cannot_be_claimed_by_two_roles(world: World):
     alice = world.person("alice")
     eve = world.person("eve", claim=False)
     with eve.sql() as sql, pytest.raises(errors.InsufficientPrivilege, match="Another"):
-        sql.execute("SELECT mediatrack_claim(%s, 'eve@example.com')", (alice.user_id,))
+        sql.execute("SELECT mediatrack_claim(%s, 'eve@example.com', true)", (alice.user_id,))
 
 
 def test_provisioning_an_email_again_gives_its_role_a_new_password(world: World):
@@ -197,14 +210,9 @@ def test_no_role_can_change_the_role_mapping(world: World):
             sql.execute("INSERT INTO sync_roles (role_name, email) VALUES ('x', 'x@example.com')")
         with pytest.raises(errors.InsufficientPrivilege):
             sql.execute("DELETE FROM sync_roles")
-        # The one writable column only while unclaimed: now nothing matches.
-        assert sql.execute("UPDATE sync_roles SET user_id = %s", (bob.user_id,)).rowcount == 0
-        assert (
-            sql.execute(
-                "UPDATE sync_roles SET user_id = 'x' WHERE role_name = %s", (bob.role,)
-            ).rowcount
-            == 0
-        )
+        # The mapping changes only through mediatrack_claim.
+        with pytest.raises(errors.InsufficientPrivilege):
+            sql.execute("UPDATE sync_roles SET user_id = %s", (bob.user_id,))
     with world.admin() as admin:
         assert rows(admin, "SELECT role_name, user_id FROM sync_roles ORDER BY email") == [
             (alice.role, alice.user_id),
@@ -255,7 +263,8 @@ def test_friends_see_each_others_rows_and_a_stranger_sees_nothing(world: World):
         assert rows(sql, "SELECT user_id FROM user_progress") == [(carol.user_id,)]
         assert rows(sql, "SELECT email FROM users") == [("carol@example.com",)]
         assert rows(sql, "SELECT * FROM friendships") == []
-        assert len(rows(sql, "SELECT * FROM media_items")) == 2  # shared metadata
+        # Catalog rows too: only her own copy, none of Alice's or Bob's.
+        assert rows(sql, "SELECT tmdb_id FROM media_items") == [(604,)]
         # Writing Alice's rows is refused by PostgreSQL, however it is tried.
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
             sql.execute(
@@ -268,7 +277,7 @@ def test_friends_see_each_others_rows_and_a_stranger_sees_nothing(world: World):
             sql.execute(
                 "INSERT INTO user_progress (user_id, media_item_id, status, progress, "
                 "created_at, updated_at) SELECT %s, id, 'dropped', 0, now(), now() "
-                "FROM media_items WHERE tmdb_id = 603 ON CONFLICT (user_id, "
+                "FROM media_items WHERE tmdb_id = 604 ON CONFLICT (user_id, "
                 "media_item_id) DO UPDATE SET status = 'dropped'",
                 (alice.user_id,),
             )
@@ -280,10 +289,8 @@ def test_friends_see_each_others_rows_and_a_stranger_sees_nothing(world: World):
             ).rowcount
             == 0
         )
-        assert (
-            sql.execute("DELETE FROM user_progress WHERE user_id = %s", (alice.user_id,)).rowcount
-            == 0
-        )
+        with pytest.raises(errors.InsufficientPrivilege):  # nobody deletes: tombstones
+            sql.execute("DELETE FROM user_progress WHERE user_id = %s", (alice.user_id,))
         assert (
             sql.execute("UPDATE users SET name = 'x' WHERE id <> %s", (carol.user_id,)).rowcount
             == 0
@@ -366,7 +373,7 @@ def test_either_side_can_end_a_friendship_and_only_the_requester_renews_it(world
     befriend(alice, bob)
     with bob.sql() as sql:
         assert sql.execute("UPDATE friendships SET deleted_at = now()").rowcount == 1
-        with pytest.raises(errors.InsufficientPrivilege, match="Only the requester"):
+        with pytest.raises(errors.InsufficientPrivilege, match="only by asking again"):
             sql.execute("UPDATE friendships SET deleted_at = NULL")
     with alice.sql() as sql:
         assert sql.execute("SELECT mediatrack_request_friendship(%s)", (bob.email,)).fetchone() == (

@@ -1,4 +1,5 @@
-"""``friends``: list friends and requests; ``friends add|accept|decline|remove EMAIL``."""
+"""``friends``: list friends and requests; ``friends add|accept|decline|remove|block|unblock
+EMAIL``."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ ACTIONS = {
     "accept": "accept a friend request",
     "decline": "decline a friend request",
     "remove": "end a friendship, or cancel a request you sent",
+    "block": "refuse every friend request from someone (and end what is between you)",
+    "unblock": "take back a block",
 }
 
 

@@ -58,7 +58,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     provision.add_argument("--admin-url", required=True, help="postgresql:// URL of the admin")
     provision.add_argument("--email", required=True, help="the email the person signs in with")
-    provision.add_argument("--role", help="the role's name (default: mt_ and the email's name)")
+    provision.add_argument("--role", help="the role's name (default: mt_ and a random id)")
     provision.set_defaults(handler=run_provision)
 
     friends.register(commands, common)

@@ -24,6 +24,7 @@ from mediatrack.services.sync import (
     ServerUnreachable,
     SyncError,
     SyncReport,
+    send_now,
     sync_once,
 )
 from mediatrack.store.db import connection
@@ -202,7 +203,30 @@ class FriendsService:
         """End a friendship, or cancel a request you sent."""
         return self._act("remove", email)
 
-    def _act(self, action: str, email: str) -> ActionResult:
+    def block(self, email: str) -> ActionResult:
+        """No friend requests from this person at all; what is between you ends.
+
+        Sent at once, never queued: the server must be reachable.
+        """
+        return self._now("block", email)
+
+    def unblock(self, email: str) -> ActionResult:
+        return self._now("unblock", email)
+
+    def _now(self, action: str, email: str) -> ActionResult:
+        email = self._check(email)
+        try:
+            send_now(action, email)
+        except SyncError as error:
+            raise FriendsError(str(error)) from None
+        done = {
+            "block": f"Blocked {email}: no friend requests from them.",
+            "unblock": f"Unblocked {email}.",
+        }
+        return ActionResult(action, email, True, done[action])
+
+    def _check(self, email: str) -> str:
+        """The email, normalised, if it may be the subject of a friend action."""
         email = email.strip().lower()
         if self.user_id == LOCAL_USER_ID:
             raise FriendsError("Friends need an account: sign in first with `mediatrack login`.")
@@ -210,8 +234,13 @@ class FriendsService:
             raise FriendsError(f"{email!r} is not an email address.")
         with connection():
             me = User.get_or_none(User.id == self.user_id)
-            if me is not None and me.email.lower() == email:
-                raise FriendsError("That is your own email.")
+        if me is not None and me.email.lower() == email:
+            raise FriendsError("That is your own email.")
+        return email
+
+    def _act(self, action: str, email: str) -> ActionResult:
+        email = self._check(email)
+        with connection():
             action_id = local.queue_action(action, email)
         try:
             report = sync_once()

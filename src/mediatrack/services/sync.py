@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from mediatrack import config
 from mediatrack.secrets import SecretsError, get_secret, set_secret
-from mediatrack.services.identity import whoami
+from mediatrack.services.identity import CurrentUser, whoami
 from mediatrack.store.db import connection
 from mediatrack.store.models import SyncState
 from mediatrack.store.sync.errors import ServerRefused, ServerUnreachable, SyncError
@@ -40,6 +40,7 @@ __all__ = [
     "SyncStatus",
     "init_server",
     "provision",
+    "send_now",
     "setup",
     "sync_once",
     "sync_status",
@@ -136,6 +137,43 @@ def _default_connect(url: str, password: str | None) -> Any:
     return connect(url, password)
 
 
+def _target(url: str | None, password: str | None) -> tuple[CurrentUser, str, str | None]:
+    """Who syncs, to which server, with which password; or the sentence saying what is missing."""
+    user = whoami()
+    if not user.logged_in or not user.email:
+        raise NotSignedIn(
+            "Sync needs to know whose library this is: sign in first with `mediatrack login`."
+        )
+    if not user.email_verified:
+        raise NotSignedIn(
+            f"Google has not verified the email {user.email} of the account you signed in "
+            "with, so it cannot sync; verify it with Google, then run `mediatrack login` again."
+        )
+    url = url or sync_url()
+    if not url:
+        raise NotConfigured("No sync server is set up; run `mediatrack sync setup` first.")
+    return user, url, password if password is not None else _password(url)
+
+
+def send_now(
+    action: str,
+    email: str,
+    url: str | None = None,
+    password: str | None = None,
+    *,
+    connect: Connect | None = None,
+) -> str:
+    """Send one friend action that is never queued (``block``, ``unblock``) to the server now.
+
+    Returns what happened in a word; a refusal is a ``ServerRefused`` with its sentence.
+    """
+    from mediatrack.store.sync.remote import Remote
+
+    _user, url, password = _target(url, password)
+    with _one_at_a_time, (connect or _default_connect)(url, password) as session:
+        return Remote(session).friend_action(action, email)
+
+
 def sync_once(
     url: str | None = None,
     password: str | None = None,
@@ -147,18 +185,16 @@ def sync_once(
     from mediatrack.store.sync import engine, local
     from mediatrack.store.sync.remote import Remote
 
-    user = whoami()
-    if not user.logged_in or not user.email:
-        raise NotSignedIn(
-            "Sync needs to know whose library this is: sign in first with `mediatrack login`."
-        )
-    url = url or sync_url()
-    if not url:
-        raise NotConfigured("No sync server is set up; run `mediatrack sync setup` first.")
-    password = password if password is not None else _password(url)
+    user, url, password = _target(url, password)
     try:
         with _one_at_a_time, (connect or _default_connect)(url, password) as session:
-            result = engine.run(Remote(session), user.id, user.email, on_progress=on_progress)
+            result = engine.run(
+                Remote(session),
+                user.id,
+                user.email,
+                email_verified=user.email_verified,
+                on_progress=on_progress,
+            )
     except SyncError as error:
         with connection():
             local.record_outcome(str(error))

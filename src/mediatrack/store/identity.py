@@ -80,6 +80,7 @@ class CurrentUser:
     logged_in: bool
     since: dt.datetime | None = None  # when the current session started
     session_expires_at: dt.datetime | None = None
+    email_verified: bool = False  # Google vouches for the email: required to sync
 
 
 def sign_in(
@@ -260,6 +261,7 @@ def current_user(now: dt.datetime | None = None) -> CurrentUser:
                 logged_in=True,
                 since=session.created_at,
                 session_expires_at=session.expires_at,
+                email_verified=bool(user.email_verified),
             )
         local = User.get_or_none(User.id == LOCAL_USER_ID)
     return CurrentUser(

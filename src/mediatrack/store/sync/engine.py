@@ -49,16 +49,21 @@ def run(
     user_id: str,
     email: str,
     *,
+    email_verified: bool = False,
     on_progress: Progress | None = None,
     batch_size: int | None = None,
 ) -> SyncResult:
-    """Sync the signed-in user's library once (the local database must be open)."""
+    """Sync the signed-in user's library once (the local database must be open).
+
+    ``email_verified``: Google vouches for ``email``; a role's first sync needs it.
+    """
     report = on_progress or (lambda phase, done, total: None)
     batch_size = batch_size or BATCH_SIZE
     result = SyncResult()
     with connection():
+        local.install_causal_stamps()
         if local.needs_claim(remote.server, user_id):
-            remote.claim(user_id, email)
+            remote.claim(user_id, email, email_verified)
             local.adopt(remote.server, user_id)
         _send_friend_actions(remote, result)
         own_revisions = _push(remote, user_id, batch_size, result, report)
@@ -136,9 +141,10 @@ def _new_friends(friendships: list[Row], user_id: str) -> set[str]:
 
 
 def _merge(rows: dict[str, list[Row]], more: dict[str, list[Row]]) -> None:
-    """Add ``more`` to ``rows``; where both hold a row, keep the newer."""
+    """Add ``more`` to ``rows``; where both hold a row (of one writer), keep the newer."""
     for name, extra in more.items():
-        key = BY_NAME[name].wire_key
+        table = BY_NAME[name]
+        key = table.wire_key + (("written_by",) if table.per_writer else ())
         newest: dict[tuple, Row] = {}
         for row in rows.get(name, []) + extra:
             seen = newest.setdefault(tuple(row[column] for column in key), row)

@@ -1,9 +1,10 @@
-"""How pulled rows land in SQLite: last writer wins, derived data, the pull mark, one transaction.
+"""How pulled rows land in SQLite: the newer row wins, derived data, the pull mark, one transaction.
 
 Rows arrive in wire form (natural keys, see ``tables``). Each table's rows go
-in with one ``INSERT ... SELECT FROM json_each(?) ... ON CONFLICT DO UPDATE
-WHERE excluded.updated_at > t.updated_at``, its parents resolved by the same
-joins the server uses. ``sync_state.applying`` is set meanwhile, so the
+in with one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE WHERE
+excluded.updated_at > t.updated_at`` (ties: see ``_apply_sql``), its parents
+resolved by the same joins the server uses; a friend's copy of a catalog row
+only fills a gap, never replaces ours. ``sync_state.applying`` is set meanwhile, so the
 triggers of migration 4 do not log these rows as local changes to push back.
 """
 
@@ -124,7 +125,14 @@ def apply(pulled: Pulled, revision: int, user_id: str) -> Applied:
         SyncState.update(applying=True).where(SyncState.id == 1).execute()
         for table in ALL_TABLES:
             rows = _acceptable(table, pulled.get(table.name, []), user_id)
-            if rows:
+            if table.per_writer:  # our own copy first; a friend's only fills a gap
+                own = [row for row in rows if row.get("written_by", user_id) == user_id]
+                others = [row for row in rows if row.get("written_by", user_id) != user_id]
+                if own:
+                    _apply_table(table, own, applied)
+                if others:
+                    _apply_table(table, others, applied, keep_local=True)
+            elif rows:
                 _apply_table(table, rows, applied)
         SyncState.update(applying=False).where(SyncState.id == 1).execute()
         if pulled.get(FRIENDSHIPS.name):
@@ -145,7 +153,9 @@ def _acceptable(table: SyncTable, rows: list[Row], user_id: str) -> list[Row]:
     return rows
 
 
-def _apply_table(table: SyncTable, rows: list[Row], applied: Applied) -> None:
+def _apply_table(
+    table: SyncTable, rows: list[Row], applied: Applied, *, keep_local: bool = False
+) -> None:
     _stage(table, rows)
     resolvable, older = database.execute_sql(_compare_sql(table)).fetchone()
     if resolvable != len(rows):
@@ -154,7 +164,7 @@ def _apply_table(table: SyncTable, rows: list[Row], applied: Applied) -> None:
             "missing; run `mediatrack sync` again."
         )
     try:
-        changed = database.execute_sql(_apply_sql(table)).rowcount
+        changed = database.execute_sql(_apply_sql(table, keep_local=keep_local)).rowcount
     except IntegrityError as error:  # e.g. a person's row before their users row: a server bug
         raise SyncError(
             f"The server sent {table.name} rows this library cannot hold ({error}); "
@@ -227,15 +237,30 @@ def _compare_sql(table: SyncTable) -> str:
     )
 
 
-def _apply_sql(table: SyncTable) -> str:
+def _apply_sql(table: SyncTable, *, keep_local: bool = False) -> str:
+    """Upsert the staged rows: a newer row wins; on a tie the server's (pulled) row does.
+
+    ``updated_at`` is causal (see ``local.CAUSAL_TRIGGER``), so an equal stamp means two devices
+    edited the same version at once: the server took one of them, and every device
+    follows the server. ``keep_local``: insert only what is missing (a friend's copy of
+    a catalog row never replaces ours).
+    """
     targets = table.targets
     updates = [c for c in targets if c not in table.conflict and c != "created_at"]
-    return (
+    insert = (
         f"INSERT INTO {table.name} AS t ({', '.join(targets)}) "
         f"SELECT {', '.join(table.sources())} FROM {_wire_source(table)} WHERE true "
-        f"ON CONFLICT ({', '.join(table.conflict)}) DO UPDATE SET "
+        f"ON CONFLICT ({', '.join(table.conflict)}) DO "
+    )
+    if keep_local:
+        return insert + "NOTHING"
+    differs = " OR ".join(f"excluded.{column} IS NOT t.{column}" for column in updates)
+    return (
+        insert
+        + "UPDATE SET "
         + ", ".join(f"{column} = excluded.{column}" for column in updates)
-        + " WHERE excluded.updated_at > t.updated_at"
+        + f" WHERE excluded.updated_at > t.updated_at OR (excluded.updated_at = t.updated_at "
+        f"AND ({differs}))"
     )
 
 

@@ -34,6 +34,41 @@ from mediatrack.store.sync.tables import (
     SyncTable,
 )
 
+# --- causal stamps ---------------------------------------------------------------------
+
+# An edit must win over the version it replaced, wherever that version came from, whatever
+# this device's clock says: when a local write moves a synced row's ``updated_at`` back
+# (a clock set back, or a row pulled from a device whose clock runs ahead), the trigger
+# stamps it 1 ms after the version it replaced instead. ``updated_at`` is thus a hybrid
+# logical clock per row, and every end orders versions by it alone (ties: see landing).
+# Installed by each sync (idempotent): only rows that were ever synced need it.
+CAUSAL_TRIGGER = """
+CREATE TRIGGER IF NOT EXISTS "{table}_causal" AFTER UPDATE OF "updated_at" ON "{table}"
+WHEN NEW."updated_at" < OLD."updated_at"
+ AND (SELECT "applying" FROM "sync_state" WHERE "id" = 1) = 0
+BEGIN
+  UPDATE "{table}" SET "updated_at" =
+    strftime('%Y-%m-%d %H:%M:%f', OLD."updated_at", '+0.001 seconds') || '000'
+  WHERE "id" = NEW."id";
+END"""
+
+
+def install_causal_stamps() -> None:
+    """Create the per-table triggers that keep ``updated_at`` causal (see above)."""
+    present = {
+        name
+        for (name,) in database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_causal'"
+        )
+    }
+    wanted = [table.name for table in ALL_TABLES if table.pushed]
+    if all(f"{name}_causal" in present for name in wanted):
+        return
+    with database.atomic():
+        for name in wanted:
+            database.execute_sql(CAUSAL_TRIGGER.format(table=name))
+
+
 # --- state -------------------------------------------------------------------------
 
 

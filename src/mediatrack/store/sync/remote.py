@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from mediatrack.store.sync.local import Batch
 
 UTC_OPTIONS = "-c TimeZone=UTC"
+# No statement of a sync waits for ever: a lock held elsewhere (say, by the person's own
+# psql session) ends the sync with a sentence instead. Seconds.
+LOCK_TIMEOUT = 10
+STATEMENT_TIMEOUT = 120
 
 # Shared metadata is pulled only for items someone this role can see tracks.
 RELEVANT = {
@@ -49,7 +53,7 @@ RELEVANT = {
 }
 CONTACTS_CHANGED = (
     "t.id IN (SELECT CASE WHEN f.user_id = (SELECT mediatrack_uid()) THEN f.friend_id "
-    "ELSE f.user_id END FROM friendships f WHERE f.revision > %(mark)s)"
+    "ELSE f.user_id END FROM friendships f WHERE f.revision >= %(mark)s)"
 )
 FRIEND_ACTIONS = {
     "accept": (
@@ -73,6 +77,13 @@ FRIEND_ACTIONS = {
 }
 
 
+SERVER_FUNCTIONS = {
+    "add": "mediatrack_request_friendship",
+    "block": "mediatrack_block",
+    "unblock": "mediatrack_unblock",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Pushed:
     written: int  # people's rows the server took
@@ -86,8 +97,20 @@ class Pull:
     rows: dict[str, list[Row]]
 
 
-def connect(url: str, password: str | None = None, *, timeout: float = 10) -> psycopg.Connection:
-    """An autocommit connection as the person's role, times in UTC."""
+def connect(
+    url: str,
+    password: str | None = None,
+    *,
+    timeout: float = 10,
+    statement_timeout: float | None = None,
+) -> psycopg.Connection:
+    """An autocommit connection as the person's role, times in UTC, waits bounded.
+
+    ``statement_timeout`` in seconds (0: none, for the admin's migrations), else
+    ``STATEMENT_TIMEOUT``; locks are never waited for longer than ``LOCK_TIMEOUT``.
+    """
+    if statement_timeout is None:
+        statement_timeout = STATEMENT_TIMEOUT
     import psycopg
 
     try:
@@ -97,7 +120,8 @@ def connect(url: str, password: str | None = None, *, timeout: float = 10) -> ps
             autocommit=True,
             connect_timeout=max(1, round(timeout)),
             application_name="mediatrack",
-            options=UTC_OPTIONS,
+            options=f"{UTC_OPTIONS} -c lock_timeout={round(LOCK_TIMEOUT * 1000)} "
+            f"-c statement_timeout={round(statement_timeout * 1000)}",
         )
     except psycopg.OperationalError as error:
         raise _connect_error(error) from None
@@ -124,6 +148,11 @@ def translated_errors() -> Iterator[None]:
 
     try:
         yield
+    except (errors.LockNotAvailable, errors.QueryCanceled) as error:
+        raise ServerUnreachable(
+            "The sync server kept this sync waiting too long (another session holds a lock "
+            "it needs); run it again later."
+        ) from error
     except psycopg.OperationalError as error:
         raise ServerUnreachable(
             "The connection to the sync server was lost; run `mediatrack sync` again to finish."
@@ -169,15 +198,15 @@ class Remote:
 
     # --- who --------------------------------------------------------------------------
 
-    def claim(self, user_id: str, email: str) -> str:
+    def claim(self, user_id: str, email: str, email_verified: bool) -> str:
         """Bind this role to the signed-in user (first sync), or check that it is bound to them."""
-        return self._one("SELECT mediatrack_claim(%s, %s)", (user_id, email))[0]
+        return self._one("SELECT mediatrack_claim(%s, %s, %s)", (user_id, email, email_verified))[0]
 
     def friend_action(self, action: str, email: str) -> str:
         """Send one friend request or answer; returns what happened, in a few words."""
         email = email.strip().lower()
-        if action == "add":
-            return self._one("SELECT mediatrack_request_friendship(%s)", (email,))[0]
+        if action in SERVER_FUNCTIONS:
+            return self._one(f"SELECT {SERVER_FUNCTIONS[action]}(%s)", (email,))[0]
         query, refusal = FRIEND_ACTIONS[action]
         if self._rowcount(query, {"email": email}) == 0:
             raise ServerRefused(refusal.format(email=email))
@@ -212,9 +241,14 @@ class Remote:
     # --- pull -------------------------------------------------------------------------
 
     def pull(self, mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str) -> Pull:
-        """Everything readable above ``mark`` but the revisions our own push just wrote."""
+        """Everything readable from ``mark`` on but the revisions our own push just wrote.
+
+        The next mark is the server's watermark: every revision below it has committed,
+        any at or above it may still come, so the next pull starts there (a row seen twice
+        lands as the same row).
+        """
         params: dict[str, Any] = {"mark": mark, "me": user_id}
-        fresh = "t.revision > %(mark)s"
+        fresh = "t.revision >= %(mark)s"
         if own_revisions:
             params["low"] = [low for low, _ in own_revisions]
             params["high"] = [high for _, high in own_revisions]
@@ -224,12 +258,13 @@ class Remote:
             )
         where = {
             USERS.name: f"({fresh} OR {CONTACTS_CHANGED}) AND t.id <> %(me)s",
-            FRIENDSHIPS.name: "t.revision > %(mark)s",
+            FRIENDSHIPS.name: "t.revision >= %(mark)s",
         }
         where.update({t.name: f"{fresh} AND {RELEVANT[t.name]}" for t in METADATA})
         where.update({t.name: fresh for t in OWNED})
-        newest = ", ".join(f"(SELECT max(revision) FROM {t.name})" for t in ALL_TABLES)
-        result = self._select(where, params, extra=f"'revision', greatest(%(mark)s, {newest})")
+        result = self._select(
+            where, params, extra="'revision', greatest(%(mark)s, mediatrack_watermark())"
+        )
         return Pull(revision=result.pop("revision"), rows=result)
 
     def pull_people(self, user_ids: Sequence[str]) -> dict[str, list[Row]]:
@@ -273,6 +308,8 @@ class Remote:
 
 # --- SQL ---------------------------------------------------------------------------------
 
+MINE = "(SELECT mediatrack_uid())"  # the role's user id, once per statement
+
 
 def _text_timestamp(expression: str) -> str:
     """A timestamptz as the local store writes it: UTC, microseconds only when not zero."""
@@ -286,6 +323,8 @@ def select_sql(table: SyncTable, where: str) -> str:
         f"'{name}', {_text_timestamp('t.' + name) if kind == 'timestamp' else 't.' + name}"
         for name, kind in table.columns
     ]
+    if table.per_writer:  # whose copy: the client keeps its own over a friend's
+        pairs.append("'written_by', t.written_by")
     joins = ""
     if table.ref is not None:
         pairs += [f"'{name}', {expression}" for name, _, expression in table.ref.wire]
@@ -298,7 +337,13 @@ def select_sql(table: SyncTable, where: str) -> str:
 
 
 def push_sql(table: SyncTable) -> str:
-    """Upsert a JSON array of wire rows; report unresolved, written, refused, revisions."""
+    """Upsert a JSON array of wire rows; report unresolved, written, refused, revisions.
+
+    A row replaces the server's only when it is newer (``updated_at``, which the local
+    store keeps causal: an edit is always stamped after the version it replaced). Catalog
+    rows are the role's own copies: written with its ``written_by``, and a row points only
+    at the role's own parent rows.
+    """
     wire_types = list(table.columns) + (
         [(name, kind) for name, kind, _ in table.ref.wire] if table.ref else []
     )
@@ -308,22 +353,29 @@ def push_sql(table: SyncTable) -> str:
         f"(v.{name} AT TIME ZONE 'UTC')" if name in stamps else f"v.{name}"
         for name, _ in table.columns
     ]
+    targets = table.targets
+    conflict = list(table.conflict)
     if table.ref is not None:
         sources.append(table.ref.resolved)
-    targets = table.targets
+    if table.per_writer:
+        sources.append(MINE)
+        targets = [*targets, "written_by"]
+        conflict = ["written_by", *conflict]
     columns = ", ".join(targets)
     updates = ", ".join(
-        f"{c} = excluded.{c}" for c in targets if c not in table.conflict and c != "created_at"
+        f"{c} = excluded.{c}" for c in targets if c not in conflict and c != "created_at"
     )
-    match = " AND ".join(f"t.{c} = r.{c}" for c in table.conflict)
+    match = " AND ".join(f"t.{c} = r.{c}" for c in conflict)
     resolved = ", ".join(f"{s} AS {t}" for s, t in zip(sources, targets, strict=True))
-    joins = table.ref.resolve_joins if table.ref else ""
+    joins = ""
+    if table.ref is not None:
+        joins = f"{table.ref.resolve_joins} WHERE {table.ref.scoped}.written_by = {MINE}"
     return f"""
         WITH v AS (SELECT * FROM json_to_recordset(%s::json) AS v({record})),
         r AS (SELECT {resolved} FROM v {joins}),
         w AS (
             INSERT INTO {table.name} AS t ({columns}) SELECT {columns} FROM r
-            ON CONFLICT ({", ".join(table.conflict)}) DO UPDATE SET {updates}
+            ON CONFLICT ({", ".join(conflict)}) DO UPDATE SET {updates}
             WHERE excluded.updated_at > t.updated_at
             RETURNING t.revision
         )

@@ -56,9 +56,13 @@ def latest_server_version() -> int:
     return server_steps()[-1][0]
 
 
-def init_schema(admin_url: str) -> SchemaStatus:
-    """Create or migrate the schema, then renew every provisioned role's grants."""
-    with connect(admin_url) as connection, translated_errors(), connection.transaction():
+def init_schema(admin_url: str, target: int | None = None) -> SchemaStatus:
+    """Create or migrate the schema (up to ``target``), then renew every role's grants."""
+    with (
+        connect(admin_url, statement_timeout=0) as connection,
+        translated_errors(),
+        connection.transaction(),
+    ):
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (INIT_LOCK,))
         connection.execute(
             "CREATE TABLE IF NOT EXISTS mediatrack_schema_version ("
@@ -68,8 +72,10 @@ def init_schema(admin_url: str) -> SchemaStatus:
         (before,) = connection.execute(
             "SELECT coalesce(max(version), 0) FROM mediatrack_schema_version"
         ).fetchone()
+        after = before
         for version, sql in server_steps():
-            if version > before:
+            if before < version <= (target or version):
+                after = version
                 connection.execute(sql.encode())  # several statements: no parameters
                 connection.execute(
                     "INSERT INTO mediatrack_schema_version (version) VALUES (%s)", (version,)
@@ -79,7 +85,7 @@ def init_schema(admin_url: str) -> SchemaStatus:
         ).fetchall()
         for (role,) in roles:
             connection.execute("CALL mediatrack_grant(%s)", (role,))
-    return SchemaStatus(before, latest_server_version())
+    return SchemaStatus(before, after)
 
 
 def provision(admin_url: str, email: str, role: str | None = None) -> Provisioned:
@@ -98,14 +104,18 @@ def provision(admin_url: str, email: str, role: str | None = None) -> Provisione
             f"{role!r} cannot be a role name: use lower-case letters, digits and _ (63 at most)."
         )
     password = secrets.token_urlsafe(18)
-    with connect(admin_url) as connection, translated_errors(), connection.transaction():
+    with (
+        connect(admin_url, statement_timeout=0) as connection,
+        translated_errors(),
+        connection.transaction(),
+    ):
         _require_schema(connection)
         mapped = connection.execute(
             "SELECT role_name, user_id FROM sync_roles WHERE email = %s", (email,)
         ).fetchone()
         if mapped and role not in (None, mapped[0]):
             raise ServerRefused(f"{email} is already provisioned as the role {mapped[0]}.")
-        name = mapped[0] if mapped else role or _free_role_name(connection, email)
+        name = mapped[0] if mapped else role or _free_role_name(connection)
         exists = _role_exists(connection, name)
         if not mapped and exists:
             raise ServerRefused(f"A PostgreSQL role named {name} exists already; choose another.")
@@ -145,11 +155,9 @@ def _role_exists(connection: psycopg.Connection, name: str) -> bool:
     return found is not None
 
 
-def _free_role_name(connection: psycopg.Connection, email: str) -> str:
-    """``mt_`` and the email's local part, numbered when that role exists."""
-    base = "mt_" + (re.sub(r"[^a-z0-9]+", "_", email.partition("@")[0]).strip("_") or "user")[:40]
-    name, number = base, 1
-    while _role_exists(connection, name):
-        number += 1
-        name = f"{base}_{number}"
+def _free_role_name(connection: psycopg.Connection) -> str:
+    """``mt_`` and a random id: every member can list the cluster's roles (``pg_roles``), so
+    a role's name must not tell whose it is."""
+    while _role_exists(connection, name := f"mt_{secrets.token_hex(6)}"):
+        pass
     return name

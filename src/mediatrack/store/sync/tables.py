@@ -52,6 +52,8 @@ class Ref:
     resolved: str  # the parent's id once ``resolve_joins`` ran
     parent: str  # the parent's kind, see ``parent_key``
     info: tuple[tuple[str, str], ...] = ()  # read-only extras: (wire name, expression)
+    # On the server, the alias of ``resolve_joins`` whose row must be the writer's own copy.
+    scoped: str = "m"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,8 @@ class SyncTable:
     ref: Ref | None = None
     item: Callable[[Row], ItemKey] | None = None  # the catalog item a wire row belongs to
     owned: bool = False  # a person's row: has user_id and a tombstone
+    # A catalog row: on the server each person has their own copy (``written_by``).
+    per_writer: bool = False
     pushed: bool = True  # friendships only come down: they change through server functions
     wire_names: tuple[str, ...] = field(init=False)
 
@@ -143,6 +147,7 @@ SEASON = Ref(
     resolve_joins="JOIN seasons s ON s.tmdb_id = v.season_tmdb_id",
     resolved="s.id",
     parent="season",
+    scoped="s",
     info=(("show_tmdb_id", "sm.tmdb_id"), ("show_type", "sm.type")),
 )
 EPISODE = Ref(
@@ -155,6 +160,7 @@ EPISODE = Ref(
     resolve_joins="JOIN episodes e ON e.tmdb_id = v.episode_tmdb_id",
     resolved="e.id",
     parent="episode",
+    scoped="e",
     info=(("show_tmdb_id", "em.tmdb_id"), ("show_type", "em.type")),
 )
 BOOK = Ref(
@@ -164,6 +170,7 @@ BOOK = Ref(
     resolve_joins="JOIN books b ON b.google_id = v.google_id",
     resolved="b.id",
     parent="book",
+    scoped="b",
 )
 PODCAST = Ref(
     column="podcast_id",
@@ -172,6 +179,7 @@ PODCAST = Ref(
     resolve_joins="JOIN podcasts p ON p.itunes_id = v.itunes_id",
     resolved="p.id",
     parent="podcast",
+    scoped="p",
 )
 PODCAST_EPISODE = Ref(
     column="episode_id",
@@ -185,6 +193,7 @@ PODCAST_EPISODE = Ref(
     ),
     resolved="pe.id",
     parent="podcast_episode",
+    scoped="p",
 )
 
 
@@ -206,12 +215,14 @@ def _podcast(row: Row) -> ItemKey:
 
 def _table(model: type, conflict: tuple[str, ...], ref: Ref | None = None, **options) -> SyncTable:
     owned = issubclass(model, SyncedModel) and model is not Friendship
+    per_writer = not owned and model not in (User, Friendship)
     return SyncTable(
         name=model._meta.table_name,
         columns=_columns(model, ref),
         conflict=conflict,
         ref=ref,
         owned=owned,
+        per_writer=per_writer,
         **options,
     )
 
