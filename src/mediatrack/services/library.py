@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
+from mediatrack.services import limits
 from mediatrack.store import episodes, queries
 from mediatrack.store.db import IntegrityError, StoreError, connection, open_database
 from mediatrack.store.identity import current_user
@@ -143,6 +144,7 @@ class Library:
     def add(self, item: NewItem, status: str | None = None) -> LibraryEntry:
         """Add an item typed in by hand (no network). Refuses one already in the library."""
         info = KINDS[item.kind]
+        limits.check_new_item(item)
         status = validate_status(item.kind, status or info.plan_status)
         title = item.title.strip()
         if not title:
@@ -291,6 +293,7 @@ class Library:
         info = KINDS[key.kind]
         if progress < 0:
             raise InvalidValue(f"Progress cannot be negative ({progress}).")
+        limits.check_count(progress, "Progress")
         with connection(), database.atomic():
             entry = self._require(key)
             if entry.total is not None and progress > entry.total:
