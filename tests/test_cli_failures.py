@@ -245,20 +245,23 @@ def read_only_library(cli, db_path: Path) -> Path:
     from mediatrack.store.models import database
 
     database.close()
-    db_path.chmod(0o444)
     probe = run("--version", preexec_fn=without_root_override)
     if probe.returncode != 0:
         pytest.skip(f"cannot run a process without the DAC override here: {probe.stderr}")
     return db_path
 
 
-@pytest.mark.parametrize("folder_writable", [True, False], ids=["file", "file and folder"])
+@pytest.mark.parametrize(
+    ("file_mode", "folder_mode"),
+    [(0o444, 0o755), (0o444, 0o555), (0o644, 0o555)],
+    ids=["file", "file and folder", "folder"],
+)
 def test_a_read_only_library_reads_and_refuses_writes_in_one_sentence(
-    read_only_library: Path, folder_writable: bool
+    read_only_library: Path, file_mode: int, folder_mode: int
 ) -> None:
     folder = read_only_library.parent
-    if not folder_writable:
-        folder.chmod(0o555)
+    read_only_library.chmod(file_mode)
+    folder.chmod(folder_mode)
     try:
         listing = run("list", preexec_fn=without_root_override)
         episodes = run("episodes", "podcast:1", preexec_fn=without_root_override)

@@ -171,7 +171,8 @@ def open_database(path: Path, *, target_version: int | None = None) -> SqliteDat
             f"{path} was written by a newer mediatrack (schema {current}, this one knows "
             f"up to {newest}); upgrade mediatrack to open it."
         )
-    read_only = path.exists() and not os.access(path, os.W_OK)
+    # SQLite writes beside the file too (-wal, -shm): a folder we may not write is read-only.
+    read_only = path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
     if read_only and current < (target_version or newest):
         raise StoreError(
             f"{path} is read-only and was written by an older mediatrack; make it writable "
