@@ -115,6 +115,31 @@ def test_json_nested_100000_deep_from_a_catalog_is_one_sentence(
     assert line == "mediatrack: TMDB sent JSON nested too deeply to read; try again later."
 
 
+def test_after_an_html_page_the_recovered_catalog_is_asked_again(
+    cli, httpserver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache (on, as for every user) never answers with the error page it was sent."""
+    from catalog_server import FakeCatalogs, fixture
+
+    base = httpserver.url_for("/").rstrip("/")
+    monkeypatch.setenv("MEDIATRACK_TMDB_URL", base)
+    monkeypatch.setenv("MEDIATRACK_TMDB_TOKEN", "test-token")
+    fake = FakeCatalogs(httpserver)
+    fake.shows[91003] = {**fixture("tmdb/tv_details_ended.json"), "id": 91003}
+    httpserver.expect_oneshot_request("/3/tv/91003").respond_with_data(
+        "<html>502 Bad Gateway</html>", content_type="text/html"
+    )
+    httpserver.expect_request("/3/tv/91003").respond_with_handler(fake._show)
+
+    line = one_sentence(cli("add", "tv", "--tmdb-id", "91003"))
+    added = cli("add", "tv", "--tmdb-id", "91003")
+
+    assert line == "mediatrack: TMDB sent a reply that is not JSON; try again later."
+    assert added.code == 0, added.err
+    assert added.out.startswith("Added 'Game of Thrones' as tv:")
+    assert len(httpserver.log) == 3  # the page, then the show and its seasons, asked anew
+
+
 # --- as a real process -------------------------------------------------------------------
 
 
