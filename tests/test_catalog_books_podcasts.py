@@ -378,3 +378,37 @@ def test_default_settings_point_at_the_real_services():
     assert settings.itunes_url == "https://itunes.apple.com"
     assert settings.tmdb_token is None and settings.tmdb_api_key is None
     assert not build_catalog(settings).tmdb.configured
+
+
+def test_a_feed_is_read_with_its_http_charset_and_its_url_as_base(httpserver, options):
+    """The charset is only in Content-Type; enclosure URLs are relative to the feed's URL."""
+    feed = (FIXTURES / "feeds" / "podcast_feed_windows1251.rss").read_bytes()
+    httpserver.expect_request("/shows/mayak/feed.rss").respond_with_data(
+        feed, content_type="application/rss+xml; charset=windows-1251"
+    )
+    url = httpserver.url_for("/shows/mayak/feed.rss")
+    root = httpserver.url_for("/")
+
+    episodes = FeedClient(options=options).episodes(url)
+
+    assert [e.title for e in episodes] == ["Выпуск 2: Соль", "Выпуск 1: Хлеб"]
+    assert [e.enclosure_url for e in episodes] == [
+        f"{root}shows/mayak/audio/vypusk-2.mp3",
+        f"{root}media/vypusk-1.mp3",
+    ]
+    # An episode's identity stays the enclosure as the feed writes it, as it was stored before.
+    assert [e.guid for e in episodes] == ["mayak-002", "/media/vypusk-1.mp3"]
+
+
+def test_a_page_that_is_not_a_feed_is_not_cached(httpserver, options):
+    httpserver.expect_oneshot_request("/feed.rss").respond_with_data(
+        "<html><body>Moved</body></html>", content_type="text/html"
+    )
+    url = serve_feed(httpserver)
+    feeds = FeedClient(options=options)
+
+    with pytest.raises(BadResponse):
+        feeds.episodes(url)
+
+    assert len(feeds.episodes(url)) == 4
+    assert len(httpserver.log) == 2

@@ -407,3 +407,89 @@ def test_importing_the_catalog_does_not_import_requests():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# --- only answers that parsed are cached -------------------------------------------------
+
+
+def test_an_html_page_answered_with_200_is_never_served_from_the_cache(httpserver, options):
+    httpserver.expect_oneshot_request("/3/tv/91003").respond_with_data(
+        "<html><body>Captive portal: please log in</body></html>", content_type="text/html"
+    )
+    show = {**fixture("tmdb/tv_details_ended.json"), "id": 91003}
+    httpserver.expect_request("/3/tv/91003").respond_with_json(show)
+    client = tmdb(httpserver, options)
+
+    with pytest.raises(BadResponse):
+        client.show(91003)
+    recovered = client.show(91003)  # the catalog recovered: this must ask it again
+    client.show(91003)  # and this one is answered by the cache, now that it holds a good answer
+
+    assert recovered.tmdb_id == 91003
+    assert len(httpserver.log) == 2
+
+
+def test_json_of_the_wrong_shape_is_not_cached_either(httpserver, options):
+    httpserver.expect_oneshot_request("/3/search/tv").respond_with_json({"results": "oops"})
+    httpserver.expect_request("/3/search/tv").respond_with_json(fixture("tmdb/search_tv.json"))
+    client = tmdb(httpserver, options)
+
+    with pytest.raises(BadResponse):
+        client.search("tv", "breaking bad")
+
+    assert client.search("tv", "breaking bad")[0].title == "Breaking Bad"
+    assert len(httpserver.log) == 2
+
+
+def test_a_bad_answer_an_older_version_cached_is_dropped_and_asked_again(httpserver, options):
+    """A cache file written before answers were checked may hold an HTML page: it is not served."""
+    import requests_cache
+
+    from mediatrack.catalog.http import default_cache_path
+
+    httpserver.expect_oneshot_request("/3/movie/550").respond_with_data(
+        "<html>maintenance</html>", content_type="text/html"
+    )
+    httpserver.expect_request("/3/movie/550").respond_with_json(fixture("tmdb/movie_details.json"))
+    old = requests_cache.CachedSession(
+        str(default_cache_path()), backend="sqlite", expire_after=86400, match_headers=False
+    )
+    old.get(httpserver.url_for("/3/movie/550"))  # stores the HTML page, as requests-cache does
+    assert old.get(httpserver.url_for("/3/movie/550")).from_cache
+    old.close()
+
+    movie = tmdb(httpserver, options).movie(550)
+
+    assert movie.title == "Fight Club"
+    assert len(httpserver.log) == 2
+    assert tmdb(httpserver, options).movie(550).title == "Fight Club"
+    assert len(httpserver.log) == 2  # the good answer replaced the bad one in the cache
+
+
+def test_json_nested_100000_deep_is_bad_response(httpserver, options):
+    httpserver.expect_request("/3/tv/1399").respond_with_data(
+        "[" * 100_000 + "]" * 100_000, content_type="application/json"
+    )
+
+    with pytest.raises(BadResponse) as caught:
+        tmdb(httpserver, options).show(1399)
+
+    assert str(caught.value) == "TMDB sent JSON nested too deeply to read; try again later."
+
+
+def test_a_deeply_nested_error_body_still_maps_by_status(httpserver, options):
+    httpserver.expect_request("/3/tv/1399").respond_with_data(
+        "{" + '"a":{' * 100_000 + "}" * 100_001, status=404, content_type="application/json"
+    )
+
+    with pytest.raises(NotFound):
+        tmdb(httpserver, options).show(1399)
+
+
+@pytest.mark.parametrize("tmdb_id", ["abc", "99999999999999999999999", "-5", "1 OR 1=1"])
+def test_an_id_that_is_not_a_number_is_not_found_without_a_request(httpserver, options, tmdb_id):
+    with pytest.raises(NotFound) as caught:
+        tmdb(httpserver, options).show(tmdb_id)
+
+    assert "an id is a whole number" in str(caught.value)
+    assert httpserver.log == []

@@ -226,3 +226,15 @@ def test_adding_as_completed_fills_progress(service):
     assert (movie.status, movie.progress) == ("completed", 1)
     show = service.add(Kind.TV, "1399", "completed")
     assert (show.status, show.progress, show.next_episode) == ("completed", 80, None)
+
+
+def test_a_show_with_seasons_without_ids_is_added_without_them(fake, service):
+    fake.shows[91004] = fixture("tmdb/tv_details_seasons_without_id.json")
+    fake.server.expect_request("/3/tv/91004").respond_with_json(fake.shows[91004])
+
+    entry = service.add(Kind.TV, "91004")
+
+    assert entry.title == "The Lighthouse Keepers"
+    show = MediaItem.get(MediaItem.tmdb_id == 91004)
+    assert [season.tmdb_id for season in show.seasons] == [910041]
+    assert Episode.select().join(Season).where(Season.media_item == show).count() == 2

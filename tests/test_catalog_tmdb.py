@@ -315,3 +315,33 @@ def test_the_base_url_may_include_the_api_version(httpserver, options):
     client = TmdbClient(httpserver.url_for("/3/"), token="t", options=options)
 
     assert client.movie(550).title == "Fight Club"
+
+
+# --- older answer shapes -----------------------------------------------------------------
+
+
+def test_seasons_and_episodes_without_an_id_are_left_out_with_a_note(httpserver, client, caplog):
+    httpserver.expect_request("/3/tv/91004").respond_with_json(
+        fixture("tmdb/tv_details_seasons_without_id.json")
+    )
+
+    show, seasons = client.show_with_seasons(91004)
+
+    assert show.title == "The Lighthouse Keepers"
+    assert [s.tmdb_id for s in show.seasons] == [None, None]  # listed without ids: still fetched
+    [first] = seasons  # season 2 has no id of its own: left out
+    assert first.tmdb_id == 910041
+    assert [e.name for e in first.episodes] == ["First Light", "Gale"]
+    notes = [record.getMessage() for record in caplog.records]
+    assert "TMDB lists season 2 of show 91004 without an id; it was left out." in notes
+    assert any("an episode of season 1 of show 91004" in note for note in notes)
+
+
+def test_a_title_longer_than_500_characters_is_cut(httpserver, client):
+    movie = {**fixture("tmdb/movie_details.json"), "title": "Long " * 20_000}
+    httpserver.expect_request("/3/movie/550").respond_with_json(movie)
+
+    title = client.movie(550).title
+
+    assert len(title) == 500
+    assert title.endswith("\u2026")

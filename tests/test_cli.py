@@ -260,6 +260,7 @@ def test_help_works_everywhere(cli, db_path: Path, command: list[str]) -> None:
 
 def test_db_option_overrides_the_environment(cli, db_path: Path, tmp_path: Path) -> None:
     other = tmp_path / "elsewhere" / "other.db"
+    other.parent.mkdir()  # --db never creates folders (only the default location gets one)
     added_id(cli("add", "book", "--title", "Only elsewhere", "--db", str(other)))
     added_id(cli("--db", str(other), "add", "podcast", "--title", "Also elsewhere"))
 

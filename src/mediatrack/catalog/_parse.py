@@ -14,6 +14,15 @@ from typing import Any
 
 from mediatrack.catalog.errors import BadResponse
 
+MAX_TITLE = 500  # characters of a title or name; the library refuses longer hand entries
+
+
+def clip(text: str | None, limit: int = MAX_TITLE) -> str | None:
+    """``text`` cut to ``limit`` characters (ending in an ellipsis when cut)."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "\u2026"
+
 
 class ShapeError(Exception):
     """A decoded JSON value is not what the parser expects."""
@@ -97,6 +106,13 @@ class Fields:
             raise ShapeError(f"{self._path(key)} is not text")
         return value if value.strip() else None
 
+    def title(self, key: str) -> str:
+        """A title or name: required text, cut to ``MAX_TITLE`` characters."""
+        return clip(self.str(key))  # type: ignore[return-value]
+
+    def opt_title(self, key: str) -> str | None:
+        return clip(self.opt_str(key))
+
     def id_text(self, key: str) -> str:
         """An id that may come as a number or as text; returned as text."""
         value = self._get(key)
@@ -142,11 +158,12 @@ class Fields:
             yield Fields(item, f"{self._path(key)}[{index}]")
 
     def str_tuple(self, key: str) -> tuple[str, ...]:
+        """A list of names (authors, genres), each cut to ``MAX_TITLE`` characters."""
         values = self.list(key)
         for index, item in enumerate(values):
             if not isinstance(item, str):
                 raise ShapeError(f"{self._path(key)}[{index}] is not text")
-        return tuple(item for item in values if item.strip())
+        return tuple(clip(item) for item in values if item.strip())  # type: ignore[misc]
 
     def obj(self, key: str) -> Fields:
         return Fields(self._get(key), self._path(key))

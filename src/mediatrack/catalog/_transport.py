@@ -7,16 +7,21 @@ first session is built.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import requests
 import requests_cache
 from requests.adapters import HTTPAdapter
+from requests_cache import CachedResponse
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
 from mediatrack.catalog.ratelimit import Limiter
+
+log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -75,6 +80,61 @@ class GuardedAdapter(HTTPAdapter):
         return super().send(request, **kwargs)
 
 
+class AcceptingSession(requests_cache.CachedSession):
+    """A cached session that stores a new answer only once the client has accepted it.
+
+    requests-cache saves every 200 as it arrives, so a captive portal's HTML page
+    or a half-sent body answered with 200 would be served from the cache for a
+    day. Here the write is held on the response instead, and ``accept`` performs
+    it once the caller has read the body as the answer it expected; ``forget``
+    drops an answer from the cache (one stored by an older mediatrack, say).
+    """
+
+    _PENDING = "_mediatrack_pending_write"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._write = self.cache.save_response
+        self.cache.save_response = self._hold  # type: ignore[method-assign]
+
+    def _hold(self, response: Any, cache_key: str | None = None, expires: Any = None) -> None:
+        if isinstance(response, CachedResponse):
+            self._write(response, cache_key, expires)  # revalidated (304): accepted before
+        else:
+            setattr(response, self._PENDING, (cache_key, expires))
+
+    def accept(self, response: requests.Response) -> None:
+        """Store ``response`` if it came from the network; a failing cache is not an error."""
+        pending = getattr(response, self._PENDING, None)
+        if pending is None:
+            return
+        delattr(response, self._PENDING)
+        try:
+            self._write(response, *pending)
+        except (sqlite3.Error, OSError) as error:  # a full disk, a read-only cache dir
+            log.warning("mediatrack could not cache %s: %s", response.url, error)
+
+    def forget(self, response: requests.Response) -> None:
+        key = getattr(response, "cache_key", None)
+        if key:
+            try:
+                self.cache.delete(key)
+            except (sqlite3.Error, OSError) as error:
+                log.warning("mediatrack could not drop %s from its cache: %s", response.url, error)
+
+
+def accept(session: requests.Session, response: requests.Response) -> None:
+    """The client read ``response`` as the answer it expected: the cache may keep it."""
+    if isinstance(session, AcceptingSession):
+        session.accept(response)
+
+
+def forget(session: requests.Session, response: requests.Response) -> None:
+    """``response`` came from the cache but cannot be read: never serve it again."""
+    if isinstance(session, AcceptingSession):
+        session.forget(response)
+
+
 def make_session(
     *,
     user_agent: str,
@@ -107,7 +167,7 @@ def make_session(
         session = requests.Session()
     else:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
-        session = requests_cache.CachedSession(
+        session = AcceptingSession(
             cache_name=str(cache_path),
             backend="sqlite",
             wal=True,

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
+from mediatrack.catalog._parse import clip
 from mediatrack.catalog.errors import (
     AuthFailed,
     BadResponse,
@@ -49,19 +51,34 @@ class FeedClient:
     def episodes(self, feed_url: str, *, fresh: bool = False) -> list[FeedEpisode]:
         """The feed's episodes, newest first."""
         try:
-            content = get_bytes(
-                self.session, feed_url, PROVIDER, expire_after=FEED_TTL, fresh=fresh, what="feed"
+            return get_bytes(
+                self.session,
+                feed_url,
+                PROVIDER,
+                lambda body: parse_feed(body.content, body.url, body.headers),
+                expire_after=FEED_TTL,
+                fresh=fresh,
+                what="feed",
             )
-            return parse_feed(content, feed_url)
         except CatalogError as error:
             raise _feed_error(error, feed_url) from None
 
 
-def parse_feed(content: bytes, feed_url: str = "") -> list[FeedEpisode]:
-    """Parse feed bytes into episodes, newest first; undated episodes go last, in feed order."""
+def parse_feed(
+    content: bytes, feed_url: str = "", headers: Mapping[str, str] | None = None
+) -> list[FeedEpisode]:
+    """Parse feed bytes into episodes, newest first; undated episodes go last, in feed order.
+
+    ``headers`` are the HTTP response's: a charset given only in ``Content-Type``
+    decodes the feed. ``feed_url`` (the URL it came from) is the base that
+    relative links and enclosure URLs are resolved against.
+    """
     import feedparser
 
-    parsed = feedparser.parse(content)
+    given = {name.lower(): value for name, value in (headers or {}).items()}
+    location = urljoin(feed_url, given.get("content-location", "")) or feed_url
+    given["content-location"] = location
+    parsed = feedparser.parse(content, response_headers=given)
     if not parsed.get("version") and not parsed.entries:
         raise BadResponse(
             "The podcast's feed is not an RSS or Atom feed.", provider=NAME, detail=feed_url
@@ -69,7 +86,7 @@ def parse_feed(content: bytes, feed_url: str = "") -> list[FeedEpisode]:
     episodes: list[FeedEpisode] = []
     seen: set[str] = set()
     for entry in parsed.entries:
-        episode = _episode(entry)
+        episode = _episode(entry, location)
         if episode is not None and episode.guid not in seen:  # a repeated guid keeps the first
             seen.add(episode.guid)
             episodes.append(episode)
@@ -84,21 +101,23 @@ def _text(value: Any) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
-def _episode(entry: Any) -> FeedEpisode | None:
+def _episode(entry: Any, base: str) -> FeedEpisode | None:
     enclosure = next(
         (_text(e.get("href")) for e in entry.get("enclosures") or [] if _text(e.get("href"))),
         None,
     )
+    # The identity stays the enclosure as written, so episodes stored before links were
+    # resolved keep their marks; the URL to play is made absolute against the feed's URL.
     guid = _text(entry.get("id")) or enclosure
     if guid is None:
         return None
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     return FeedEpisode(
         guid=guid,
-        title=_text(entry.get("title")),
+        title=clip(_text(entry.get("title"))),
         published=dt.datetime(*when[:6], tzinfo=dt.UTC) if when else None,
         duration_seconds=parse_duration(entry.get("itunes_duration")),
-        enclosure_url=enclosure,
+        enclosure_url=urljoin(base, enclosure) if enclosure else None,
     )
 
 

@@ -7,10 +7,11 @@ error then says how to set a key of one's own.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from mediatrack.catalog._parse import Fields, reading, year_of
+from mediatrack.catalog._parse import Fields, year_of
 from mediatrack.catalog.errors import AuthFailed, CatalogError, NotConfigured, RateLimited
 from mediatrack.catalog.http import Classifier, HttpOptions, Provider, build_session, get_json
 from mediatrack.catalog.records import BookDetails, SearchResult
@@ -18,6 +19,8 @@ from mediatrack.kinds import Kind
 
 if TYPE_CHECKING:
     import requests
+
+T = TypeVar("T")
 
 NAME = "Google Books"
 DEFAULT_URL = "https://www.googleapis.com"
@@ -118,7 +121,16 @@ class GoogleBooksClient:
             self._session = build_session(self.options)
         return self._session
 
-    def _get(self, path: str, params: dict[str, Any], *, ttl: int, fresh: bool, what: str) -> Any:
+    def _get(
+        self,
+        path: str,
+        params: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        ttl: int,
+        fresh: bool,
+        what: str,
+    ) -> T:
         if self._api_key:
             params["key"] = self._api_key
         if self.country:
@@ -128,6 +140,7 @@ class GoogleBooksClient:
             f"{self.base_url}/books/v1{path}",
             params,
             self._provider,
+            parse,
             expire_after=ttl,
             fresh=fresh,
             what=what,
@@ -139,21 +152,25 @@ class GoogleBooksClient:
             return []
         params = {"q": build_query(query), "maxResults": MAX_RESULTS, "printType": "books"}
         what = f"search at {self.base_url} (check {self._provider.url_setting})"
-        data = self._get("/volumes", params, ttl=self.options.search_ttl, fresh=False, what=what)
-        with reading(NAME):
+        return self._get(
+            "/volumes",
+            params,
             # "items" is absent, not empty, when nothing matches.
-            return [_search_result(item) for item in Fields(data, "volumes").objects("items")]
+            lambda data: [_search_result(i) for i in Fields(data, "volumes").objects("items")],
+            ttl=self.options.search_ttl,
+            fresh=False,
+            what=what,
+        )
 
     def volume(self, google_id: str, *, fresh: bool = False) -> BookDetails:
-        data = self._get(
+        return self._get(
             f"/volumes/{quote(google_id, safe='')}",
             {},
+            lambda data: parse_volume(Fields(data, "volume")),
             ttl=self.options.details_ttl,
             fresh=fresh,
             what=f"book with id {google_id}",
         )
-        with reading(NAME):
-            return parse_volume(Fields(data, "volume"))
 
 
 def _search_result(item: Fields) -> SearchResult:
@@ -179,10 +196,10 @@ def parse_volume(item: Fields) -> BookDetails:
     thumbnail = images and (images.opt_str("thumbnail") or images.opt_str("smallThumbnail"))
     return BookDetails(
         google_id=item.id_text("id"),
-        title=info.str("title"),
-        subtitle=info.opt_str("subtitle"),
+        title=info.title("title"),
+        subtitle=info.opt_title("subtitle"),
         authors=info.str_tuple("authors"),
-        publisher=info.opt_str("publisher"),
+        publisher=info.opt_title("publisher"),
         published_date=info.opt_str("publishedDate"),
         description=info.opt_str("description"),
         page_count=info.opt_int("pageCount") or info.opt_int("printedPageCount") or None,

@@ -6,7 +6,9 @@ every call, retries with backoff on 429 and 5xx honouring ``Retry-After``, a
 cache (requests-cache, SQLite under the user cache dir) that answers repeated
 requests within their expiry and serves stale answers when the network fails.
 
-``get_json`` / ``get_bytes`` turn every failure into a ``CatalogError``.
+``get_json`` / ``get_bytes`` turn every failure into a ``CatalogError``, and
+let the cache keep an answer only once the caller's parser accepted it: an
+error page answered with 200 is never served from the cache.
 
 requests, urllib3 and requests-cache are imported on first use, not when this
 module is imported, so the TUI starts fast.
@@ -19,10 +21,11 @@ import email.utils
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from mediatrack import __version__
+from mediatrack.catalog._parse import reading
 from mediatrack.catalog.errors import (
     AuthFailed,
     BadResponse,
@@ -36,6 +39,8 @@ from mediatrack.catalog.ratelimit import Limiter, RateLimit, TooSoon
 
 if TYPE_CHECKING:
     import requests
+
+T = TypeVar("T")
 
 USER_AGENT = f"mediatrack/{__version__}"
 CACHE_FILE_NAME = "http_cache.sqlite"
@@ -107,19 +112,89 @@ def get_json(
     url: str,
     params: Mapping[str, Any] | None,
     provider: Provider,
+    parse: Callable[[Any], T],
     *,
     expire_after: int | None = None,
     fresh: bool = False,
     what: str | None = None,
-) -> Any:
-    """GET ``url`` and decode its JSON body, or raise a ``CatalogError``.
+) -> T:
+    """GET ``url``, decode its JSON body and ``parse`` it, or raise a ``CatalogError``.
 
-    ``expire_after`` overrides the session's cache expiry for this answer;
-    ``fresh`` skips the cache (the answer is still stored); ``what`` names the
-    thing asked for in a ``NotFound`` message ("movie 550").
+    The answer is cached only once ``parse`` accepted it (a ``ShapeError`` or
+    ``BadResponse`` refuses it). ``expire_after`` overrides the session's cache
+    expiry for this answer; ``fresh`` skips the cache (the answer is still
+    stored); ``what`` names the thing asked for in a ``NotFound`` message ("movie 550").
     """
-    response = _get(session, url, params, provider, expire_after, fresh, "application/json")
+
+    def read(response: requests.Response) -> T:
+        return parse(_decoded_json(response, provider))
+
+    return _fetch(
+        session, url, params, provider, read, expire_after, fresh, what, "application/json"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A raw answer with what reading it may need: its headers (charset) and final URL (base)."""
+
+    content: bytes
+    headers: Mapping[str, str]
+    url: str
+
+
+def get_bytes(
+    session: requests.Session,
+    url: str,
+    provider: Provider,
+    parse: Callable[[Body], T],
+    *,
+    expire_after: int | None = None,
+    fresh: bool = False,
+    what: str | None = None,
+) -> T:
+    """GET ``url`` and ``parse`` the raw body (an RSS feed), or raise a ``CatalogError``."""
+
+    def read(response: requests.Response) -> T:
+        return parse(Body(response.content, dict(response.headers), response.url or url))
+
+    return _fetch(session, url, None, provider, read, expire_after, fresh, what, "*/*")
+
+
+def _fetch(
+    session: requests.Session,
+    url: str,
+    params: Mapping[str, Any] | None,
+    provider: Provider,
+    read: Callable[[requests.Response], T],
+    expire_after: int | None,
+    fresh: bool,
+    what: str | None,
+    accept: str,
+    *,
+    again: bool = True,
+) -> T:
+    """One GET, read by ``read``; only an answer ``read`` accepts may stay in the cache."""
+    from mediatrack.catalog import _transport
+
+    response = _get(session, url, params, provider, expire_after, fresh, accept)
     _raise_for_status(response, provider, what)
+    try:
+        with reading(provider.name):
+            value = read(response)
+    except BadResponse:
+        if not (again and getattr(response, "from_cache", False)):
+            raise
+        # Stored before this rule (or by an older mediatrack): drop it and ask the provider.
+        _transport.forget(session, response)
+        return _fetch(
+            session, url, params, provider, read, expire_after, True, what, accept, again=False
+        )
+    _transport.accept(session, response)
+    return value
+
+
+def _decoded_json(response: requests.Response, provider: Provider) -> Any:
     try:
         return response.json()
     except ValueError:
@@ -129,21 +204,12 @@ def get_json(
             status=response.status_code,
             detail=response.text[:200],
         ) from None
-
-
-def get_bytes(
-    session: requests.Session,
-    url: str,
-    provider: Provider,
-    *,
-    expire_after: int | None = None,
-    fresh: bool = False,
-    what: str | None = None,
-) -> bytes:
-    """GET ``url`` and return the raw body (an RSS feed), or raise a ``CatalogError``."""
-    response = _get(session, url, None, provider, expire_after, fresh, "*/*")
-    _raise_for_status(response, provider, what)
-    return response.content
+    except RecursionError:
+        raise BadResponse(
+            f"{provider.name} sent JSON nested too deeply to read; try again later.",
+            provider=provider.name,
+            status=response.status_code,
+        ) from None
 
 
 def _get(
@@ -255,7 +321,7 @@ def retry_after_seconds(value: str | None) -> float | None:
 def _json_or_none(response: requests.Response) -> Any:
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

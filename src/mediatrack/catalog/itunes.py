@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mediatrack.catalog._parse import Fields, reading
+from mediatrack.catalog._parse import Fields
 from mediatrack.catalog.errors import CatalogError, NotFound, RateLimited
 from mediatrack.catalog.http import HttpOptions, Provider, build_session, get_json
 from mediatrack.catalog.ratelimit import RateLimit
@@ -63,31 +63,29 @@ class ItunesClient:
         if not query.strip():
             return []
         params = {"media": "podcast", "entity": "podcast", "term": query.strip()}
-        data = get_json(
+        return get_json(
             self.session,
             f"{self.base_url}/search",
             {**params, "limit": SEARCH_LIMIT},
             PROVIDER,
+            lambda data: [_search_result(podcast) for podcast in _podcasts(data)],
             expire_after=self.options.search_ttl,
             what=f"search at {self.base_url} (check {PROVIDER.url_setting})",
         )
-        with reading(NAME):
-            return [_search_result(podcast) for podcast in _podcasts(data)]
 
     def lookup(self, itunes_id: int | str, *, fresh: bool = False) -> PodcastDetails:
         """One podcast; an unknown id (iTunes answers ``resultCount: 0``) is ``NotFound``."""
         what = f"podcast with id {itunes_id}"
-        data = get_json(
+        podcasts = get_json(
             self.session,
             f"{self.base_url}/lookup",
             {"id": str(itunes_id), "entity": "podcast"},
             PROVIDER,
+            _podcasts,
             expire_after=self.options.details_ttl,
             fresh=fresh,
             what=what,
         )
-        with reading(NAME):
-            podcasts = _podcasts(data)
         if not podcasts:
             raise NotFound(f"iTunes has no {what}.", provider=NAME)
         return podcasts[0]
@@ -126,8 +124,8 @@ def parse_podcast(item: Fields) -> PodcastDetails:
     )
     return PodcastDetails(
         itunes_id=item.id_text("collectionId"),
-        title=item.opt_str("collectionName") or item.str("trackName"),
-        artist=item.opt_str("artistName"),
+        title=item.opt_title("collectionName") or item.title("trackName"),
+        artist=item.opt_title("artistName"),
         feed_url=item.opt_str("feedUrl"),
         artwork_url=artwork,
         genres=item.str_tuple("genres"),

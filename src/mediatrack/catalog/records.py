@@ -47,7 +47,7 @@ class SeasonSummary:
     """A season as listed inside a show's details (no episodes)."""
 
     season_number: int  # 0 is "Specials"
-    tmdb_id: int
+    tmdb_id: int | None  # older answers list seasons without one
     name: str | None
     air_date: dt.date | None
     episode_count: int | None

@@ -7,11 +7,12 @@ before any request is made, so the rest of the app keeps working.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from mediatrack.catalog._parse import Fields, reading, year_of
-from mediatrack.catalog.errors import AuthFailed, CatalogError, NotConfigured
+from mediatrack.catalog._parse import Fields, year_of
+from mediatrack.catalog.errors import AuthFailed, CatalogError, NotConfigured, NotFound
 from mediatrack.catalog.http import HttpOptions, Provider, build_session, get_json
 from mediatrack.catalog.ratelimit import RateLimit
 from mediatrack.catalog.records import (
@@ -27,6 +28,9 @@ from mediatrack.kinds import Kind
 
 if TYPE_CHECKING:
     import requests
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NAME = "TMDB"
 DEFAULT_URL = "https://api.themoviedb.org"
@@ -47,6 +51,15 @@ def _classify(status: int, body: Any) -> CatalogError | None:
 
 
 PROVIDER = Provider(NAME, CREDENTIAL_HINT, "MEDIATRACK_TMDB_URL", _classify)
+MAX_ID = 2**63 - 1  # what SQLite stores
+
+
+def _id(value: int | str, what: str) -> int:
+    """A TMDB id (or season number) for a URL; anything but a whole number is ``NotFound``."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+        raise NotFound(f"TMDB has no {what}: an id is a whole number.", provider=NAME)
+    return int(text)
 
 
 class TmdbClient:
@@ -85,7 +98,16 @@ class TmdbClient:
             session.headers["Authorization"] = f"Bearer {self._token}"
         return session
 
-    def _get(self, path: str, params: dict[str, Any], *, ttl: int, fresh: bool, what: str) -> Any:
+    def _get(
+        self,
+        path: str,
+        params: dict[str, Any],
+        parse: Callable[[Any], T],
+        *,
+        ttl: int,
+        fresh: bool,
+        what: str,
+    ) -> T:
         if not self.configured:
             raise NotConfigured(
                 f"Movies and shows come from TMDB, which needs a key; {CREDENTIAL_HINT}.",
@@ -98,17 +120,25 @@ class TmdbClient:
             f"{self.base_url}/3{path}",
             params,
             PROVIDER,
+            parse,
             expire_after=ttl,
             fresh=fresh,
             what=what,
         )
 
-    def _search(self, path: str, query: str, page: int) -> Fields:
+    def _search(
+        self, path: str, query: str, page: int, parse: Callable[[Fields], list[SearchResult]]
+    ) -> list[SearchResult]:
         params = {"query": query.strip(), "page": page, "include_adult": "false"}
         what = f"search at {self.base_url} (check {PROVIDER.url_setting})"
-        data = self._get(path, params, ttl=self.options.search_ttl, fresh=False, what=what)
-        with reading(NAME):
-            return Fields(data, "search")
+        return self._get(
+            path,
+            params,
+            lambda data: parse(Fields(data, "search")),
+            ttl=self.options.search_ttl,
+            fresh=False,
+            what=what,
+        )
 
     def search(self, kind: Kind | str, query: str, page: int = 1) -> list[SearchResult]:
         """Search one kind (``tv`` or ``movie``) by title."""
@@ -117,84 +147,100 @@ class TmdbClient:
             raise ValueError(f"TMDB searches tv and movie, not {kind}")
         if not query.strip():
             return []
-        answer = self._search(f"/search/{kind}", query, page)
-        with reading(NAME):
-            return [_search_result(item, kind) for item in answer.objects("results")]
+        return self._search(
+            f"/search/{kind}",
+            query,
+            page,
+            lambda answer: [_search_result(item, kind) for item in answer.objects("results")],
+        )
 
     def search_multi(self, query: str, page: int = 1) -> list[SearchResult]:
         """Search movies and shows at once (people and collections are left out)."""
         if not query.strip():
             return []
-        answer = self._search("/search/multi", query, page)
-        with reading(NAME):
-            return [
+        return self._search(
+            "/search/multi",
+            query,
+            page,
+            lambda answer: [
                 _search_result(item, Kind(media_type))
                 for item in answer.objects("results")
                 if (media_type := item.opt_str("media_type")) in (Kind.TV, Kind.MOVIE)
-            ]
+            ],
+        )
 
     def movie(self, tmdb_id: int | str, *, fresh: bool = False) -> MovieDetails:
-        data = self._get(
-            f"/movie/{int(tmdb_id)}",
+        what = f"movie with id {tmdb_id}"
+        return self._get(
+            f"/movie/{_id(tmdb_id, what)}",
             {},
+            lambda data: parse_movie(Fields(data, "movie")),
             ttl=self.options.details_ttl,
             fresh=fresh,
-            what=f"movie with id {tmdb_id}",
+            what=what,
         )
-        with reading(NAME):
-            return parse_movie(Fields(data, "movie"))
 
     def show(self, tmdb_id: int | str, *, fresh: bool = False) -> ShowDetails:
-        data = self._get(
-            f"/tv/{int(tmdb_id)}",
+        what = f"show with id {tmdb_id}"
+        return self._get(
+            f"/tv/{_id(tmdb_id, what)}",
             {},
+            lambda data: parse_show(Fields(data, "show")),
             ttl=self.options.details_ttl,
             fresh=fresh,
-            what=f"show with id {tmdb_id}",
+            what=what,
         )
-        with reading(NAME):
-            return parse_show(Fields(data, "show"))
 
-    def season(self, show_id: int | str, number: int, *, fresh: bool = False) -> SeasonDetails:
-        data = self._get(
-            f"/tv/{int(show_id)}/season/{int(number)}",
+    def season(
+        self, show_id: int | str, number: int, *, fresh: bool = False
+    ) -> SeasonDetails | None:
+        """One season; None when TMDB lists it without an id (an older answer shape)."""
+        what = f"season {number} of show {show_id}"
+        return self._get(
+            f"/tv/{_id(show_id, what)}/season/{_id(number, what)}",
             {},
+            lambda data: parse_season(Fields(data, "season"), show_id),
             ttl=self.options.details_ttl,
             fresh=fresh,
-            what=f"season {number} of show {show_id}",
+            what=what,
         )
-        with reading(NAME):
-            return parse_season(Fields(data, "season"))
 
     def seasons(
         self, show_id: int | str, numbers: Iterable[int], *, fresh: bool = False
     ) -> list[SeasonDetails]:
         """Several seasons of a show, up to 20 per request with ``append_to_response``.
 
-        A season missing from the combined answer is fetched on its own.
+        A season missing from the combined answer is fetched on its own; a season
+        without an id (an older answer shape) is left out, with a logged note.
         """
+        what = f"show with id {show_id}"
         wanted = list(dict.fromkeys(int(n) for n in numbers))
-        found: dict[int, SeasonDetails] = {}
+        found: dict[int, SeasonDetails | None] = {}
+
+        def parse_batch(batch: list[int], data: Any) -> dict[int, SeasonDetails | None]:
+            fields = Fields(data, "show")
+            parsed = {}
+            for n in batch:
+                season = fields.opt_obj(f"season/{n}")
+                if season is not None:
+                    parsed[n] = parse_season(season, show_id)
+            return parsed
+
         for start in range(0, len(wanted), APPEND_LIMIT):
             batch = wanted[start : start + APPEND_LIMIT]
             params = {"append_to_response": ",".join(f"season/{n}" for n in batch)}
-            data = self._get(
-                f"/tv/{int(show_id)}",
+            found |= self._get(
+                f"/tv/{_id(show_id, what)}",
                 params,
+                lambda data, batch=batch: parse_batch(batch, data),
                 ttl=self.options.details_ttl,
                 fresh=fresh,
-                what=f"show with id {show_id}",
+                what=what,
             )
-            with reading(NAME):
-                fields = Fields(data, "show")
-                for n in batch:
-                    season = fields.opt_obj(f"season/{n}")
-                    if season is not None:
-                        found[n] = parse_season(season)
         for n in wanted:
             if n not in found:
                 found[n] = self.season(show_id, n, fresh=fresh)
-        return [found[n] for n in wanted]
+        return [season for n in wanted if (season := found[n]) is not None]
 
     def show_with_seasons(
         self, tmdb_id: int | str, *, fresh: bool = False
@@ -214,8 +260,8 @@ def _search_result(item: Fields, kind: Kind) -> SearchResult:
         if kind is Kind.TV
         else ("title", "original_title", "release_date")
     )
-    title = item.str(title_key)
-    original = item.opt_str(original_key)
+    title = item.title(title_key)
+    original = item.opt_title(original_key)
     return SearchResult(
         kind=kind,
         catalog_id=str(item.int("id")),
@@ -227,14 +273,14 @@ def _search_result(item: Fields, kind: Kind) -> SearchResult:
 
 
 def _genres(fields: Fields) -> tuple[str, ...]:
-    return tuple(genre.str("name") for genre in fields.objects("genres"))
+    return tuple(genre.title("name") for genre in fields.objects("genres"))
 
 
 def parse_movie(fields: Fields) -> MovieDetails:
     return MovieDetails(
         tmdb_id=fields.int("id"),
-        title=fields.str("title"),
-        original_title=fields.opt_str("original_title"),
+        title=fields.title("title"),
+        original_title=fields.opt_title("original_title"),
         overview=fields.opt_str("overview"),
         release_date=fields.opt_date("release_date"),
         runtime=fields.opt_int("runtime") or None,  # TMDB sends 0 for unknown
@@ -255,7 +301,7 @@ def _airing(fields: Fields | None) -> EpisodeAiring | None:
         tmdb_id=fields.opt_int("id"),
         season_number=fields.int("season_number"),
         episode_number=fields.int("episode_number"),
-        name=fields.opt_str("name"),
+        name=fields.opt_title("name"),
         air_date=fields.opt_date("air_date"),
     )
 
@@ -264,8 +310,8 @@ def parse_show(fields: Fields) -> ShowDetails:
     seasons = tuple(
         SeasonSummary(
             season_number=season.int("season_number"),
-            tmdb_id=season.int("id"),
-            name=season.opt_str("name"),
+            tmdb_id=season.opt_int("id"),  # the season's own details carry the id that counts
+            name=season.opt_title("name"),
             air_date=season.opt_date("air_date"),
             episode_count=season.opt_int("episode_count"),
             overview=season.opt_str("overview"),
@@ -283,8 +329,8 @@ def parse_show(fields: Fields) -> ShowDetails:
         upcoming = None  # an episode that already aired is not "next"
     return ShowDetails(
         tmdb_id=fields.int("id"),
-        title=fields.str("name"),
-        original_title=fields.opt_str("original_name"),
+        title=fields.title("name"),
+        original_title=fields.opt_title("original_name"),
         overview=fields.opt_str("overview"),
         first_air_date=fields.opt_date("first_air_date"),
         last_air_date=fields.opt_date("last_air_date"),
@@ -303,27 +349,52 @@ def parse_show(fields: Fields) -> ShowDetails:
     )
 
 
-def parse_season(fields: Fields) -> SeasonDetails:
+def parse_season(fields: Fields, show_id: int | str = "?") -> SeasonDetails | None:
+    """A season and its episodes. A season or episode without an id (an older answer
+    shape) cannot be matched later, so it is left out with a logged note; None for a season."""
     number = fields.int("season_number")
+    tmdb_id = fields.opt_int("id")
+    if tmdb_id is None:
+        log.warning(
+            "TMDB lists season %s of show %s without an id; it was left out.", number, show_id
+        )
+        return None
+    episodes = []
+    for episode in fields.objects("episodes"):
+        parsed = _episode(episode, number)
+        if parsed is None:
+            log.warning(
+                "TMDB lists an episode of season %s of show %s without an id or number (%s); "
+                "it was left out.",
+                number,
+                show_id,
+                episode.where,
+            )
+        else:
+            episodes.append(parsed)
     return SeasonDetails(
-        tmdb_id=fields.int("id"),
+        tmdb_id=tmdb_id,
         season_number=number,
-        name=fields.opt_str("name"),
+        name=fields.opt_title("name"),
         air_date=fields.opt_date("air_date"),
         overview=fields.opt_str("overview"),
         poster_path=fields.opt_str("poster_path"),
-        episodes=tuple(
-            EpisodeDetails(
-                tmdb_id=episode.int("id"),
-                season_number=number,
-                episode_number=episode.int("episode_number"),
-                name=episode.opt_str("name"),
-                air_date=episode.opt_date("air_date"),
-                runtime=episode.opt_int("runtime") or None,
-                overview=episode.opt_str("overview"),
-                still_path=episode.opt_str("still_path"),
-                vote_average=episode.opt_float("vote_average"),
-            )
-            for episode in fields.objects("episodes")
-        ),
+        episodes=tuple(episodes),
+    )
+
+
+def _episode(episode: Fields, season_number: int) -> EpisodeDetails | None:
+    tmdb_id, number = episode.opt_int("id"), episode.opt_int("episode_number")
+    if tmdb_id is None or number is None:
+        return None
+    return EpisodeDetails(
+        tmdb_id=tmdb_id,
+        season_number=season_number,
+        episode_number=number,
+        name=episode.opt_title("name"),
+        air_date=episode.opt_date("air_date"),
+        runtime=episode.opt_int("runtime") or None,
+        overview=episode.opt_str("overview"),
+        still_path=episode.opt_str("still_path"),
+        vote_average=episode.opt_float("vote_average"),
     )

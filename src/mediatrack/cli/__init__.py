@@ -7,13 +7,15 @@ One module per group of subcommands; each registers its parsers and sets
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Sequence
 
 from mediatrack import __version__
 from mediatrack.cli import account, catalog, config, library, sync
-from mediatrack.cli.common import EXIT_ERROR, CliError, Parser
-from mediatrack.config import ConfigError, database_path
+from mediatrack.cli.common import EXIT_ERROR, CliError, Parser, library_path
+from mediatrack.config import ConfigError
 from mediatrack.display.text import inert
 
 
@@ -42,6 +44,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure a user can act on ends in one sentence and exit status 1.
+
+    A reader that goes away (``mediatrack list | head``) ends the command quietly.
+    """
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not as a warning at exit
+        return code
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_ERROR
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         return _run_app(args)
@@ -51,28 +67,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (CliError, LibraryError, CatalogError, ConfigError) as error:
-        print(inert(f"mediatrack: {error}", single_line=False), file=sys.stderr)
-        return EXIT_ERROR
+        return _fail(str(error))
     except KeyboardInterrupt:
         print("mediatrack: interrupted.", file=sys.stderr)
         return 130
     except EOFError:
-        print(
-            "mediatrack: there is no input to read (stdin is closed); "
-            "give the value as an argument instead.",
-            file=sys.stderr,
+        return _fail(
+            "there is no input to read (stdin is closed); give the value as an argument instead."
         )
-        return EXIT_ERROR
+    except BrokenPipeError:
+        raise
+    except Exception as error:  # a full disk, a read-only file: the store says which
+        from mediatrack.store.db import explain_failure
+
+        sentence = explain_failure(error)
+        if sentence is None:
+            raise
+        return _fail(sentence)
+
+
+def _fail(sentence: str) -> int:
+    print(inert(f"mediatrack: {sentence}", single_line=False), file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing is flushed at exit
 
 
 def _run_app(args: argparse.Namespace) -> int:
     from mediatrack.app import MediaTrackApp
 
     try:
-        db_path = database_path(getattr(args, "db", None))
-    except ConfigError as error:
-        print(f"mediatrack: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    app = MediaTrackApp(db_path=db_path)
+        path = library_path(args)
+    except (CliError, ConfigError) as error:
+        return _fail(str(error))
+    app = MediaTrackApp(db_path=path)
     app.run()
     return app.return_code or 0

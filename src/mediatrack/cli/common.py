@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from mediatrack.config import database_path
+from mediatrack.config import database_path, default_database_path
 from mediatrack.display.text import inert, json_inert
 from mediatrack.kinds import Kind, parse_kind
 from mediatrack.records import EntryKey
@@ -70,11 +72,28 @@ def refused_unless_yes() -> Iterator[None]:
         raise CliError(f"{error} Nothing was changed; run again with --yes to go ahead.") from None
 
 
+def library_path(args: argparse.Namespace) -> Path:
+    """The library file named by ``--db``, ``$MEDIATRACK_DB`` or the data dir.
+
+    Only the default location gets its folders made: a mistyped ``--db`` must not
+    silently create folders and an empty library.
+    """
+    path = database_path(getattr(args, "db", None))
+    if not path.parent.is_dir() and os.path.abspath(path) != os.path.abspath(
+        default_database_path()
+    ):
+        raise CliError(
+            f"The folder {path.parent} does not exist, so there is no library at {path}; "
+            "create the folder first or check --db / MEDIATRACK_DB."
+        )
+    return path
+
+
 def open_library(args: argparse.Namespace) -> Library:
     """The library file named by ``--db``, ``$MEDIATRACK_DB`` or the data dir, opened."""
     from mediatrack.services.library import open_library as open_file
 
-    return open_file(database_path(getattr(args, "db", None)))
+    return open_file(library_path(args))
 
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], wide: int = 1) -> None:

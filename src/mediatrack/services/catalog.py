@@ -14,6 +14,7 @@ from mediatrack.catalog.records import SearchResult
 from mediatrack.catalog.settings import Catalog, build_catalog
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
+from mediatrack.services import limits
 from mediatrack.services.library import AlreadyInLibrary, InvalidValue, Library, validate_status
 from mediatrack.store import episodes, metadata, queries
 from mediatrack.store.db import connection
@@ -77,6 +78,7 @@ class CatalogService:
         Added as done, its progress is filled in the same transaction (an
         unreleased movie asks first, and nothing is added unless ``confirm``).
         """
+        catalog_id = limits.check_catalog_id(kind, catalog_id)
         status = validate_status(kind, status or KINDS[kind].plan_status)
         with connection():
             known = queries.library_keys_by_catalog_id(self.user_id, kind, [catalog_id])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
+from mediatrack.services import limits
 from mediatrack.store import episodes, queries, snapshots
 from mediatrack.store import library as library_rows
 from mediatrack.store.db import IntegrityError, StoreError, connection, open_database
@@ -151,6 +152,7 @@ class Library:
         at its last page).
         """
         info = KINDS[item.kind]
+        limits.check_new_item(item)
         status = validate_status(item.kind, status or info.plan_status)
         title = item.title.strip()
         if not title:
@@ -252,6 +254,7 @@ class Library:
             raise InvalidValue("A movie's total is always 1: there is nothing to set.")
         if total < 1:
             raise InvalidValue(f"A total of {info.unit}s is a whole number from 1, not {total}.")
+        limits.check_count(total, "A total")
         with connection(), database.atomic():
             entry = self._require(key)
             if entry.total is not None and not entry.hand_made:
@@ -326,6 +329,7 @@ class Library:
         info = KINDS[key.kind]
         if progress < 0:
             raise InvalidValue(f"Progress cannot be negative ({progress}).")
+        limits.check_count(progress, "Progress")
         with connection(), database.atomic():
             entry = self._require(key)
             if entry.total is not None and progress > entry.total:

@@ -2,11 +2,15 @@
 
 A file is only written once it is known to be ours and not newer than this
 code: a stranger's database, or one from a newer mediatrack, is refused
-before any pragma or migration touches it.
+before any pragma or migration touches it. A file we may not write is opened
+read-only, so reading works and a write fails; ``explain_failure`` turns that,
+a full disk and the like into one sentence.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,11 +19,12 @@ from importlib import resources
 from pathlib import Path
 
 from peewee import IntegrityError, SqliteDatabase
+from peewee import PeeweeException as PeeweeError
 
 from mediatrack.folding import fold_or_none
 from mediatrack.store.models import LOCAL_USER_ID, SchemaVersion, User, database
 
-__all__ = ["IntegrityError", "StoreError", "connection", "open_database"]
+__all__ = ["IntegrityError", "StoreError", "connection", "explain_failure", "open_database"]
 
 # PRAGMA application_id marks a file as a mediatrack database ("mtrk").
 APPLICATION_ID = 0x6D74726B
@@ -42,6 +47,10 @@ class NotAMediatrackDatabase(StoreError):
 
 class SchemaTooNew(StoreError):
     pass
+
+
+READ_ONLY_PRAGMAS = {name: value for name, value in PRAGMAS.items() if name != "journal_mode"}
+_in_use: Path | None = None  # the file open_database opened last, for failure sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +82,19 @@ def read_schema_version(path: Path) -> int:
     """
     if path.exists() and not path.is_file():
         raise NotAMediatrackDatabase(f"{path} is not a file, so not a mediatrack database.")
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
         return 0
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
+    try:
+        with path.open("rb") as handle:  # st_size lies for /proc files: read to know
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"{path} cannot be read ({error.strerror}).") from None
+    if not header:
+        return 0
     if header != SQLITE_HEADER:
         raise NotAMediatrackDatabase(f"{path} is not a mediatrack database (not an SQLite file).")
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(_read_only_uri(path), uri=True)
     except sqlite3.Error as error:
         raise NotAMediatrackDatabase(f"{path} cannot be opened: {error}.") from error
     try:
@@ -97,6 +111,10 @@ def read_schema_version(path: Path) -> int:
             )
         row = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()
         return row[0] or 0
+    except sqlite3.OperationalError as error:  # the disk, not the file's contents
+        raise StoreError(
+            explain_failure(error, path) or f"{path} cannot be read ({error})."
+        ) from None
     except sqlite3.DatabaseError as error:
         raise NotAMediatrackDatabase(f"{path} is not a mediatrack database ({error}).") from error
     finally:
@@ -153,6 +171,7 @@ def open_database(path: Path, *, target_version: int | None = None) -> SqliteDat
     Binds the models to it and returns it. ``target_version`` stops the
     migrations early; tests use it to build old files.
     """
+    global _in_use
     path = Path(path)
     current = read_schema_version(path)
     newest = latest_version()
@@ -161,18 +180,106 @@ def open_database(path: Path, *, target_version: int | None = None) -> SqliteDat
             f"{path} was written by a newer mediatrack (schema {current}, this one knows "
             f"up to {newest}); upgrade mediatrack to open it."
         )
+    # SQLite writes beside the file too (-wal, -shm): a folder we may not write is read-only.
+    read_only = path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    if read_only and current < (target_version or newest):
+        raise StoreError(
+            f"{path} is read-only and was written by an older mediatrack; make it writable "
+            "once so this one can upgrade it."
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     # IMMEDIATE: a write transaction takes the write lock at BEGIN, so concurrent
     # writers (worker threads, a CLI beside the app) queue instead of failing.
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE")
+    if read_only:  # reading commands work; a write fails, and explain_failure says why
+        db = SqliteDatabase(
+            _read_only_uri(path), uri=True, pragmas=READ_ONLY_PRAGMAS, lock_type="IMMEDIATE"
+        )
+    else:
+        db = SqliteDatabase(str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE")
     # fold(text): accents and case folded as the TUI folds them, for the text filter.
     db.register_function(fold_or_none, "fold", 1, deterministic=True)
     database.initialize(db)
-    with db.connection_context():
-        migrate(db, current, target_version)
-        if target_version is None:
-            ensure_local_user()
+    _in_use = path
+    try:
+        with db.connection_context():
+            migrate(db, current, target_version)
+            if target_version is None and not read_only:
+                ensure_local_user()
+    except (sqlite3.Error, PeeweeError, OSError) as error:
+        sentence = explain_failure(error, path)
+        if sentence is None:
+            raise
+        raise StoreError(sentence) from None
     return db
+
+
+def _read_only_uri(path: Path) -> str:
+    """An SQLite URI that opens ``path`` without writing it.
+
+    ``mode=ro`` needs the WAL index (``-shm``) to exist or be creatable; in a
+    read-only folder without one, the file is opened as immutable instead.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        probe = sqlite3.connect(uri, uri=True)
+        try:
+            probe.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        finally:
+            probe.close()
+    except sqlite3.OperationalError:
+        if os.access(path.parent, os.W_OK):
+            return uri
+        return f"{path.resolve().as_uri()}?immutable=1"
+    return uri
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def explain_failure(error: BaseException, path: Path | None = None) -> str | None:
+    """One sentence for a storage failure the user can act on, else None.
+
+    Looks through the whole exception chain: a full disk surfaces as "cannot
+    rollback" raised while handling the write that failed.
+    """
+    where = path or _in_use or "the library file"
+    names: list[str] = []
+    for link in _chain(error):
+        name = getattr(link, "sqlite_errorname", None)
+        if name:
+            names.append(name)
+        elif isinstance(link, OSError) and link.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            names.append("SQLITE_FULL")
+        elif isinstance(link, OSError) and link.errno == errno.EROFS:
+            names.append("SQLITE_READONLY")
+        elif isinstance(link, OverflowError) and "SQLite INTEGER" in str(link):
+            names.append("OVERFLOW")
+    for name in names:
+        if name.startswith("SQLITE_READONLY"):
+            return (
+                f"{where} is read-only, so mediatrack cannot change it; reading commands "
+                "(list, episodes) still work."
+            )
+        if name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR"):
+            return (
+                f"Could not write to {where}: the disk is full or failing "
+                "(or a file size limit was reached); nothing was changed."
+            )
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return f"{where} is busy (another mediatrack is writing to it); try again."
+        if name.startswith("SQLITE_CANTOPEN"):
+            return f"{where} cannot be opened; check that its folder and the file are readable."
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return f"{where} is damaged; restore it from a backup or an export."
+        if name == "OVERFLOW":
+            return "A number given is too large for mediatrack to store."
+    return None
 
 
 @contextmanager
