@@ -183,7 +183,7 @@ def test_remove_then_re_add_revives_the_same_row(library: Library, kind: Kind) -
     entry = library.add(NewItem(kind, "From the catalog", catalog_id=CATALOG_IDS[kind]))
     library.update(entry.key, status=KINDS[kind].statuses[0], progress=1, rating=8)
 
-    removed = library.remove(entry.key)
+    removed = library.remove(entry.key, confirm=True)
     assert removed.key == entry.key
     assert entry.key not in [listed.key for listed in library.entries(kind)]
     with pytest.raises(UnknownItem):
@@ -204,13 +204,13 @@ def test_remove_then_re_add_revives_the_same_row(library: Library, kind: Kind) -
 def test_removing_a_movie_tombstones_its_rating(library: Library) -> None:
     movie = library.add(NewItem(Kind.MOVIE, "Heat", catalog_id="949"))
     library.set_rating(movie.key, 9)
-    library.remove(movie.key)
+    library.remove(movie.key, confirm=True)
     assert Rating.get(Rating.media_item == movie.key.item_id).deleted_at is not None
 
 
 def test_a_hand_made_item_can_be_added_again_after_removal(library: Library) -> None:
     first = library.add(NewItem(Kind.BOOK, "Notebook", 2020))
-    library.remove(first.key)
+    library.remove(first.key, confirm=True)
     again = library.add(NewItem(Kind.BOOK, "Notebook", 2020))
     assert [entry.key for entry in library.entries(Kind.BOOK)] == [again.key]
 
@@ -219,7 +219,7 @@ def test_unknown_items_are_refused(library: Library) -> None:
     missing = EntryKey(Kind.TV, 12345)
     for call in (
         lambda: library.entry(missing),
-        lambda: library.remove(missing),
+        lambda: library.remove(missing, confirm=True),
         lambda: library.set_status(missing, "watching"),
         lambda: library.set_progress(missing, 1),
         lambda: library.step_progress(missing, 1),

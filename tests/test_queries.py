@@ -130,7 +130,7 @@ def test_status_counts(library: Library, kind: Kind) -> None:
     }
     add_with_status(library, kind, wanted)
     removed = library.add(NewItem(kind, "Gone"), info.statuses[1])
-    library.remove(removed.key)
+    library.remove(removed.key, confirm=True)
     other_kind = Kind.BOOK if kind is not Kind.BOOK else Kind.PODCAST
     library.add(NewItem(other_kind, "Elsewhere"), KINDS[other_kind].statuses[0])
     User.create(id="bob", name="Bob", email="bob@example.com")
@@ -232,7 +232,7 @@ def test_text_and_status_combine_and_kinds_stay_apart(library: Library) -> None:
 def test_removed_items_are_not_listed(library: Library) -> None:
     kept = library.add(NewItem(Kind.BOOK, "Kept"))
     gone = library.add(NewItem(Kind.BOOK, "Gone"))
-    library.remove(gone.key)
+    library.remove(gone.key, confirm=True)
     listed = queries.library_entries(LOCAL_USER_ID, Kind.BOOK)
     assert [entry.key for entry in listed] == [kept.key]
     assert queries.library_entry(LOCAL_USER_ID, gone.key) is None

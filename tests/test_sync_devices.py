@@ -113,7 +113,7 @@ def test_a_removal_on_one_device_removes_it_on_the_other(laptop: Device, phone: 
     laptop.sync()
     phone.sync()
     assert len(phone.use().all_entries()) == 2
-    laptop.use().remove(heat.key)
+    laptop.use().remove(heat.key, confirm=True)
     laptop.sync()
     phone.sync()
     assert [entry.title for entry in phone.use().all_entries()] == ["Ronin"]

@@ -16,7 +16,7 @@ from mediatrack.records import (
     SeasonProgress,
     ShowEpisode,
 )
-from mediatrack.services.library import InvalidValue, Library
+from mediatrack.services.library import InvalidValue, Library, NeedsConfirmation
 from mediatrack.store import episodes as store
 from mediatrack.store.db import connection
 from mediatrack.store.models import LOCAL_USER_ID, database
@@ -60,24 +60,31 @@ class Episodes:
                 return episode
         raise InvalidValue(f"{key} has no episode S{season:02d}E{number:02d}.")
 
-    def set_watched(self, key: EntryKey, episode_ids: list[int], watched: bool) -> LibraryEntry:
+    def set_watched(
+        self, key: EntryKey, episode_ids: list[int], watched: bool, *, confirm: bool = False
+    ) -> LibraryEntry:
         self._require_kind(key, Kind.TV)
         with connection(), database.atomic():
             self.library.entry(key)
             store.set_episodes_watched(self.user_id, key.item_id, episode_ids, watched)
         return self.library.entry(key)
 
-    def set_season_watched(self, key: EntryKey, season_number: int, watched: bool) -> LibraryEntry:
-        ids = [
-            episode.id
-            for episode in self.show_episodes(key)
-            if episode.season_number == season_number
-        ]
+    def set_season_watched(
+        self, key: EntryKey, season_number: int, watched: bool, *, confirm: bool = False
+    ) -> LibraryEntry:
+        season = [e for e in self.show_episodes(key) if e.season_number == season_number]
+        ids = [episode.id for episode in season]
         if not ids:
             raise InvalidValue(f"{key} has no season {season_number}.")
+        ticked = sum(episode.watched for episode in season)
+        if not watched and ticked and not confirm:
+            title = self.library.entry(key).title
+            raise NeedsConfirmation(f"Untick {ticked} episodes of {title}?")
         return self.set_watched(key, ids, watched)
 
-    def watch_through(self, key: EntryKey, episode_id: int) -> LibraryEntry:
+    def watch_through(
+        self, key: EntryKey, episode_id: int, *, confirm: bool = False
+    ) -> LibraryEntry:
         """Tick an episode and every regular episode before it."""
         episodes = self.show_episodes(key)
         target = next((episode for episode in episodes if episode.id == episode_id), None)
@@ -103,7 +110,9 @@ class Episodes:
             self.library.entry(key)
             return store.podcast_episodes(self.user_id, key.item_id)
 
-    def set_listened(self, key: EntryKey, episode_ids: list[int], listened: bool) -> LibraryEntry:
+    def set_listened(
+        self, key: EntryKey, episode_ids: list[int], listened: bool, *, confirm: bool = False
+    ) -> LibraryEntry:
         self._require_kind(key, Kind.PODCAST)
         with connection(), database.atomic():
             self.library.entry(key)

@@ -22,9 +22,14 @@ from mediatrack.store.models import (
     LOCAL_USER_ID,
     PROGRESS_TABLES,
     Book,
+    Episode,
+    EpisodeWatch,
     MediaItem,
     Podcast,
+    PodcastEpisode,
+    PodcastListen,
     Rating,
+    Season,
     database,
     utcnow,
 )
@@ -46,6 +51,20 @@ class UnknownItem(LibraryError):
 
 class CannotOpen(LibraryError):
     """The library file is not ours, or is newer than this mediatrack."""
+
+
+class NeedsConfirmation(LibraryError):
+    """The change would remove or contradict what the user recorded; str(error) is the question,
+    e.g. "Untick 13 episodes of Kestrel Harbour?". Call again with confirm=True to go ahead."""
+
+
+@dataclass(frozen=True)
+class ItemSnapshot:  # opaque to the UI
+    key: EntryKey
+    status: str
+    progress: int
+    rating: int | None
+    ticks: tuple[tuple[int, dt.datetime], ...] = ()  # (episode id, watched or listened at)
 
 
 class AlreadyInLibrary(LibraryError):
@@ -245,6 +264,8 @@ class Library:
         status: str | None = None,
         progress: int | None = None,
         rating: int | object | None = KEEP,
+        total: int | None = None,
+        confirm: bool = False,
     ) -> LibraryEntry:
         """Several changes at once: all are applied, or (on any bad value) none.
 
@@ -265,7 +286,7 @@ class Library:
                 entry = self.set_rating(key, rating)  # type: ignore[arg-type]
             return entry
 
-    def set_status(self, key: EntryKey, status: str) -> LibraryEntry:
+    def set_status(self, key: EntryKey, status: str, *, confirm: bool = False) -> LibraryEntry:
         """Change the status; marking a finite item done also fills its progress."""
         return self._apply_status(key, status, fill_progress=True)
 
@@ -286,7 +307,7 @@ class Library:
             self._write_progress(key, status=status, progress=progress)
             return self._require(key)
 
-    def set_progress(self, key: EntryKey, progress: int) -> LibraryEntry:
+    def set_progress(self, key: EntryKey, progress: int, *, confirm: bool = False) -> LibraryEntry:
         """Set progress exactly; refuses values below 0 or past the known total."""
         info = KINDS[key.kind]
         if progress < 0:
@@ -305,7 +326,7 @@ class Library:
             self._write_progress(key, status=self._status_after(entry, progress), progress=progress)
             return self._require(key)
 
-    def step_progress(self, key: EntryKey, delta: int) -> LibraryEntry:
+    def step_progress(self, key: EntryKey, delta: int, *, confirm: bool = False) -> LibraryEntry:
         """Move progress by ``delta``, kept between 0 and the known total."""
         with connection(), database.atomic():
             entry = self._require(key)
@@ -360,11 +381,13 @@ class Library:
                 ).execute()
             return self._require(key)
 
-    def remove(self, key: EntryKey) -> LibraryEntry:
+    def remove(self, key: EntryKey, *, confirm: bool = False) -> LibraryEntry:
         """Take an item out of the library (a tombstone, so the removal can sync)."""
         now = utcnow()
         with connection(), database.atomic():
             entry = self._require(key)
+            if not confirm:
+                raise NeedsConfirmation(f"Remove {entry.title!r} from your library?")
             table = PROGRESS_TABLES[key.kind]
             table.model.update(deleted_at=now, updated_at=now).where(
                 table.row_of(self.user_id, key.item_id)
@@ -374,6 +397,64 @@ class Library:
                     (Rating.user == self.user_id) & (Rating.media_item == key.item_id)
                 ).execute()
             return entry
+
+    def snapshot(self, key: EntryKey) -> ItemSnapshot:
+        """Everything the user recorded on one item."""
+        with connection():
+            entry = self._require(key)
+            ticks: list[tuple[int, dt.datetime]] = []
+            if key.kind is Kind.TV:
+                ticks = [
+                    (row.episode_id, row.watched_at)
+                    for row in EpisodeWatch.select()
+                    .join(Episode)
+                    .join(Season)
+                    .where(
+                        (EpisodeWatch.user == self.user_id)
+                        & EpisodeWatch.deleted_at.is_null()
+                        & (Season.media_item == key.item_id)
+                    )
+                ]
+            elif key.kind is Kind.PODCAST:
+                ticks = [
+                    (row.episode_id, row.listened_at)
+                    for row in PodcastListen.select()
+                    .join(PodcastEpisode)
+                    .where(
+                        (PodcastListen.user == self.user_id)
+                        & PodcastListen.deleted_at.is_null()
+                        & (PodcastEpisode.podcast == key.item_id)
+                    )
+                ]
+        return ItemSnapshot(key, entry.status, entry.progress, entry.rating, tuple(ticks))
+
+    def restore(self, snapshot: ItemSnapshot) -> LibraryEntry:
+        """Put an item back exactly as ``snapshot`` saw it (one transaction)."""
+        key = snapshot.key
+        now = utcnow()
+        table = PROGRESS_TABLES[key.kind]
+        with connection(), database.atomic():
+            table.model.update(deleted_at=None, updated_at=now).where(
+                table.row_of(self.user_id, key.item_id)
+            ).execute()
+            if key.kind is Kind.TV:
+                ids = [e.id for e in episodes.show_episodes(self.user_id, key.item_id)]
+                episodes.set_episodes_watched(self.user_id, key.item_id, ids, False)
+                for episode_id, at in snapshot.ticks:
+                    EpisodeWatch.update(deleted_at=None, watched_at=at, updated_at=now).where(
+                        (EpisodeWatch.user == self.user_id) & (EpisodeWatch.episode == episode_id)
+                    ).execute()
+                episodes.recompute_show(self.user_id, key.item_id)
+            elif key.kind is Kind.PODCAST:
+                ids = [e.id for e in episodes.podcast_episodes(self.user_id, key.item_id)]
+                episodes.set_podcast_episodes_listened(self.user_id, key.item_id, ids, False)
+                for episode_id, at in snapshot.ticks:
+                    PodcastListen.update(deleted_at=None, listened_at=at, updated_at=now).where(
+                        (PodcastListen.user == self.user_id) & (PodcastListen.episode == episode_id)
+                    ).execute()
+            self._write_progress(key, status=snapshot.status, progress=snapshot.progress)
+            self.set_rating(key, snapshot.rating)
+            return self._require(key)
 
     # --- helpers ----------------------------------------------------------
 
