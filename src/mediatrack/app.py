@@ -92,7 +92,7 @@ class MediaTrackApp(App[None]):
         Binding("4", "switch_mode('podcasts')", "Podcasts", group=MODES_GROUP),
         Binding("5", "switch_mode('friends')", "Friends", group=MODES_GROUP),
         Binding("ctrl+s", "sync_now", "Sync now", show=False),
-        Binding("u", "undo", "Undo"),
+        Binding("u", "undo", "Undo", show=False),  # the toast of each undoable change says so
         Binding("question_mark", "toggle_help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -119,7 +119,6 @@ class MediaTrackApp(App[None]):
         self.library_changed: Signal[None] = Signal(self, "library-changed")
         self._watch_stop = threading.Event()
         self._undo: Undo | None = None
-        self._undo_timer: Timer | None = None
 
     @property
     def library(self) -> Library:
@@ -355,26 +354,11 @@ class MediaTrackApp(App[None]):
 
     def offer_undo(self, snapshot: ItemSnapshot, what: str) -> None:
         """Say what a destructive change did; for ``UNDO_SECONDS`` u puts the item back."""
-        self._undo = Undo(snapshot, what)
-        if self._undo_timer is not None:
-            self._undo_timer.stop()
-        self._undo_timer = self.set_timer(UNDO_SECONDS, self._undo_expired)
+        self._undo = Undo(snapshot, what)  # replaces any older one: u undoes the last change
         self.notify(f"{what}. Press u to undo.", timeout=UNDO_SECONDS)
-        self.refresh_bindings()
-
-    def _undo_expired(self) -> None:
-        if self._undo is not None and self._undo.expired:
-            self._undo = None
-            self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "undo":  # in the Footer only while there is something to undo
-            return self._undo is not None and not self._undo.expired
-        return True
 
     def action_undo(self) -> None:
         undo, self._undo = self._undo, None
-        self.refresh_bindings()
         if undo is None or undo.expired:
             self.notify("Nothing to undo.")
             return

@@ -66,7 +66,7 @@ class LibraryScreen(Screen[None]):
         Binding("s", "change_status", "Status"),
         Binding("plus,equals_sign", "progress(1)", "+1", key_display="+", group=PROGRESS_GROUP),
         Binding("minus", "progress(-1)", "-1", key_display="-", group=PROGRESS_GROUP),
-        Binding("p", "set_progress", "Progress"),
+        Binding("p", "set_progress", "Type progress", group=PROGRESS_GROUP),
         Binding("r", "rate", "Rate"),
         Binding("c", "clear_rating", "Clear rating", show=False),
         Binding("x", "remove", "Remove"),

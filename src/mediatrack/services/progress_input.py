@@ -8,7 +8,7 @@ sentence (``InvalidValue``), and nothing is written.
 
 from __future__ import annotations
 
-from mediatrack.kinds import Kind
+from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.services.episodes import EPISODE_CODE, Episodes
 from mediatrack.services.library import InvalidValue, Library
@@ -25,7 +25,7 @@ def progress_hint(entry: LibraryEntry) -> str:
     """What to type for ``entry``, with its total when known."""
     hint = HINTS[entry.kind]
     if entry.total is not None and entry.kind is not Kind.MOVIE:
-        hint += f" It has {entry.total}."
+        hint += f" It has {entry.total} {KINDS[entry.kind].unit}s."
     return hint
 
 
