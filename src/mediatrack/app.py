@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from mediatrack.services.friends import FriendsService
     from mediatrack.services.identity import CurrentUser
     from mediatrack.services.library import ItemSnapshot, Library
+    from mediatrack.services.watch import LibraryWatch
 
 MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts·Friends", compact=True)
 MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts", "5": "friends"}
@@ -117,6 +118,7 @@ class MediaTrackApp(App[None]):
         # Published on the event loop whenever the library file changed, whoever changed it:
         # screens subscribe and read again what they show.
         self.library_changed: Signal[None] = Signal(self, "library-changed")
+        self._watch: LibraryWatch | None = None
         self._watch_stop = threading.Event()
         self._undo: Undo | None = None
 
@@ -131,6 +133,7 @@ class MediaTrackApp(App[None]):
 
                 self._library = open_library(database_path(self._db_path))
                 self.account = whoami()
+                self._open_watch()  # before any screen reads: no change can fall in between
             return self._library
 
     def switch_account(self, account: CurrentUser) -> None:
@@ -316,7 +319,7 @@ class MediaTrackApp(App[None]):
         # slow the first frame or the library's first load.
         self.set_timer(STARTUP_SYNC_DELAY, self.sync_in_background)
         self.set_interval(SYNC_TICK, self._show_sync_line)
-        self._start_watch()
+        self.call_after_refresh(self._start_watch)  # after the first frame
 
     # --- live screens: noticing changes made outside the app ------------------------
 
@@ -329,12 +332,19 @@ class MediaTrackApp(App[None]):
         thread = threading.Thread(target=self._watch_file, name="library-watch", daemon=True)
         thread.start()
 
+    def _open_watch(self) -> None:
+        from mediatrack.services.watch import LibraryWatch
+
+        if self._watch is None:
+            self._watch = LibraryWatch()
+
     def _watch_file(self) -> None:
         try:
-            _ = self.library  # opens the library file (a start-up worker may already have)
-            from mediatrack.services.watch import LibraryWatch
-
-            watch = LibraryWatch()
+            _ = self.library  # opens the library file, and the watch with it
+            with self._library_lock:
+                self._open_watch()  # a library handed in (tests) opened no watch
+            watch = self._watch
+            assert watch is not None
         except Exception:  # a file that is not a library: the load worker says so and exits
             return
         try:

@@ -48,7 +48,8 @@ class RatingPicker(ModalScreen[int | None]):
                 Option(" c  clear rating", id=str(CLEAR)),
             )
             yield Label(
-                "keys: 1-9 rate · 0 rates 10 · c clears · enter choose · escape cancel", classes="picker-hint"
+                "keys: 1-9 rate · 0 rates 10 · c clears · enter choose · escape cancel",
+                classes="picker-hint",
             )
 
     def on_mount(self) -> None:
