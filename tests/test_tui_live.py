@@ -20,12 +20,14 @@ from mediatrack import app as app_module
 from mediatrack.app import MediaTrackApp
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey
+from mediatrack.screens.books import BooksScreen
 from mediatrack.screens.confirm import ConfirmScreen
+from mediatrack.screens.item_detail import ItemDetailScreen
 from mediatrack.screens.progress_dialog import ProgressDialog
 from mediatrack.screens.show_detail import ShowDetailScreen
 from mediatrack.services.catalog import CatalogService
 from mediatrack.services.episodes import Episodes
-from mediatrack.services.library import Library, NewItem
+from mediatrack.services.library import Library, NeedsConfirmation, NewItem
 from mediatrack.store.db import open_database
 from mediatrack.widgets.library_table import LibraryTable
 
@@ -367,3 +369,71 @@ async def test_unticking_a_full_season_asks_and_u_brings_the_ticks_back(fake, db
                 == "Season 1 · 10/10 ✓"
             ),
         )
+
+
+async def test_an_item_screen_goes_back_when_the_item_is_removed_outside(seeded, db_path):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "enter")  # Dune's own screen
+        await settle(pilot)
+        assert isinstance(app.screen, ItemDetailScreen)
+        Library().remove(seeded["dune"], confirm=True)  # another connection, as the CLI
+        await wait_until(pilot, lambda: isinstance(app.screen, BooksScreen))
+        assert "no longer in your library" in toasts(app)
+        await wait_until(pilot, lambda: row_of(app, "Dune") == "")
+    assert app._watch_stop.is_set()  # the watch thread ends with the app
+
+
+# --- the library's questions (NeedsConfirmation), asked on screen --------------------------
+
+
+def asking(monkeypatch, method: str, question: str) -> list[bool]:
+    """Make ``Library.method`` ask ``question`` unless confirmed; returns the confirms seen."""
+    real = getattr(Library, method)
+    seen: list[bool] = []
+
+    def ask_first(self, *args, confirm: bool = False, **kwargs):
+        seen.append(confirm)
+        if not confirm:
+            raise NeedsConfirmation(question)
+        return real(self, *args, confirm=confirm, **kwargs)
+
+    monkeypatch.setattr(Library, method, ask_first)
+    return seen
+
+
+async def test_plus_asks_the_library_question_and_writes_only_on_yes(seeded, monkeypatch):
+    seen = asking(monkeypatch, "step_progress", "Tick S1E4 of Dark, which airs in 5 days?")
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("plus")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "airs in 5 days" in str(app.screen.query_one(".picker-title", Label).render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert Library().entry(seeded["dark"]).progress == 3
+        await pilot.press("plus", "y")
+        await settle(pilot)
+        assert Library().entry(seeded["dark"]).progress == 4
+        assert "4/26" in row_of(app, "Dark")
+        assert seen == [False, False, True]
+
+
+async def test_the_progress_dialog_asks_before_removing_what_was_recorded(seeded, monkeypatch):
+    seen = asking(monkeypatch, "set_progress", "Untick 2 episodes of Dark?")
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await progress_dialog(pilot, "1")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ProgressDialog)  # still there, to type another value
+        assert Library().entry(seeded["dark"]).progress == 3
+        await pilot.press("enter", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, ProgressDialog)
+        assert Library().entry(seeded["dark"]).progress == 1
+        assert seen == [False, False, True]

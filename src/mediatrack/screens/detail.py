@@ -148,11 +148,18 @@ class DetailScreen(Screen[None]):
         self.notify(f"Refreshed {entry.title} from {KINDS[self.key.kind].catalog}.", markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self.set_busy(False)
-            self.notify(
-                error_sentence(event.worker.error), severity="error", timeout=8, markup=False
-            )
+        if event.state is not WorkerState.ERROR:
+            return
+        from mediatrack.services.library import UnknownItem
+
+        self.set_busy(False)
+        if isinstance(event.worker.error, UnknownItem) and event.worker.group == "load":
+            # Removed outside the app (the CLI, another app, a sync): back to the library.
+            self.notify(f"{self.entry.title!r} is no longer in your library.", markup=False)
+            if self.app.screen is self:
+                self.dismiss()
+            return
+        self.notify(error_sentence(event.worker.error), severity="error", timeout=8, markup=False)
 
     # --- changes, one at a time -----------------------------------------------------
 
