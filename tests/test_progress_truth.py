@@ -304,3 +304,15 @@ def test_a_hand_add_refuses_the_same_title_accents_and_case_aside(library):
     with pytest.raises(AlreadyInLibrary):
         library.add(NewItem(Kind.MOVIE, "ca tourne, minuit", year=2020))
     library.add(NewItem(Kind.MOVIE, "ca tourne, minuit", year=2021))  # another year: another film
+
+
+def test_being_exactly_through_an_episode_fills_gaps_and_asks_before_unticking(service):
+    key = sixteen_ticks(service)  # S1E1-6 and all of S2
+    library, episodes = Library(), Episodes()
+    target = episodes.find(key, "S02E05").id
+    with pytest.raises(NeedsConfirmation, match="Untick 5 episodes"):
+        library.watch_exactly_through(key, target)
+    assert len(ticked_show(key)) == 16
+    entry = library.watch_exactly_through(key, target, confirm=True)
+    assert entry.progress == 15
+    assert ticked_show(key)[-1] == "S02E05"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,8 +12,10 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -30,13 +33,33 @@ if TYPE_CHECKING:
     from mediatrack.services.episodes import Episodes
     from mediatrack.services.friends import FriendsService
     from mediatrack.services.identity import CurrentUser
-    from mediatrack.services.library import Library
+    from mediatrack.services.library import ItemSnapshot, Library
+    from mediatrack.services.watch import LibraryWatch
 
 MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts·Friends", compact=True)
 MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts", "5": "friends"}
 SYNC_DELAY = 5.0  # seconds of quiet after a change before the background sync runs
 STARTUP_SYNC_DELAY = 1.0  # seconds after start-up before the first sync
 SYNC_TICK = 30.0  # how often "synced 2m ago" is brought up to date
+WATCH_INTERVAL = 1.0  # seconds between two looks at the library file (a look: ~40 µs)
+UNDO_SECONDS = 8.0  # how long a destructive change can be undone with u
+
+
+class LibraryFileChanged(Message):
+    """Someone committed to the library file (posted from the watch thread)."""
+
+
+class Undo:
+    """The last destructive change: what the item was before it, for ``UNDO_SECONDS``."""
+
+    def __init__(self, snapshot: ItemSnapshot, what: str) -> None:
+        self.snapshot = snapshot
+        self.what = what  # "Removed 'Heat'", said again when undone
+        self.until = time.monotonic() + UNDO_SECONDS
+
+    @property
+    def expired(self) -> bool:
+        return time.monotonic() >= self.until
 
 
 def friends_screen() -> Screen:
@@ -72,6 +95,7 @@ class MediaTrackApp(App[None]):
         Binding("4", "switch_mode('podcasts')", "Podcasts", group=MODES_GROUP),
         Binding("5", "switch_mode('friends')", "Friends", group=MODES_GROUP),
         Binding("ctrl+s", "sync_now", "Sync now", show=False),
+        Binding("u", "undo", "Undo", show=False),  # the toast of each undoable change says so
         Binding("question_mark", "toggle_help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -93,6 +117,12 @@ class MediaTrackApp(App[None]):
         self.account: CurrentUser | None = None  # whose library this is, once it is open
         self.sync_line = SyncLine()  # what the header says about sync
         self._sync_timer: Timer | None = None
+        # Published on the event loop whenever the library file changed, whoever changed it:
+        # screens subscribe and read again what they show.
+        self.library_changed: Signal[None] = Signal(self, "library-changed")
+        self._watch: LibraryWatch | None = None
+        self._watch_stop = threading.Event()
+        self._undo: Undo | None = None
 
     @property
     def library(self) -> Library:
@@ -105,6 +135,7 @@ class MediaTrackApp(App[None]):
 
                 self._library = open_library(database_path(self._db_path))
                 self.account = whoami()
+                self._open_watch()  # before any screen reads: no change can fall in between
             return self._library
 
     def switch_account(self, account: CurrentUser) -> None:
@@ -309,6 +340,67 @@ class MediaTrackApp(App[None]):
         # slow the first frame or the library's first load.
         self.set_timer(STARTUP_SYNC_DELAY, self.sync_in_background)
         self.set_interval(SYNC_TICK, self._show_sync_line)
+        self.call_after_refresh(self._start_watch)  # after the first frame
+
+    # --- live screens: noticing changes made outside the app ------------------------
+
+    def _start_watch(self) -> None:
+        """Look at the library file every ``WATCH_INTERVAL`` from a thread of its own.
+
+        A plain daemon thread, not a Textual worker: it lives as long as the app,
+        and the event loop only hears from it when the file changed.
+        """
+        thread = threading.Thread(target=self._watch_file, name="library-watch", daemon=True)
+        thread.start()
+
+    def _open_watch(self) -> None:
+        from mediatrack.services.watch import LibraryWatch
+
+        if self._watch is None:
+            self._watch = LibraryWatch()
+
+    def _watch_file(self) -> None:
+        try:
+            _ = self.library  # opens the library file, and the watch with it
+            with self._library_lock:
+                self._open_watch()  # a library handed in (tests) opened no watch
+            watch = self._watch
+            assert watch is not None
+        except Exception:  # a file that is not a library: the load worker says so and exits
+            return
+        try:
+            while not self._watch_stop.wait(WATCH_INTERVAL):
+                if watch.changed():
+                    self.post_message(LibraryFileChanged())  # thread-safe, never blocks
+        finally:
+            watch.close()
+
+    def on_library_file_changed(self, _: LibraryFileChanged) -> None:
+        self.library_changed.publish(None)
+
+    def on_unmount(self) -> None:
+        self._watch_stop.set()
+
+    # --- undo -------------------------------------------------------------------------
+
+    def offer_undo(self, snapshot: ItemSnapshot, what: str) -> None:
+        """Say what a destructive change did; for ``UNDO_SECONDS`` u puts the item back."""
+        self._undo = Undo(snapshot, what)  # replaces any older one: u undoes the last change
+        self.notify(f"{what}. Press u to undo.", timeout=UNDO_SECONDS)
+
+    def action_undo(self) -> None:
+        undo, self._undo = self._undo, None
+        if undo is None or undo.expired:
+            self.notify("Nothing to undo.")
+            return
+        self.undo_change(undo)
+
+    @work(thread=True, group="undo", exit_on_error=False)
+    def undo_change(self, undo: Undo) -> None:
+        entry = self.library.restore(undo.snapshot)
+        self.call_from_thread(self.library_changed.publish, None)
+        self.call_from_thread(self.notify, f"Undone: {entry.title!r} is back as it was.")
+        self.call_from_thread(self.request_sync)
 
     def request_sync(self) -> None:
         """After a change: sync once nothing else has changed for ``SYNC_DELAY`` seconds."""

@@ -3,7 +3,10 @@
 Changes (episode ticks) run one at a time, in the order of the key presses,
 in a thread worker: a quick second press never races the first for SQLite's
 write lock, and leaving the screen waits for the last write, so the library
-screen reads the entry after it.
+screen reads the entry after it. A change the library asks about first
+(``NeedsConfirmation``) is asked on screen and made again only on yes. When
+the library file changes outside the screen it is read again (after the
+changes in flight, so they are not drawn twice).
 """
 
 from __future__ import annotations
@@ -24,11 +27,14 @@ from textual.worker import Worker, WorkerState
 from mediatrack.kinds import KINDS
 from mediatrack.records import LibraryEntry
 from mediatrack.screens.common import ScreenCommands, error_sentence
+from mediatrack.services.library import NeedsConfirmation
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
 
-Change = Callable[[], LibraryEntry]  # runs in a worker, returns the item's updated entry
+# Runs in a worker with confirm=False (then True if the user agrees); returns the updated entry.
+Change = Callable[[bool], LibraryEntry]
+Done = Callable[[LibraryEntry], None]
 
 
 def added_by_hand(entry: LibraryEntry) -> bool:
@@ -44,6 +50,7 @@ class DetailScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,backspace", "back", "Back"),
         Binding("R", "refresh_metadata", "Refresh", key_display="R"),
+        Binding("p", "set_progress", "Progress"),
     ]
 
     app: MediaTrackApp
@@ -52,11 +59,12 @@ class DetailScreen(Screen[None]):
         super().__init__()
         self.entry = entry
         self.key = entry.key
-        self._changes: deque[tuple[Change, Callable[[LibraryEntry], None]]] = deque()
+        self._changes: deque[tuple[Change, Done, bool, str | None]] = deque()
         self._changes_lock = threading.Lock()
         self._writing = False
         self._leaving = False
         self._refocus: Widget | None = None  # what had focus before a refresh covered it
+        self._stale = False  # the file changed while writing, or while another screen was shown
 
     # --- what subclasses fill in ------------------------------------------------
 
@@ -91,6 +99,20 @@ class DetailScreen(Screen[None]):
         self.sub_title = KINDS[self.key.kind].label
         self.set_busy(True)
         self.load()
+        self.app.library_changed.subscribe(self, self._library_changed)
+
+    def _library_changed(self, _: None = None) -> None:
+        with self._changes_lock:
+            busy = self._writing
+        if busy or not self.is_current:
+            self._stale = True
+        else:
+            self.load()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
@@ -126,18 +148,30 @@ class DetailScreen(Screen[None]):
         self.notify(f"Refreshed {entry.title} from {KINDS[self.key.kind].catalog}.", markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self.set_busy(False)
-            self.notify(
-                error_sentence(event.worker.error), severity="error", timeout=8, markup=False
-            )
+        if event.state is not WorkerState.ERROR:
+            return
+        from mediatrack.services.library import UnknownItem
+
+        self.set_busy(False)
+        if isinstance(event.worker.error, UnknownItem) and event.worker.group == "load":
+            # Removed outside the app (the CLI, another app, a sync): back to the library.
+            self.notify(f"{self.entry.title!r} is no longer in your library.", markup=False)
+            if self.app.screen is self:
+                self.dismiss()
+            return
+        self.notify(error_sentence(event.worker.error), severity="error", timeout=8, markup=False)
 
     # --- changes, one at a time -----------------------------------------------------
 
-    def run_change(self, change: Change, done: Callable[[LibraryEntry], None]) -> None:
-        """Runs ``change`` after every change asked before it, then ``done(entry)``."""
+    def run_change(
+        self, change: Change, done: Done, *, confirm: bool = False, undo: str | None = None
+    ) -> None:
+        """Runs ``change`` after every change asked before it, then ``done(entry)``.
+
+        ``undo`` says what a destructive change did: the app offers to undo it.
+        """
         with self._changes_lock:
-            self._changes.append((change, done))
+            self._changes.append((change, done, confirm, undo))
             if self._writing:
                 return
             self._writing = True
@@ -151,16 +185,59 @@ class DetailScreen(Screen[None]):
                     self._writing = False
                     leave = self._leaving
                     break
-                change, done = self._changes.popleft()
+                change, done, confirm, undo = self._changes.popleft()
             try:
-                entry = change()
+                snapshot = self.app.library.snapshot(self.key) if undo is not None else None
+                entry = change(confirm)
+            except NeedsConfirmation as question:
+                self.app.call_from_thread(self._ask, str(question), change, done, undo)
             except Exception as error:  # shown to the user; the screen reads the truth again
                 self.app.call_from_thread(self._change_failed, error)
             else:
                 self.app.call_from_thread(done, entry)
+                if snapshot is not None and undo is not None:
+                    self.app.call_from_thread(self.app.offer_undo, snapshot, undo)
                 self.app.call_from_thread(self.app.request_sync)
         if leave:
             self.app.call_from_thread(self.dismiss)
+        else:
+            self.app.call_from_thread(self._after_changes)
+
+    def _after_changes(self) -> None:
+        if self._stale and self.is_current:
+            self._stale = False
+            self.load()
+
+    def _ask(self, question: str, change: Change, done: Done, undo: str | None) -> None:
+        """The library's question about a change; it is made, confirmed, only on yes."""
+        from mediatrack.screens.confirm import ConfirmScreen
+
+        self.load()  # until then, the screen shows what is recorded, not the change
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_change(change, self._confirmed(done), confirm=True, undo=undo)
+
+        self.app.push_screen(ConfirmScreen(question, "Yes", "No"), answered)
+
+    def _confirmed(self, done: Done) -> Done:
+        def after(entry: LibraryEntry) -> None:
+            done(entry)
+            self.load()  # the change was undone on screen while asking: draw it again
+
+        return after
+
+    # --- typing the progress -------------------------------------------------------------
+
+    def action_set_progress(self) -> None:
+        from mediatrack.screens.progress_dialog import ProgressDialog
+
+        def written(entry: LibraryEntry | None) -> None:
+            if entry is not None:
+                self.load()
+                self.app.request_sync()
+
+        self.app.push_screen(ProgressDialog(self.entry), written)
 
     def _change_failed(self, error: Exception) -> None:
         self.notify(error_sentence(error), severity="error", timeout=8, markup=False)
@@ -179,6 +256,11 @@ class DetailScreen(Screen[None]):
     def palette_commands(self) -> Iterable[SystemCommand]:
         catalog = KINDS[self.key.kind].catalog
         yield from self.more_commands()
+        yield SystemCommand(
+            "Set progress",
+            "Type the progress: a page, S2E5 or a count (p)",
+            self.action_set_progress,
+        )
         yield SystemCommand(
             "Refresh metadata",
             f"Fetch this item from {catalog} again (R)",

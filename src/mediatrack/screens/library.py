@@ -2,7 +2,13 @@
 
 Each kind's screen (shows.py, movies.py, books.py, podcasts.py) only names
 its kind. All reads and writes run in thread workers; the screen keeps the
-loaded entries in a ``LibraryView`` and filters them in memory.
+loaded entries in a ``LibraryView`` and filters them in memory. When the
+library file changes (the app's "library changed" signal: the CLI, a second
+app, a sync) the screen reads it again, keeping the cursor on the same item.
+
+Changes ask the library first without ``confirm``; when it answers with a
+question (``NeedsConfirmation``) the question is shown, and the change is made
+only on yes. Destructive ones keep a snapshot of the item for the app's undo.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from mediatrack.kinds import KINDS, Kind
+from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.screens.common import error_sentence
 from mediatrack.sync_display import SyncLine
@@ -36,7 +42,16 @@ if TYPE_CHECKING:
 PROGRESS_GROUP = Binding.Group("Progress", compact=True)
 LOADING_DELAY = 0.25  # seconds before a slow first load shows a loading indicator
 DETAIL_DELAY = 0.1  # seconds the cursor rests before the detail pane reads the database
-ITEM_ACTIONS = {"change_status", "progress", "rate", "remove", "open_detail"}
+ITEM_ACTIONS = {
+    "change_status",
+    "progress",
+    "set_progress",
+    "rate",
+    "clear_rating",
+    "remove",
+    "open_detail",
+}
+Change = Callable[[bool], LibraryEntry]  # called with confirm=False, then True if the user agrees
 
 
 class LibraryScreen(Screen[None]):
@@ -52,7 +67,9 @@ class LibraryScreen(Screen[None]):
         Binding("s", "change_status", "Status"),
         Binding("plus,equals_sign", "progress(1)", "+1", key_display="+", group=PROGRESS_GROUP),
         Binding("minus", "progress(-1)", "-1", key_display="-", group=PROGRESS_GROUP),
+        Binding("p", "set_progress", "Type progress", group=PROGRESS_GROUP),
         Binding("r", "rate", "Rate"),
+        Binding("c", "clear_rating", "Clear rating", show=False),
         Binding("x", "remove", "Remove"),
         Binding("right_square_bracket,right", "status_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket,left", "status_tab(-1)", "Previous tab", show=False),
@@ -70,6 +87,7 @@ class LibraryScreen(Screen[None]):
         self._empty_message = ""
         self._kept: KeptLibrary | None = None  # signed out: whose library is kept, hidden
         self._opened: EntryKey | None = None  # the item whose detail screen is open
+        self._stale = False  # the file changed while another screen was shown
 
     # --- layout -------------------------------------------------------------
 
@@ -91,6 +109,7 @@ class LibraryScreen(Screen[None]):
         self.title = "mediatrack"
         self.show_sync(self.app.sync_line)
         self.table.focus()
+        self.app.library_changed.subscribe(self, self._library_changed)
         # After the first frame: reading the library must not delay the first paint.
         self.call_after_refresh(self.load_library)
         # A loading indicator only when loading is slow enough to notice.
@@ -123,6 +142,13 @@ class LibraryScreen(Screen[None]):
 
             kept = kept_library()
         self.app.call_from_thread(self._show_loaded, entries, kept)
+
+    def _library_changed(self, _: None = None) -> None:
+        """The file changed: read it again now if this screen is shown, else when it is."""
+        if self.is_current and self.loaded:
+            self.load_library()
+        else:
+            self._stale = True
 
     def _show_loaded(self, entries: list[LibraryEntry], kept: KeptLibrary | None = None) -> None:
         self._kept = kept
@@ -285,7 +311,10 @@ class LibraryScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         key, self._opened = self._opened, None
-        if key is not None and self.loaded:
+        if self._stale and self.loaded:
+            self._stale = False
+            self.load_library()
+        elif key is not None and self.loaded:
             self.reload_entry(key)
 
     @work(thread=True, group="write", exit_on_error=False)
@@ -302,14 +331,35 @@ class LibraryScreen(Screen[None]):
 
         def chosen(status: str | None) -> None:
             if status is not None and status != entry.status:
-                self.apply_change(lambda: self.app.library.set_status(entry.key, status))
+                key, app = entry.key, self.app
+                what = f"{entry.title!r}: {status_label(entry.status)} → {status_label(status)}"
+                self.apply_change(
+                    key, lambda confirm: app.library.set_status(key, status, confirm=confirm), what
+                )
 
         self.app.push_screen(StatusPicker(self.KIND, entry.status, entry.title), chosen)
 
     def action_progress(self, step: int) -> None:
         entry = self.table.current
         if entry is not None:
-            self.apply_change(lambda: self.app.library.step_progress(entry.key, step))
+            key, app = entry.key, self.app
+            self.apply_change(
+                key, lambda confirm: app.library.step_progress(key, step, confirm=confirm)
+            )
+
+    def action_set_progress(self) -> None:
+        """Type the progress: a page, an episode code like S2E5, or a count."""
+        entry = self.table.current
+        if entry is None:
+            return
+        from mediatrack.screens.progress_dialog import ProgressDialog
+
+        def written(updated: LibraryEntry | None) -> None:
+            if updated is not None:
+                self._changed(updated)
+                self.app.request_sync()
+
+        self.app.push_screen(ProgressDialog(entry), written)
 
     def action_rate(self) -> None:
         entry = self.table.current
@@ -319,31 +369,87 @@ class LibraryScreen(Screen[None]):
         from mediatrack.screens.rating_picker import CLEAR, RatingPicker
 
         def chosen(rating: int | None) -> None:
-            if rating is not None:
-                value = None if rating == CLEAR else rating
-                self.apply_change(lambda: self.app.library.set_rating(entry.key, value))
+            if rating == CLEAR:
+                self.action_clear_rating()
+            elif rating is not None:
+                key, app = entry.key, self.app
+                self.apply_change(key, lambda _: app.library.set_rating(key, rating))
 
         self.app.push_screen(RatingPicker(entry.rating, entry.title), chosen)
 
-    def action_remove(self) -> None:
+    def action_clear_rating(self) -> None:
         entry = self.table.current
         if entry is None:
             return
+        if entry.rating is None:
+            self.notify(f"{entry.title!r} has no rating to clear.", markup=False)
+            return
+        key, app = entry.key, self.app
+        what = f"Cleared the rating {entry.rating}/10 of {entry.title!r}"
+        self.apply_change(key, lambda _: app.library.set_rating(key, None), what)
 
-        from mediatrack.screens.confirm import ConfirmScreen
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.remove_entry(entry.key)
-
-        question = f"Remove {entry.title!r} from your {self.info.label.lower()}?"
-        self.app.push_screen(ConfirmScreen(question), confirmed)
+    def action_remove(self) -> None:
+        """Remove after the library's own question, which says what goes with the item."""
+        entry = self.table.current
+        if entry is None:
+            return
+        key, app = entry.key, self.app
+        what = f"Removed {entry.title!r} from your {self.info.label.lower()}"
+        self.apply_change(
+            key,
+            lambda confirm: app.library.remove(key, confirm=confirm),
+            what,
+            done=self._removed,
+            confirm_label="Remove",
+        )
 
     @work(thread=True, group="write", exit_on_error=False)
-    def apply_change(self, change: Callable[[], LibraryEntry]) -> None:
-        entry = change()
-        self.app.call_from_thread(self._changed, entry)
+    def apply_change(
+        self,
+        key: EntryKey,
+        change: Change,
+        undo: str | None = None,
+        *,
+        confirm: bool = False,
+        done: Callable[[LibraryEntry], None] | None = None,
+        confirm_label: str = "Yes",
+    ) -> None:
+        """Run ``change`` on the row as it is in the file; ``undo`` says what a destructive
+        change did, and makes it undoable."""
+        from mediatrack.services.library import NeedsConfirmation
+
+        library = self.app.library
+        snapshot = library.snapshot(key) if undo is not None else None
+        try:
+            entry = change(confirm)
+        except NeedsConfirmation as question:
+            self.app.call_from_thread(
+                self._ask, str(question), key, change, undo, done, confirm_label
+            )
+            return
+        self.app.call_from_thread(done or self._changed, entry)
+        if snapshot is not None and undo is not None:
+            self.app.call_from_thread(self.app.offer_undo, snapshot, undo)
         self.app.call_from_thread(self.app.request_sync)
+
+    def _ask(
+        self,
+        question: str,
+        key: EntryKey,
+        change: Change,
+        undo: str | None,
+        done: Callable[[LibraryEntry], None] | None,
+        confirm_label: str,
+    ) -> None:
+        """The library's question; on yes the change is made again, confirmed."""
+        from mediatrack.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.apply_change(key, change, undo, confirm=True, done=done)
+
+        cancel = "Keep" if confirm_label == "Remove" else "No"
+        self.app.push_screen(ConfirmScreen(question, confirm_label, cancel), answered)
 
     def _changed(self, entry: LibraryEntry) -> None:
         if entry.key not in self.view:
@@ -357,17 +463,10 @@ class LibraryScreen(Screen[None]):
                 pane.show_entry(current)
             self.load_detail(current.key)
 
-    @work(thread=True, group="write", exit_on_error=False)
-    def remove_entry(self, key: EntryKey) -> None:
-        removed = self.app.library.remove(key, confirm=True)
-        self.app.call_from_thread(self._removed, removed)
-        self.app.call_from_thread(self.app.request_sync)
-
     def _removed(self, entry: LibraryEntry) -> None:
         self.view.discard(entry.key)
         self._update_tabs()
         self._show_rows()
-        self.notify(f"Removed {entry.title!r}.", markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR:
@@ -382,6 +481,14 @@ class LibraryScreen(Screen[None]):
         self.notify(error_sentence(event.worker.error), severity="error", timeout=8, markup=False)
 
     # --- command palette --------------------------------------------------------
+
+    def _progress_words(self) -> str:
+        return {
+            Kind.TV: "an episode like S2E5, or a count",
+            Kind.MOVIE: "1 watched, 0 not",
+            Kind.BOOK: "the page you are on",
+            Kind.PODCAST: "episodes listened",
+        }[self.KIND]
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         noun = self.info.noun
@@ -410,5 +517,13 @@ class LibraryScreen(Screen[None]):
         yield SystemCommand(
             "Progress -1", f"One {self.info.unit} back (-)", lambda: self.action_progress(-1)
         )
+        yield SystemCommand(
+            "Set progress",
+            f"Type this {noun}'s progress: {self._progress_words()} (p)",
+            self.action_set_progress,
+        )
         yield SystemCommand("Rate", f"Rate this {noun} 1-10 or clear (r)", self.action_rate)
+        yield SystemCommand(
+            "Clear rating", f"Remove this {noun}'s rating (c)", self.action_clear_rating
+        )
         yield SystemCommand("Remove from library", f"Remove this {noun} (x)", self.action_remove)

@@ -114,7 +114,9 @@ class PodcastDetailScreen(DetailScreen):
             index, episode_prompt(self.episodes[index])
         )
         self.run_change(
-            lambda: self.app.episodes.set_listened(key, [episode.id], listened),
+            lambda confirm: self.app.episodes.set_listened(
+                key, [episode.id], listened, confirm=confirm
+            ),
             self._entry_changed,
         )
 

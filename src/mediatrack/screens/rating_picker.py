@@ -48,10 +48,11 @@ class RatingPicker(ModalScreen[int | None]):
                     Option(f"{score:>2}  {WORDS[score]}", id=str(score))
                     for score in range(10, 0, -1)
                 ),
-                Option("    clear rating", id=str(CLEAR)),
+                Option(" c  clear rating", id=str(CLEAR)),
             )
             yield Label(
-                "enter choose · 1-9, 0 = 10 · c clear · escape cancel", classes="picker-hint"
+                "keys: 1-9 rate · 0 rates 10 · c clears · enter choose · escape cancel",
+                classes="picker-hint",
             )
 
     def on_mount(self) -> None:

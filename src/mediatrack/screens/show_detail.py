@@ -278,7 +278,10 @@ class ShowDetailScreen(DetailScreen):
         key, watched = self.key, not episode.watched
         self._mark({episode.id}, watched)
         self.run_change(
-            lambda: self.app.episodes.set_watched(key, [episode.id], watched), self._entry_changed
+            lambda confirm: self.app.episodes.set_watched(
+                key, [episode.id], watched, confirm=confirm
+            ),
+            self._entry_changed,
         )
 
     def action_tick_season(self) -> None:
@@ -289,9 +292,14 @@ class ShowDetailScreen(DetailScreen):
             return
         key, watched = self.key, not all(episode.watched for episode in episodes)
         self._mark({episode.id for episode in episodes}, watched)
+        name = "the specials" if number == SPECIALS else f"season {number}"
+        undo = None if watched else f"Unticked {name} of {self.entry.title!r}"
         self.run_change(
-            lambda: self.app.episodes.set_season_watched(key, number, watched),
+            lambda confirm: self.app.episodes.set_season_watched(
+                key, number, watched, confirm=confirm
+            ),
             self._entry_changed,
+            undo=undo,
         )
 
     def action_watch_through(self) -> None:
@@ -313,7 +321,8 @@ class ShowDetailScreen(DetailScreen):
         key = self.key
         self._mark(ids, True)
         self.run_change(
-            lambda: self.app.episodes.watch_through(key, target.id), self._entry_changed
+            lambda confirm: self.app.episodes.watch_through(key, target.id, confirm=confirm),
+            self._entry_changed,
         )
 
     def more_commands(self) -> list[SystemCommand]:

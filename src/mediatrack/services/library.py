@@ -350,6 +350,21 @@ class Library:
             self._write_progress(key, status=self._status_after(entry, progress), progress=progress)
             return self._require(key)
 
+    def watch_exactly_through(
+        self, key: EntryKey, episode_id: int, *, confirm: bool = False
+    ) -> LibraryEntry:
+        """ "I am at this episode": every regular episode up to it ticked, none after it
+        (unticking any asks first, as does ticking one not aired)."""
+        with connection(), database.atomic():
+            entry = self._require(key)
+            shown = episodes.regular_episodes(self.user_id, key.item_id)
+            index = next((i for i, e in enumerate(shown) if e.id == episode_id), None)
+            if index is None:
+                raise InvalidValue(f"{entry.title!r} has no such regular episode.")
+            to_tick = [e for e in shown[: index + 1] if not e.watched]
+            to_untick = [e for e in shown[index + 1 :] if e.watched]
+            return self._tick_show(entry, to_tick, list(reversed(to_untick)), confirm=confirm)
+
     def step_progress(self, key: EntryKey, delta: int, *, confirm: bool = False) -> LibraryEntry:
         """Move progress by ``delta``, kept between 0 and the known total.
 
