@@ -372,6 +372,9 @@ class Friendship(SyncedModel):
         constraints = [SQL("CHECK (user_id <> friend_id)")]
 
 
+ProgressModel = UserProgress | UserBookProgress | UserPodcastProgress  # one row per tracked item
+
+
 @dataclass(frozen=True, slots=True)
 class ProgressTable:
     """Where one kind's progress lives: the model and its item foreign key.
@@ -379,7 +382,7 @@ class ProgressTable:
     Every progress table names its figure ``progress``, as the seed does.
     """
 
-    model: type[SyncedModel]
+    model: type[ProgressModel]
     item_field: str
     title_field: str = "title"  # the item's title column
 
