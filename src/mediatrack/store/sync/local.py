@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from peewee import Field
+
 from mediatrack.store.models import (
     SyncChange,
     SyncOutboxAction,
@@ -107,7 +109,7 @@ def adopt(server: str, user_id: str) -> None:
 def record_outcome(error: str | None) -> None:
     """Remember when sync last finished, and how (None: it worked)."""
     with database.atomic():
-        values = {SyncState.last_error: error}
+        values: dict[Field, Any] = {SyncState.last_error: error}
         if error is None:
             values[SyncState.last_sync_at] = utcnow()
         SyncState.update(values).where(SyncState.id == 1).execute()
@@ -212,6 +214,7 @@ def _with_parents(changed: dict[str, list[str]], user_id: str) -> dict[str, list
         keys = [int(key) for key in changed.get(table.name, [])]
         if not keys:
             continue
+        assert table.ref is not None  # every owned table refers to its item
         rows = database.execute_sql(
             f"SELECT id, {table.ref.column} FROM {table.name} WHERE id {IN_LIST} AND user_id = ?",
             (json.dumps(keys), user_id),
