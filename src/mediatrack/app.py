@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -328,9 +328,10 @@ class MediaTrackApp(App[None]):
         from mediatrack.services.identity import LOGIN_ERRORS
         from mediatrack.services.library import LibraryError
 
+        caught: tuple[type[Exception], ...] = (*LOGIN_ERRORS, LibraryError)
         try:
             yield
-        except (*LOGIN_ERRORS, LibraryError) as error:
+        except caught as error:
             self.call_from_thread(self.notify, str(error), severity="error", timeout=8)
 
     # --- background sync ------------------------------------------------------------
@@ -432,7 +433,9 @@ class MediaTrackApp(App[None]):
                 self.call_from_thread(self.notify, str(error), severity="warning", timeout=8)
             return
         except sync.SyncError as error:
-            state = "offline" if isinstance(error, sync.ServerUnreachable) else "error"
+            state: Literal["offline", "error"] = (
+                "offline" if isinstance(error, sync.ServerUnreachable) else "error"
+            )
             self.call_from_thread(
                 self.set_sync_line, SyncLine(state, line.last_sync_at, str(error))
             )

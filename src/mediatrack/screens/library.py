@@ -37,6 +37,7 @@ from mediatrack.widgets.status_tabs import ALL, StatusTabs
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
+    from mediatrack.screens.detail import DetailScreen
     from mediatrack.services.identity import KeptLibrary
 
 PROGRESS_GROUP = Binding.Group("Progress", compact=True)
@@ -300,6 +301,7 @@ class LibraryScreen(Screen[None]):
         entry = self.table.current
         if entry is None:
             return
+        Detail: type[DetailScreen]
         if entry.kind is Kind.TV:
             from mediatrack.screens.show_detail import ShowDetailScreen as Detail
         elif entry.kind is Kind.PODCAST:

@@ -92,6 +92,7 @@ class LoginScreen(ModalScreen["LoggedIn | None"]):
         from mediatrack.services import identity
         from mediatrack.services.library import LibraryError
 
+        caught: tuple[type[Exception], ...] = (*identity.LOGIN_ERRORS, LibraryError)
         try:
             _ = self.app.library  # opens the library file, which the sign-in writes to
             code = identity.start_login()
@@ -104,7 +105,7 @@ class LoginScreen(ModalScreen["LoggedIn | None"]):
         except identity.CodeExpired:
             self.app.call_from_thread(self._failed, EXPIRED)
             return
-        except (*identity.LOGIN_ERRORS, LibraryError) as error:
+        except caught as error:
             if not cancel.is_set():
                 self.app.call_from_thread(self._failed, str(error))
             return
