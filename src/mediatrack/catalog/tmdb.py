@@ -7,6 +7,7 @@ before any request is made, so the rest of the app keeps working.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -232,7 +233,7 @@ class TmdbClient:
             found |= self._get(
                 f"/tv/{_id(show_id, what)}",
                 params,
-                lambda data, batch=batch: parse_batch(batch, data),
+                functools.partial(parse_batch, batch),
                 ttl=self.options.details_ttl,
                 fresh=fresh,
                 what=what,
