@@ -148,6 +148,7 @@ class FriendsService:
             )
             .order_by(Friendship.created_at)
             .tuples()
+            .iterator()
         )
         return [
             _Link(requester == me, status, created, updated, Person(*person))
