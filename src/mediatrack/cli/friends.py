@@ -7,6 +7,8 @@ import argparse
 from typing import TYPE_CHECKING
 
 from mediatrack.cli.common import CliError, open_library, print_json
+from mediatrack.display.dates import day_text
+from mediatrack.display.entries import progress_text
 from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
 
 if TYPE_CHECKING:
@@ -116,8 +118,6 @@ def _who(person) -> str:
 
 
 def _print_overview(overview: FriendsOverview) -> None:
-    from mediatrack.cli.library import progress_text
-
     if not any((overview.friends, overview.incoming, overview.outgoing, overview.queued)):
         print("No friends yet. Ask someone: mediatrack friends add EMAIL")
         return
@@ -133,7 +133,7 @@ def _print_overview(overview: FriendsOverview) -> None:
         if requests:
             print(f"{title} requests")
         for request in requests:
-            since = request.since.date().isoformat()
+            since = day_text(request.since)
             print(f"  {_who(request.person)}  since {since}")
     if overview.queued:
         print("Waiting for the next sync")

@@ -20,11 +20,11 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.dates import ago_text
+from mediatrack.display.entries import progress_text, rating_text, status_label
+from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
-from mediatrack.kinds import status_label
 from mediatrack.screens.common import ScreenCommands, error_sentence
-from mediatrack.sync_display import SyncLine
-from mediatrack.widgets.library_table import progress_text, when_text
 from mediatrack.widgets.lists import KeyList
 
 if TYPE_CHECKING:
@@ -56,11 +56,11 @@ def friend_prompt(friend: Friend) -> Content:
     latest = friend.latest
     latest_text = "nothing yet"
     if latest is not None:
-        rating = f", rated {latest.rating}/10" if latest.rating else ""
+        rating = f", rated {rating_text(latest.rating)}" if latest.rating else ""
         title = inert(latest.title, limit=TITLE_LIMIT)
         latest_text = (
             f"{title}: {status_label(latest.status).lower()}{rating} · "
-            f"{when_text(latest.updated_at)}"
+            f"{ago_text(latest.updated_at)}"
         )
     return Content.assemble(
         Content.styled(inert(person.name, limit=NAME_LIMIT), "bold"),
@@ -78,7 +78,7 @@ def request_prompt(request: Request, verb: str) -> Content:
     return Content.assemble(
         Content.styled(inert(name or person.email, limit=NAME_LIMIT), "bold"),
         Content.styled(f"  {inert(person.email, limit=NAME_LIMIT)}" if name else "", "dim"),
-        Content.styled(f"  · {verb} {when_text(request.since)}", "dim"),
+        Content.styled(f"  · {verb} {ago_text(request.since)}", "dim"),
     )
 
 
