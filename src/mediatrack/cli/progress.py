@@ -62,10 +62,10 @@ class JobProgress:
             disable=not self.console.is_terminal or self.console.quiet,
         )
         self._task = self.progress.add_task("", total=None)
+        self._started = False
 
     def __enter__(self) -> JobProgress:
-        self.progress.start()
-        return self
+        return self  # the bar starts at the first step: no empty "0/?" bar before it
 
     def __exit__(
         self,
@@ -73,7 +73,8 @@ class JobProgress:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self.progress.stop()
+        if self._started:
+            self.progress.stop()
 
     def update(self, description: str, done: int, total: int) -> None:
         """``done`` of ``total`` steps; ``description`` says what (a title, ``pushing``)."""
@@ -83,3 +84,6 @@ class JobProgress:
             completed=done,
             total=total,
         )
+        if not self._started:
+            self._started = True
+            self.progress.start()
