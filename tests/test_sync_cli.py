@@ -137,7 +137,7 @@ def test_friends_from_the_command_line(world: World, cli):
         ("bob@example.com", ["Dune"])
     ]
     text = cli("friends", "--db", str(alice.path)).out
-    assert "Bob <bob@example.com>  reading Dune (0/600)" in text
+    assert "Bob <bob@example.com>  Dune (reading, 0/600)" in text
 
     theirs = json.loads(
         cli("list", "--db", str(alice.path), "--user", "bob@example.com", "--json").out

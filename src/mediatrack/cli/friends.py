@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from mediatrack.cli.common import CliError, open_library, print_json
 from mediatrack.display.dates import day_text
-from mediatrack.display.entries import progress_text
-from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
+from mediatrack.display.entries import under_way_text
+from mediatrack.display.text import NAME_LIMIT, inert
 
 if TYPE_CHECKING:
     from mediatrack.services.friends import FriendsOverview, FriendsService
@@ -124,10 +124,7 @@ def _print_overview(overview: FriendsOverview) -> None:
     if overview.friends:
         print("Friends")
     for friend in overview.friends:
-        now = "; ".join(
-            f"{entry.status} {inert(entry.title, limit=TITLE_LIMIT)} ({progress_text(entry)})"
-            for entry in friend.now
-        )
+        now = "; ".join(under_way_text(entry) for entry in friend.now)
         print(f"  {_who(friend.person)}  {now or 'nothing in progress'}")
     for title, requests in (("Incoming", overview.incoming), ("Outgoing", overview.outgoing)):
         if requests:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from mediatrack.display.dates import air_text
+from mediatrack.display.text import TITLE_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
 
@@ -49,6 +50,12 @@ def next_text(entry: LibraryEntry, today: dt.date) -> str:
     if not entry.next_episode:
         return ""
     return f"{entry.next_episode}{SEPARATOR}{air_text(entry.next_air_date, today)}"
+
+
+def under_way_text(entry: LibraryEntry) -> str:
+    """``Dune (reading, 42/600)``: one item a friend is on, in a line about them."""
+    title = inert(entry.title, limit=TITLE_LIMIT)
+    return f"{title} ({status_label(entry.status).lower()}, {progress_text(entry)})"
 
 
 def rating_text(rating: int | None, missing: str = "") -> str:

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from mediatrack.display.dates import ago_text
-from mediatrack.display.entries import progress_text, rating_text, status_label
+from mediatrack.display.entries import rating_text, status_label, under_way_text
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
 from mediatrack.screens.common import ScreenCommands, error_sentence
@@ -29,7 +29,6 @@ from mediatrack.widgets.lists import KeyList
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
-    from mediatrack.records import LibraryEntry
     from mediatrack.services.friends import Friend, FriendsOverview, Person, Request
 
 Setup = Literal["unknown", "logged_out", "unconfigured", "ready"]
@@ -40,17 +39,10 @@ NO_FRIENDS = "No friends yet. Press a to ask someone by their email."
 LISTS = ("friends", "incoming", "outgoing")
 
 
-def entry_text(entry: LibraryEntry) -> str:
-    """``Dune (reading, 42/600)``, for one line about a friend."""
-    progress = progress_text(entry)
-    title = inert(entry.title, limit=TITLE_LIMIT)
-    return f"{title} ({status_label(entry.status).lower()}, {progress})"
-
-
 def friend_prompt(friend: Friend) -> Content:
     """Name and email; what they are on now; their latest change and when."""
     person = friend.person
-    now = [entry_text(entry) for entry in friend.now[:NOW_SHOWN]]
+    now = [under_way_text(entry) for entry in friend.now[:NOW_SHOWN]]
     if len(friend.now) > NOW_SHOWN:
         now.append(f"+{len(friend.now) - NOW_SHOWN} more")
     latest = friend.latest
