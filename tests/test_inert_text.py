@@ -195,7 +195,7 @@ def test_cli_friends_prints_a_strangers_name_inert(hostile_friends, cli):
     assert "  Mallory␛]0;friend-pwned␇␛[2JX <mallory@example.com>  since " in listed.out
     assert "  Mallory␛]0;friend-pwned␇␛[2JXbbb" in listed.out  # Bob, his name cut short
     assert max(len(line) for line in listed.out.splitlines()) < 200
-    assert "reading Evil␛]0;friend-pwned" in listed.out
+    assert "  Evil␛]0;friend-pwned" in listed.out and "(reading, 0/600)" in listed.out
     data = json.loads(cli("friends", "--db", str(alice.path), "--json").out)
     assert [f["name"] for f in data["friends"]] == [LONG_NAME]
     assert [r["name"] for r in data["incoming"]] == [NAME]

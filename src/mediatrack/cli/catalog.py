@@ -18,7 +18,7 @@ from mediatrack.cli.common import (
 from mediatrack.cli.library import catalog_key
 from mediatrack.cli.progress import JobProgress
 from mediatrack.display.dates import day_text
-from mediatrack.display.entries import describe
+from mediatrack.display.entries import counted, describe
 from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey
@@ -217,7 +217,7 @@ def refresh_items(args: argparse.Namespace) -> int:
         report = service.refresh_all(
             on_progress=lambda done, total, entry: bar.update(entry.title, done, total)
         )
-    print(f"Refreshed {len(report.refreshed)} items; {len(report.failed)} failed.")
+    print(f"Refreshed {counted(len(report.refreshed), 'item')}; {len(report.failed)} failed.")
     for entry, reason in report.failed:
         print(inert(f"  {entry.key} {entry.title!r}: {reason}"), file=sys.stderr)
     return 1 if report.failed else 0
