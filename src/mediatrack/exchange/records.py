@@ -63,3 +63,57 @@ class ParseResult:
     records: list[ImportRecord] = field(default_factory=list)
     malformed: list[Malformed] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> rows
+
+
+def record_to_json(record: ImportRecord) -> dict:
+    """A record as JSON-ready values (the review list keeps rows this way)."""
+    return {
+        "source": record.source,
+        "line": record.line,
+        "kind": record.kind.value,
+        "title": record.title,
+        "year": record.year,
+        "creator": record.creator,
+        "ids": dict(record.ids),
+        "status": record.status,
+        "rating": record.rating,
+        "dates": [day.isoformat() for day in record.dates],
+        "ticks": [
+            [
+                tick.season,
+                tick.episode,
+                tick.watched_at.isoformat() if tick.watched_at else None,
+                tick.tmdb_id,
+            ]
+            for tick in record.ticks
+        ],
+        "progress": record.progress,
+        "total": record.total,
+        "tags": list(record.tags),
+        "changed": record.changed.isoformat() if record.changed else None,
+        "extra": record.extra,
+    }
+
+
+def record_from_json(data: dict) -> ImportRecord:
+    return ImportRecord(
+        source=data["source"],
+        line=int(data["line"]),
+        kind=Kind(data["kind"]),
+        title=data["title"],
+        year=data.get("year"),
+        creator=data.get("creator"),
+        ids=dict(data.get("ids") or {}),
+        status=data.get("status"),
+        rating=data.get("rating"),
+        dates=tuple(dt.date.fromisoformat(day) for day in data.get("dates") or ()),
+        ticks=tuple(
+            Tick(season, episode, dt.datetime.fromisoformat(moment) if moment else None, tmdb)
+            for season, episode, moment, tmdb in data.get("ticks") or ()
+        ),
+        progress=data.get("progress"),
+        total=data.get("total"),
+        tags=tuple(data.get("tags") or ()),
+        changed=dt.datetime.fromisoformat(data["changed"]) if data.get("changed") else None,
+        extra=dict(data.get("extra") or {}),
+    )

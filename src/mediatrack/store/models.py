@@ -476,6 +476,7 @@ class ImportReview(TimestampedModel):  # ext: rows an import could not match, ke
     reason = TextField()
     record = TextField()
     candidates = TextField(null=True)  # JSON list of catalog results, when ambiguous
+    chosen = TextField(null=True)  # the user's answer: a catalog id, or "skip"; kept for re-imports
 
     class Meta:
         table_name = "import_review"
