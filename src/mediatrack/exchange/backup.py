@@ -9,12 +9,19 @@ no network, exports to the same file.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 from mediatrack.exchange._read import parse_datetime, read_text
-from mediatrack.exchange.records import ExchangeError, ImportRecord, Malformed, ParseResult
+from mediatrack.exchange.records import (
+    ExchangeError,
+    ImportRecord,
+    Malformed,
+    ParseResult,
+    Tick,
+)
 from mediatrack.kinds import KINDS, Kind
 
 SOURCE = "mediatrack"
@@ -85,9 +92,18 @@ def _record(index: int, item: dict[str, Any]) -> ImportRecord:
     progress = item.get("progress") or 0
     if not isinstance(progress, int) or progress < 0:
         raise ValueError(f"the progress {progress!r} is not a whole number from 0")
+    ticks = tuple(
+        Tick(int(season["season_number"]), int(episode["episode_number"]), moment)
+        for season in item.get("seasons") or []
+        for episode in season.get("episodes") or []
+        if (moment := parse_datetime(episode.get("watched_at"))) is not None
+    )
+    dates = tuple(dt.date.fromisoformat(day) for day in item.get("dates") or [])
     return ImportRecord(
         source=SOURCE,
         line=index,
+        ticks=ticks,
+        dates=dates,
         kind=kind,
         title=title,
         creator=item.get("creator"),

@@ -34,12 +34,14 @@ from typing import Any
 from mediatrack.catalog.errors import CatalogError, NotFound
 from mediatrack.catalog.records import SearchResult
 from mediatrack.catalog.settings import Catalog, build_catalog
-from mediatrack.exchange import ImportRecord, Malformed, ParseResult
+from mediatrack.exchange import ImportRecord, Malformed, ParseResult, backup
+from mediatrack.exchange._read import read_text
 from mediatrack.exchange.records import ExchangeError, record_from_json, record_to_json
 from mediatrack.exchange.sources import SOURCES
 from mediatrack.folding import fold
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.services.library import LibraryError
+from mediatrack.store import exports
 from mediatrack.store import imports as import_rows
 from mediatrack.store.db import connection
 from mediatrack.store.models import LOCAL_USER_ID
@@ -347,6 +349,9 @@ class ImportService:
         summary.skipped = sum(parsed.skipped.values())
         summary.skipped_reasons = dict(parsed.skipped)
         self._process(parsed.records, summary, mode, dry_run, on_progress)
+        if source == "mediatrack" and not dry_run:
+            with connection():
+                exports.restore_friends(self.user_id, backup.friends(read_text(Path(path))))
         return summary
 
     def _process(
@@ -487,8 +492,8 @@ class ImportService:
         ticks = [(t.season, t.episode, t.watched_at) for t in record.ticks]
         dates = [day.isoformat() for day in record.dates]
         progress = record.progress
-        if kind is Kind.TV:
-            progress = None  # follows the ticks
+        if kind is Kind.TV and record.source != "mediatrack":
+            progress = None  # follows the ticks (a backup's progress is already theirs)
         base = self._base_write(record, found)
         if have is None or have.status is None:
             base.status, base.rating, base.progress = status, record.rating, progress or 0
