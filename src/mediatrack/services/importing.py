@@ -49,7 +49,7 @@ from mediatrack.store.models import LOCAL_USER_ID
 MODES = ("merge", "only-new", "overwrite")
 CATALOG_KEYS = {Kind.TV: "tmdb", Kind.MOVIE: "tmdb", Kind.BOOK: "google", Kind.PODCAST: "itunes"}
 BATCH = 500
-WORKERS = 4
+WORKERS = 8  # concurrent look-ups; each client keeps to its catalog's rate limit
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
