@@ -242,6 +242,17 @@ class MediaTrackApp(App[None]):
             "TMDB token, Google client, sync server: see and change them",
             self.action_open_settings,
         )
+        yield SystemCommand(
+            "Import…",
+            "Goodreads, StoryGraph, Letterboxd, Trakt, IMDb, OPML or a mediatrack backup",
+            self.action_import_file,
+        )
+
+    def action_import_file(self) -> None:
+        from mediatrack.screens.import_file import ImportScreen
+
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen())
 
     # --- settings -----------------------------------------------------------------
 
