@@ -15,7 +15,7 @@ from mediatrack.catalog.http import HttpOptions
 from mediatrack.catalog.settings import CatalogSettings, build_catalog
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey
-from mediatrack.services.importing import ImportError_, ImportService
+from mediatrack.services.importing import ImportFailed, ImportService
 from mediatrack.services.library import Library
 from mediatrack.store import imports as import_rows
 from mediatrack.store.db import connection
@@ -182,7 +182,7 @@ def test_review_rows_are_picked_made_by_hand_or_skipped(service, library, tmp_pa
     service.resolve(row.id, None)  # changed mind: skip it from now on
     assert service.run("letterboxd", letterboxd_folder(tmp_path / "third")).skipped == 1
     assert service.review() == []
-    with pytest.raises(ImportError_, match="no row 999"):
+    with pytest.raises(ImportFailed, match="no row 999"):
         service.resolve(999, None)
 
 
@@ -250,9 +250,9 @@ def test_opml_matches_itunes_by_feed_url_else_keys_the_feed(fake, service, libra
 
 
 def test_an_unknown_source_and_a_missing_file_are_one_sentence(service, tmp_path):
-    with pytest.raises(ImportError_, match="not an import source"):
+    with pytest.raises(ImportFailed, match="not an import source"):
         service.run("myspace", tmp_path)
-    with pytest.raises(ImportError_, match="does not exist"):
+    with pytest.raises(ImportFailed, match="does not exist"):
         service.run("goodreads", tmp_path / "nope.csv")
 
 

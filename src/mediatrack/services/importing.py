@@ -53,7 +53,7 @@ WORKERS = 8  # concurrent look-ups; each client keeps to its catalog's rate limi
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-class ImportError_(LibraryError):
+class ImportFailed(LibraryError):
     """An import that cannot start: the message is one sentence."""
 
 
@@ -323,11 +323,11 @@ class ImportService:
     def read(source: str, path: Path) -> ParseResult:
         if source not in SOURCES:
             names = ", ".join(SOURCES)
-            raise ImportError_(f"{source!r} is not an import source: use one of {names}.")
+            raise ImportFailed(f"{source!r} is not an import source: use one of {names}.")
         try:
             return SOURCES[source].parse(Path(path))
         except ExchangeError as error:
-            raise ImportError_(str(error)) from None
+            raise ImportFailed(str(error)) from None
 
     # --- the whole run ----------------------------------------------------------
 
@@ -341,7 +341,7 @@ class ImportService:
         on_progress: Progress | None = None,
     ) -> ImportSummary:
         if mode not in MODES:
-            raise ImportError_(f"{mode!r} is not an import mode: use one of {', '.join(MODES)}.")
+            raise ImportFailed(f"{mode!r} is not an import mode: use one of {', '.join(MODES)}.")
         parsed = self.read(source, path)
         summary = ImportSummary(source, mode, dry_run, rows=len(parsed.records))
         summary.malformed = len(parsed.malformed)
@@ -601,7 +601,7 @@ class ImportService:
         or skip it (None)."""
         row = next((row for row in self._rows() if row.id == review_id), None)
         if row is None:
-            raise ImportError_(
+            raise ImportFailed(
                 f"There is no row {review_id} to review (see `mediatrack import review`)."
             )
         if catalog_id is None:
