@@ -52,26 +52,35 @@ def library_items(user_id: str, kinds: tuple[Kind, ...] = ORDER) -> list[dict[st
 def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
     table = PROGRESS_TABLES[kind]
     model = ITEM_MODELS[kind]
-    query = (
-        table.model.select(table.model, model)
-        .join(model, on=(table.item_column == model.id))
-        .where((table.model.user == user_id) & table.model.deleted_at.is_null())
+    columns = [table.item_column, table.model.status, table.model.progress, table.model.updated_at]
+    if kind in (Kind.BOOK, Kind.PODCAST):
+        columns.append(table.model.rating)
+    query = table.model.select(*columns).where(
+        (table.model.user == user_id) & table.model.deleted_at.is_null()
     )
     if kind in (Kind.TV, Kind.MOVIE):
-        query = query.where(model.type == kind.value)
-    rows = list(query)
-    item_ids = [getattr(row, table.item_field + "_id") for row in rows]
-    ratings: dict[int, int] = {}
-    if kind in (Kind.TV, Kind.MOVIE) and item_ids:
-        ratings = dict(
-            Rating.select(Rating.media_item, Rating.rating)
-            .where(
-                (Rating.user == user_id)
-                & Rating.media_item.in_(item_ids)
-                & Rating.deleted_at.is_null()
-            )
-            .tuples()
+        query = query.join(model, on=(table.item_column == model.id)).where(
+            model.type == kind.value
         )
+    rows = {row[0]: row for row in query.tuples()}
+    item_ids = list(rows)
+    items: dict[int, dict[str, Any]] = {}
+    ratings: dict[int, int] = {}
+    for start in range(0, len(item_ids), 500):
+        chunk = item_ids[start : start + 500]
+        items.update(
+            (item["id"], item) for item in model.select().where(model.id.in_(chunk)).dicts()
+        )
+        if kind in (Kind.TV, Kind.MOVIE):
+            ratings.update(
+                Rating.select(Rating.media_item, Rating.rating)
+                .where(
+                    (Rating.user == user_id)
+                    & Rating.media_item.in_(chunk)
+                    & Rating.deleted_at.is_null()
+                )
+                .tuples()
+            )
     dates: dict[int, list[str]] = {}
     for item_id, day in (
         FinishDate.select(FinishDate.item_id, FinishDate.finished_on)
@@ -80,42 +89,42 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
         .tuples()
     ):
         dates.setdefault(item_id, []).append(day)
+    key = catalog_column(kind).name
     out = []
-    for row in rows:
-        item = getattr(row, table.item_field)
-        item_id = item.id
-        metadata = _columns(item)
-        catalog_id = str(getattr(item, catalog_column(kind).name))
-        rating = ratings.get(item_id) if kind in (Kind.TV, Kind.MOVIE) else row.rating
+    for item_id, row in rows.items():
+        item = items[item_id]
+        metadata = {name: value for name, value in item.items() if name not in SKIPPED_COLUMNS}
+        rating = ratings.get(item_id) if kind in (Kind.TV, Kind.MOVIE) else row[4]
         entry: dict[str, Any] = {
             "kind": kind.value,
-            "catalog_id": catalog_id,
-            "title": metadata.get("title") or metadata.get("collection_name"),
+            "catalog_id": str(item[key]),
+            "title": item.get("title") or item.get("collection_name"),
             "creator": _creator(kind, metadata),
-            "release_date": metadata.get("release_date") or metadata.get("published_date"),
-            "total": metadata.get("number_of_episodes")
-            if kind is Kind.TV
-            else metadata.get("page_count")
-            if kind is Kind.BOOK
-            else metadata.get("episode_count")
-            if kind is Kind.PODCAST
-            else 1,
-            "status": row.status,
-            "progress": row.progress,
+            "release_date": item.get("release_date") or item.get("published_date"),
+            "total": _total(kind, item),
+            "status": row[1],
+            "progress": row[2],
             "rating": rating,
-            "updated_at": _iso(row.updated_at),
+            "updated_at": _iso(row[3]),
             "dates": dates.get(item_id, []),
             "metadata": metadata,
         }
         if kind is Kind.BOOK:
-            entry["isbn_13"], entry["isbn_10"] = item.isbn_13, item.isbn_10
+            entry["isbn_13"], entry["isbn_10"] = item["isbn_13"], item["isbn_10"]
         if kind is Kind.PODCAST:
-            entry["feed_url"] = item.feed_url
+            entry["feed_url"] = item["feed_url"]
         if kind is Kind.TV:
             entry["seasons"] = _seasons(user_id, item_id)
         out.append(entry)
     out.sort(key=lambda entry: entry["catalog_id"])
     return out
+
+
+def _total(kind: Kind, item: dict[str, Any]) -> int | None:
+    if kind is Kind.MOVIE:
+        return 1
+    column = {Kind.TV: "number_of_episodes", Kind.BOOK: "page_count"}.get(kind, "episode_count")
+    return item.get(column)
 
 
 def _creator(kind: Kind, metadata: dict[str, Any]) -> str | None:
