@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from peewee import BooleanField, DateTimeField
+
 from mediatrack.kinds import Kind
 from mediatrack.store import episodes as episode_rows
 from mediatrack.store import metadata
@@ -27,6 +29,7 @@ from mediatrack.store.models import (
     Podcast,
     Rating,
     Season,
+    TextListField,
     database,
     utcnow,
 )
@@ -240,12 +243,20 @@ def _insert_rows(model, rows: list[dict[str, Any]], conflict: str = "DO NOTHING"
     table = model._meta.table_name
     sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks}) ON CONFLICT {conflict}'
 
-    def value(field, raw: Any) -> Any:
-        converted = field.db_value(raw)
-        return str(converted) if isinstance(converted, dt.datetime) else converted
+    def stored(field):  # plain text and numbers go as they are
+        if isinstance(field, TextListField | BooleanField):
+            return field.db_value
+        if isinstance(field, DateTimeField):
+            return lambda value: None if value is None else str(value)
+        return None
 
+    converters = [(field.name, stored(field)) for field in fields]
     database.cursor().executemany(
-        sql, [[value(field, row[field.name]) for field in fields] for row in rows]
+        sql,
+        [
+            [row[name] if convert is None else convert(row[name]) for name, convert in converters]
+            for row in rows
+        ],
     )
 
 
@@ -608,7 +619,10 @@ def settle_review(user_id: str, row_key: str, chosen: str) -> None:
 def drop_review(user_id: str, row_keys: Iterable[str]) -> int:
     """Forget waiting rows that are now matched (settled ones keep the user's answer)."""
     keys = list(row_keys)
-    if not keys:
+    waiting = ImportReview.select().where(
+        (ImportReview.user == user_id) & ImportReview.chosen.is_null()
+    )
+    if not keys or not waiting.exists():
         return 0
     return (
         ImportReview.delete()
