@@ -74,3 +74,39 @@ def test_paths_complete_from_the_disk(tmp_path: Path):
     assert complete_path(str(tmp_path / "lett")) == str(tmp_path / "letterboxd-export") + "/"
     assert complete_path(str(tmp_path / "good")) == str(tmp_path / "goodreads.csv")
     assert complete_path(str(tmp_path / "nothing")) is None
+
+
+async def test_review_rows_are_settled_from_the_review_screen(
+    httpserver, db_path: Path, tmp_path: Path
+):
+    from textual.widgets import OptionList
+
+    from mediatrack.screens.import_review import ImportReviewScreen
+    from mediatrack.services.importing import ImportService
+    from mediatrack.store.db import open_database
+
+    fake = FakeCatalogs(httpserver)
+    folder = tmp_path / "letterboxd"
+    folder.mkdir()
+    (folder / "watched.csv").write_text(
+        "Date,Name,Year,Letterboxd URI\n2024-01-01,Fight Clubs,1999,x\n"
+        "2024-01-01,Nothing Like It,1950,y\n"
+    )
+    open_database(db_path)
+    ImportService(fake.catalog()).run("letterboxd", folder)
+    app = MediaTrackApp(db_path=db_path, catalog=fake.catalog())
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_review_imports()
+        await until(pilot, lambda: isinstance(app.screen, ImportReviewScreen))
+        screen = app.screen
+        rows = screen.query_one("#review-rows", OptionList)
+        await until(pilot, lambda: rows.option_count == 2)
+        assert screen.query_one("#candidates", OptionList).option_count > 0
+        await pilot.press("enter")  # to the candidates
+        await pilot.press("enter")  # the first: Fight Club (550)
+        await until(pilot, lambda: rows.option_count == 1)
+        await pilot.press("s")  # skip the other
+        summary = screen.query_one("#import-summary", Static)
+        await until(pilot, lambda: "Skipped" in str(summary.render()))
+        assert rows.option_count == 0
+    assert [entry.catalog_id for entry in Library().entries(Kind.MOVIE)] == ["550"]

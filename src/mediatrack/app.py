@@ -247,6 +247,17 @@ class MediaTrackApp(App[None]):
             "Goodreads, StoryGraph, Letterboxd, Trakt, IMDb, OPML or a mediatrack backup",
             self.action_import_file,
         )
+        yield SystemCommand(
+            "Review imports…",
+            "Rows an import could not match: pick a match, add by hand or skip",
+            self.action_review_imports,
+        )
+
+    def action_review_imports(self) -> None:
+        from mediatrack.screens.import_review import ImportReviewScreen
+
+        if not isinstance(self.screen, ImportReviewScreen):
+            self.push_screen(ImportReviewScreen())
 
     def action_import_file(self) -> None:
         from mediatrack.screens.import_file import ImportScreen
