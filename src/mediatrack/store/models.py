@@ -365,6 +365,9 @@ class Friendship(SyncedModel):
     )
     friend = ForeignKeyField(User, backref="friend_of", on_delete="CASCADE", on_update="CASCADE")
     status = TextField(default="pending", constraints=[_in("status", FRIENDSHIP_STATUSES)])
+    # For type checkers only: the raw ids peewee adds beside ``user`` and ``friend``
+    user_id: str
+    friend_id: str
 
     class Meta:
         table_name = "friendships"
