@@ -426,7 +426,7 @@ class MediaTrackApp(App[None]):
             if status.configured and whoami().logged_in:
                 self.call_from_thread(self.set_sync_line, SyncLine("syncing", line.last_sync_at))
             report = sync.sync_once()
-        except (sync.NotSignedIn, sync.NotConfigured) as error:
+        except (sync.NotSignedIn, sync.SyncNotConfigured) as error:
             self.call_from_thread(self.set_sync_line, SyncLine())
             if announce:
                 self.call_from_thread(self.notify, str(error), severity="warning", timeout=8)

@@ -8,12 +8,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from mediatrack.cli import friends
-from mediatrack.cli.common import CliError, open_library
+from mediatrack.cli.common import open_library
 from mediatrack.display.text import inert
 
 
@@ -64,23 +62,6 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     friends.register(commands, common)
 
 
-def sync_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
-    """Sync, friends and secrets errors end the command with their sentence."""
-
-    @wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        from mediatrack.secrets import SecretsError
-        from mediatrack.services.friends import FriendsError
-        from mediatrack.services.sync import SyncError
-
-        try:
-            return handler(args)
-        except (SyncError, FriendsError, SecretsError) as error:
-            raise CliError(str(error)) from None
-
-    return run
-
-
 class ProgressBar:
     """A one-line bar on stderr, drawn only when stderr is a terminal."""
 
@@ -105,7 +86,6 @@ class ProgressBar:
             self.stream.flush()
 
 
-@sync_errors
 def run_sync(args: argparse.Namespace) -> int:
     from mediatrack.services.sync import sync_once
 
@@ -124,7 +104,6 @@ def run_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-@sync_errors
 def run_setup(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
@@ -142,7 +121,6 @@ def run_setup(args: argparse.Namespace) -> int:
     return 0
 
 
-@sync_errors
 def run_init(args: argparse.Namespace) -> int:
     from mediatrack.services.sync import init_server
 
@@ -156,7 +134,6 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
-@sync_errors
 def run_provision(args: argparse.Namespace) -> int:
     from mediatrack.services.sync import provision
 

@@ -23,15 +23,15 @@ from mediatrack import config
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
 
-# The setting each catalog's ``NotConfigured`` asks for, by provider name.
+# The setting each catalog's ``CatalogNotConfigured`` asks for, by provider name.
 SETTING_FOR_PROVIDER = {"TMDB": "tmdb.token", "Google Books": "google_books.country"}
 
 
 def settings_offer(error: BaseException | None) -> tuple[str, str] | None:
     """For a catalog that lacks a setting: the sentence offering Settings, and the setting."""
-    from mediatrack.catalog.errors import NotConfigured
+    from mediatrack.catalog.errors import CatalogNotConfigured
 
-    if not isinstance(error, NotConfigured) or error.provider not in SETTING_FOR_PROVIDER:
+    if not isinstance(error, CatalogNotConfigured) or error.provider not in SETTING_FOR_PROVIDER:
         return None
     key = SETTING_FOR_PROVIDER[error.provider]
     what = "a token" if key == "tmdb.token" else "your country"

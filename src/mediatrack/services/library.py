@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from mediatrack.errors import MediatrackError
 from mediatrack.kinds import KINDS, Kind, status_label
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.services import limits
@@ -25,7 +26,7 @@ from mediatrack.store.models import LOCAL_USER_ID, database
 KEEP = object()  # "leave this value as it is", where None means "clear it"
 
 
-class LibraryError(Exception):
+class LibraryError(MediatrackError):
     """A request the library refuses; the message is one sentence for the user."""
 
 
