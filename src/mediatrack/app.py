@@ -127,15 +127,20 @@ class MediaTrackApp(App[None]):
 
         Raises ``CannotOpen`` when the file could not be opened (the app then exits).
         """
-        if not self._opened.is_set() and threading.get_ident() == self._thread_id:
-            raise RuntimeError("app.services is for workers: the event loop must not wait")
-        self._opened.wait()
+        self.wait_until_open()
         services = self._services
         if services is None:
             from mediatrack.services.library import CannotOpen
 
             raise CannotOpen(self._open_failure)
         return services
+
+    def wait_until_open(self) -> None:
+        """In a worker: wait for the opening worker, before a service function that reads the
+        file itself (identity, sync). ``services`` waits the same way."""
+        if not self._opened.is_set() and threading.get_ident() == self._thread_id:
+            raise RuntimeError("only workers may wait for the library file: never the event loop")
+        self._opened.wait()
 
     @property
     def account(self) -> CurrentUser | None:
@@ -253,7 +258,7 @@ class MediaTrackApp(App[None]):
     def log_out(self) -> None:
         from mediatrack.services import identity
 
-        _ = self.services  # the library file is open
+        self.wait_until_open()
         out = identity.logout()
         if not out.was_logged_in:
             self.call_from_thread(self.notify, "Not logged in.")
@@ -271,7 +276,7 @@ class MediaTrackApp(App[None]):
         from mediatrack.login_display import local_time
         from mediatrack.services import identity
 
-        _ = self.services  # the library file is open
+        self.wait_until_open()
         user = identity.whoami()
         if not user.logged_in:
             message = "Not logged in. Log in from the command palette (ctrl+p)."
@@ -347,13 +352,12 @@ class MediaTrackApp(App[None]):
     def sync_in_background(self, announce: bool = False) -> None:
         """Push and pull once, when someone is signed in and a server is set up."""
         from mediatrack.services import sync
-        from mediatrack.services.identity import whoami
 
-        _ = self.services  # the library file is open
+        account = self.services.account
         status = sync.sync_status()
         line = SyncLine("synced" if status.last_sync_at else "off", status.last_sync_at)
         try:
-            if status.configured and whoami().logged_in:
+            if status.configured and account.logged_in:
                 self.call_from_thread(self.set_sync_line, SyncLine("syncing", line.last_sync_at))
             report = sync.sync_once()
         except (sync.NotSignedIn, sync.SyncNotConfigured) as error:

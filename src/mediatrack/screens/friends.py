@@ -146,11 +146,9 @@ class FriendsScreen(WorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_overview(self) -> None:
         """Who is in, is sync set up, and the friends and requests as the last sync left them."""
-        from mediatrack.services.identity import whoami
         from mediatrack.services.sync import sync_url
 
-        _ = self.app.services  # the library file is open
-        if not whoami().logged_in:
+        if not self.app.services.account.logged_in:
             self.app.call_from_thread(self._show_overview, "logged_out", None)
             return
         setup: Setup = "ready" if sync_url() else "unconfigured"

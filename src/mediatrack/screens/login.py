@@ -94,7 +94,7 @@ class LoginScreen(WorkerErrors, ModalScreen["LoggedIn | None"]):
         from mediatrack.services import identity
 
         try:
-            _ = self.app.services  # the library file is open: the sign-in writes to it
+            self.app.wait_until_open()  # the sign-in writes to the library file
             code = identity.start_login()
             if cancel.is_set():
                 return
