@@ -401,9 +401,10 @@ class MediaTrackApp(App[None]):
         from mediatrack.services.library import CannotOpen
 
         if (worker.node is self and worker.group == "open") or isinstance(error, CannotOpen):
-            # No library, nothing to show: say why, once, and exit.
-            sentence = self._open_failure or str(error)
-            self.exit(return_code=1, message=f"mediatrack: {sentence}")
+            # No library, nothing to show: say why, once (every waiting worker fails too), exit.
+            if self.return_code is None:
+                sentence = self._open_failure or str(error)
+                self.exit(return_code=1, message=f"mediatrack: {sentence}")
             return
         sentence = self.error_sentence(error)
         if worker.node is self and worker.group == "sync":
