@@ -11,11 +11,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
+from mediatrack.display.entries import counted, rating_text
+from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.folding import fold
 from mediatrack.kinds import KINDS
 from mediatrack.screens.common import ScreenCommands, WorkerErrors
-from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.lists import KeyTable
 
 if TYPE_CHECKING:
@@ -28,8 +29,7 @@ def agreement(rows: list[Compared], name: str) -> str:
     if not rows:
         return f"Nothing both you and {name} rated yet."
     close = sum(1 for row in rows if abs(row.mine - row.theirs) <= 1)
-    noun = "item" if len(rows) == 1 else "items"
-    return f"{len(rows)} {noun} you both rated · within a point on {close} of them"
+    return f"{counted(len(rows), 'item')} you both rated · within a point on {close} of them"
 
 
 class CompareScreen(WorkerErrors, Screen[None]):
@@ -77,8 +77,8 @@ class CompareScreen(WorkerErrors, Screen[None]):
             (
                 KINDS[row.kind].noun,
                 inert(row.title),
-                f"{row.mine}/10",
-                f"{row.theirs}/10",
+                rating_text(row.mine),
+                rating_text(row.theirs),
                 "same" if row.mine == row.theirs else f"{row.mine - row.theirs:+d}",
             )
             for row in rows

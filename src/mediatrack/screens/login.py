@@ -20,9 +20,9 @@ from textual.timer import Timer
 from textual.widgets import Label, Static
 from textual.worker import Worker
 
+from mediatrack.display.login import countdown, qr_lines
 from mediatrack.display.text import inert
 from mediatrack.errors import MediatrackError
-from mediatrack.login_display import countdown, qr_lines
 from mediatrack.screens.common import WorkerErrors
 
 if TYPE_CHECKING:
