@@ -19,10 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.screens.common import ScreenCommands, error_sentence
-from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
 

@@ -25,10 +25,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.display.entries import rating_text, status_label
+from mediatrack.display.sync import SyncLine
+from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.screens.common import error_sentence
-from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
 
@@ -264,7 +265,7 @@ class LibraryScreen(Screen[None]):
             self.notify(f"{entry.title!r} has no rating to clear.", markup=False)
             return
         key, app = entry.key, self.app
-        what = f"Cleared the rating {entry.rating}/10 of {entry.title!r}"
+        what = f"Cleared the rating {rating_text(entry.rating)} of {entry.title!r}"
         self.apply_change(key, lambda _: app.library.set_rating(key, None), what)
 
     def action_remove(self) -> None:

@@ -25,6 +25,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from mediatrack.display.entries import counted
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
@@ -46,7 +47,7 @@ def nothing_yet_text(kind: Kind, friend: str | None = None, kept: KeptLibrary | 
     if friend is not None:
         return f"{friend} has no {info.label.lower()} yet."
     if kept is not None:
-        items = f"{kept.items} item" + ("" if kept.items == 1 else "s")
+        items = counted(kept.items, "item")
         return (
             f"You are signed out: {kept.name}'s library ({kept.email}, {items}) is kept "
             "on this machine; log in (ctrl+p → Log in) to see it."
@@ -60,8 +61,7 @@ def nothing_yet_text(kind: Kind, friend: str | None = None, kept: KeptLibrary | 
 def summary_text(view: LibraryView, kind: Kind, read_only: bool) -> str:
     """``2 of 5 shows · sorted by title (A-Z) · o to change`` (``· read-only`` for a friend's)."""
     info = KINDS[kind]
-    noun = info.noun if len(view) == 1 else f"{info.noun}s"
-    shown = f"{len(view)} {noun}"
+    shown = counted(len(view), info.noun)
     if len(view.visible) != len(view):
         shown = f"{len(view.visible)} of {len(view)} {info.noun}s"
     order = f"sorted by {view.order.label} ({view.order.direction})"
