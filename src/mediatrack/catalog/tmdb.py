@@ -1,7 +1,7 @@
 """TMDB v3: search movies and shows, and fetch movie, show and season details.
 
 Authenticates with a v4 read access token (``Authorization: Bearer``) or a v3
-``api_key`` parameter. Without either, every call raises ``NotConfigured``
+``api_key`` parameter. Without either, every call raises ``CatalogNotConfigured``
 before any request is made, so the rest of the app keeps working.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mediatrack.catalog._parse import Fields, year_of
-from mediatrack.catalog.errors import AuthFailed, CatalogError, NotConfigured, NotFound
+from mediatrack.catalog.errors import AuthFailed, CatalogError, CatalogNotConfigured, NotFound
 from mediatrack.catalog.http import HttpOptions, Provider, build_session, get_json
 from mediatrack.catalog.ratelimit import RateLimit
 from mediatrack.catalog.records import (
@@ -109,7 +109,7 @@ class TmdbClient:
         what: str,
     ) -> T:
         if not self.configured:
-            raise NotConfigured(
+            raise CatalogNotConfigured(
                 f"Movies and shows come from TMDB, which needs a key; {CREDENTIAL_HINT}.",
                 provider=NAME,
             )
@@ -167,6 +167,29 @@ class TmdbClient:
                 for item in answer.objects("results")
                 if (media_type := item.opt_str("media_type")) in (Kind.TV, Kind.MOVIE)
             ],
+        )
+
+    def find(self, external_id: str, source: str = "imdb_id") -> list[SearchResult]:
+        """Movies and shows with this id in another database (IMDb's ``tt...`` by default)."""
+        external_id = external_id.strip()
+        if not external_id.isascii() or not external_id.isalnum():
+            raise NotFound(f"TMDB has no item {external_id!r}: not an external id.", provider=NAME)
+
+        def parse(data: Any) -> list[SearchResult]:
+            answer = Fields(data, "find")
+            return [
+                _search_result(item, kind)
+                for kind, key in ((Kind.MOVIE, "movie_results"), (Kind.TV, "tv_results"))
+                for item in answer.objects(key)
+            ]
+
+        return self._get(
+            f"/find/{external_id}",
+            {"external_source": source},
+            parse,
+            ttl=self.options.details_ttl,
+            fresh=False,
+            what=f"item with {source} {external_id}",
         )
 
     def movie(self, tmdb_id: int | str, *, fresh: bool = False) -> MovieDetails:

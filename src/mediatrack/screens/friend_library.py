@@ -17,12 +17,12 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.screens.common import ScreenCommands, error_sentence
+from mediatrack.screens.common import ScreenCommands, WorkerErrors
 from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
 
@@ -56,7 +56,7 @@ class KindTabs(Static):
             x -= width
 
 
-class FriendLibraryScreen(Screen[None]):
+class FriendLibraryScreen(WorkerErrors, Screen[None]):
     """What one friend watches, reads and listens to; nothing here changes it."""
 
     CSS_PATH = "friend_library.tcss"
@@ -92,6 +92,7 @@ class FriendLibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)
+        self.app.sync_changed.subscribe(self, self.show_sync)
         self.query_one(KindTabs).show(self.kind, self.counts)
         self.table.focus()
         self.load_library()
@@ -115,7 +116,7 @@ class FriendLibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
-        entries = self.app.friends.library(self.friend.email).all_entries()
+        entries = self.app.services.friends.library(self.friend.email).all_entries()
         self.app.call_from_thread(self._show_loaded, entries)
 
     async def _show_loaded(self, entries: list[LibraryEntry]) -> None:
@@ -127,10 +128,9 @@ class FriendLibraryScreen(Screen[None]):
             self.kind = next((kind for kind in Kind if self.by_kind[kind]), self.kind)
         await self._show_kind(self.kind)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.node is self:
-            self.table.loading = False
-            self.notify(error_sentence(event.worker.error), severity="error", timeout=8)
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
+        self.browser.load_failed()
+        return False  # the app notifies it
 
     # --- browsing --------------------------------------------------------------------
 

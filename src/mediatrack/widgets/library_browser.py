@@ -94,6 +94,7 @@ class LibraryBrowser(Widget):
         self._kept: KeptLibrary | None = None  # signed out: whose library is kept, hidden
         self._empty_message = ""
         self._detail_timer: Timer | None = None
+        self._loading_timer: Timer | None = None
 
     @property
     def read_only(self) -> bool:
@@ -114,11 +115,17 @@ class LibraryBrowser(Widget):
 
     def on_mount(self) -> None:
         # A loading indicator only when loading is slow enough to notice.
-        self.set_timer(LOADING_DELAY, self._show_loading)
+        self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
 
     def _show_loading(self) -> None:
         if not self.loaded:
             self.table.loading = True
+
+    def load_failed(self) -> None:
+        """Reading the entries failed: no spinner, now or later (the app says why)."""
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        self.table.loading = False
 
     def on_resize(self) -> None:
         for pane in self.query(DetailPane):
