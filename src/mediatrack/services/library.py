@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mediatrack.kinds import KINDS, Kind, status_label
-from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
+from mediatrack.records import (
+    EntryDetail,
+    EntryKey,
+    LibraryEntry,
+    PodcastEpisodeRow,
+    ShowEpisode,
+)
 from mediatrack.services import limits
 from mediatrack.store import episodes, queries, snapshots
 from mediatrack.store import library as library_rows
@@ -395,35 +401,39 @@ class Library:
                 return entry
             return self.set_progress(key, progress, confirm=confirm or delta < 0)
 
-    def _tick_show(self, entry, to_tick, to_untick, *, confirm: bool) -> LibraryEntry:
-        title = entry.title
+    def _tick_show(
+        self,
+        entry: LibraryEntry,
+        to_tick: list[ShowEpisode],
+        to_untick: list[ShowEpisode],
+        *,
+        confirm: bool,
+    ) -> LibraryEntry:
         if not confirm:
-            if len(to_untick) > 0:
-                raise NeedsConfirmation(untick_question(len(to_untick), title))
             not_aired = [e for e in to_tick if not e.aired(dt.date.today())]
-            if not_aired:
-                raise NeedsConfirmation(unaired_question(not_aired, title))
-        if to_tick:
-            episodes.set_episodes_watched(
-                self.user_id, entry.key.item_id, [e.id for e in to_tick], True
-            )
-        if to_untick:
-            episodes.set_episodes_watched(
-                self.user_id, entry.key.item_id, [e.id for e in to_untick], False
-            )
-        return self._require(entry.key)
+            if not_aired and not to_untick:
+                raise NeedsConfirmation(unaired_question(not_aired, entry.title))
+        return self._tick(episodes.set_episodes_watched, entry, to_tick, to_untick, confirm)
 
-    def _tick_podcast(self, entry, to_tick, to_untick, *, confirm: bool) -> LibraryEntry:
+    def _tick_podcast(
+        self,
+        entry: LibraryEntry,
+        to_tick: list[PodcastEpisodeRow],
+        to_untick: list[PodcastEpisodeRow],
+        *,
+        confirm: bool,
+    ) -> LibraryEntry:
+        return self._tick(
+            episodes.set_podcast_episodes_listened, entry, to_tick, to_untick, confirm
+        )
+
+    def _tick(self, write, entry: LibraryEntry, to_tick, to_untick, confirm: bool) -> LibraryEntry:
+        """Tick and untick episodes with ``write``; unticking any asks first."""
         if to_untick and not confirm:
             raise NeedsConfirmation(untick_question(len(to_untick), entry.title))
-        if to_tick:
-            episodes.set_podcast_episodes_listened(
-                self.user_id, entry.key.item_id, [e.id for e in to_tick], True
-            )
-        if to_untick:
-            episodes.set_podcast_episodes_listened(
-                self.user_id, entry.key.item_id, [e.id for e in to_untick], False
-            )
+        for chosen, ticked in ((to_tick, True), (to_untick, False)):
+            if chosen:
+                write(self.user_id, entry.key.item_id, [e.id for e in chosen], ticked)
         return self._require(entry.key)
 
     @staticmethod

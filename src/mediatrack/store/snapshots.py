@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey
-from mediatrack.store import episodes
+from mediatrack.store import episodes, library
 from mediatrack.store.models import (
     PROGRESS_TABLES,
     Episode,
@@ -90,7 +90,7 @@ def put_back(snapshot: ItemSnapshot) -> None:
                 table.row_of(user_id, key.item_id)
             ).execute()
         if key.kind in (Kind.TV, Kind.MOVIE):
-            _put_back_rating(snapshot, now)
+            library.write_rating(user_id, key, snapshot.rating)
         if key.kind is Kind.TV:
             episodes.save_watch_position(user_id, key.item_id)
 
@@ -153,22 +153,3 @@ def _put_back_ticks(snapshot: ItemSnapshot, now: dt.datetime) -> None:
                 getattr(model, when_field): when,
             },
         ).execute()
-
-
-def _put_back_rating(snapshot: ItemSnapshot, now: dt.datetime) -> None:
-    user_id, item_id = snapshot.user_id, snapshot.key.item_id
-    if snapshot.rating is None:
-        Rating.update(deleted_at=now, updated_at=now).where(
-            (Rating.user == user_id) & (Rating.media_item == item_id) & Rating.deleted_at.is_null()
-        ).execute()
-        return
-    Rating.insert(
-        user=user_id,
-        media_item=item_id,
-        rating=snapshot.rating,
-        created_at=now,
-        updated_at=now,
-    ).on_conflict(
-        conflict_target=[Rating.user, Rating.media_item],
-        update={Rating.rating: snapshot.rating, Rating.updated_at: now, Rating.deleted_at: None},
-    ).execute()
