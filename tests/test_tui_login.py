@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -144,6 +145,21 @@ async def test_escape_cancels_and_returns_to_the_library_with_nothing_written(
         await pilot.press("o")  # the library still answers keys
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_quitting_while_the_code_waits_stops_waiting_for_google_at_once(
+    google, gate, with_movie
+):
+    google.script(*[PENDING] * 5)
+    app = MediaTrackApp(db_path=with_movie)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_login(pilot)
+        await until(pilot, lambda: DEVICE_CODE in screen_text(app))
+        quitting = time.monotonic()
+        await pilot.press("ctrl+q")
+    assert time.monotonic() - quitting < 2.0  # not the next poll, nor the code's expiry
+    assert [event.is_set() for event in gate.cancel_events] == [True]
+    assert Session.select().count() == 0
 
 
 async def test_access_denied_is_one_sentence_on_the_screen(google, gate, with_movie):
