@@ -26,7 +26,7 @@ from auth_server import (
     NoKeyring,
     installed_keyring,
 )
-from mediatrack.login_display import HALF_BLOCKS, qr_lines
+from mediatrack.display.login import HALF_BLOCKS, qr_lines
 from mediatrack.secrets import SERVICE, fallback_path
 from mediatrack.services import identity
 from mediatrack.store.db import open_database

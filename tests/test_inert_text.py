@@ -29,6 +29,7 @@ from mediatrack.kinds import Kind
 from mediatrack.services.friends import FriendsService
 from mediatrack.services.library import Library, NewItem
 from mediatrack.store.db import open_database
+from tui_helpers import SIZE, until
 
 if TYPE_CHECKING:
     from sync_world import World
@@ -40,7 +41,6 @@ CLEAR = "\x1b[2J"  # CSI 2J: clears the screen
 HOSTILE = f"Evil{RETITLE}{CLEAR}Title\rOverwritten \u202eReversed\u2069 \x9b31mRed"
 NAME = f"Mallory{RETITLE}{CLEAR}\u202eX"
 LONG_NAME = NAME + "b" * 5000
-SIZE = (130, 40)
 
 
 def raw_controls(text: str, allowed: str = "\n") -> set[str]:
@@ -129,11 +129,30 @@ def test_cli_list_search_episodes_and_refresh_print_no_raw_control(fake, cli):
     exact = json.loads(cli("episodes", "tv:1", "--json").out)
     assert all(episode["title"].endswith(HOSTILE) for episode in exact)
 
+    refreshed = cli("refresh", "--all")  # not a terminal: no bar at all
+    assert refreshed.code == 0, refreshed.err
+    assert refreshed.err == "" and not raw_controls(refreshed.out)
+
+
+def test_the_refresh_bar_on_a_terminal_shows_titles_inert(fake, cli, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from mediatrack.cli import progress
+
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=120, color_system=None)
+    monkeypatch.setattr(progress, "stderr_console", lambda: terminal)
+    assert cli("add", "tv", "--tmdb-id", "1399").code == 0
     refreshed = cli("refresh", "--all")
     assert refreshed.code == 0, refreshed.err
-    bar = refreshed.err.replace("\r[", "[")  # the bar's own CR redraws it in place
-    assert not raw_controls(bar)
-    assert "1/1  Evil␛]0;friend-pwned" in bar
+    drawn = screen.getvalue()
+    assert "1/1" in drawn and "━" in drawn  # rich's bar and count
+    assert "Evil␛]0;friend-pwned␇␛[2JTitle" in drawn
+    # rich's own cursor moves are the only escapes: none from the title
+    assert RETITLE not in drawn and CLEAR not in drawn and "\u202e" not in drawn
+    assert "\x9b" not in drawn and "Title Overwrit" in drawn  # the title's CR is a space
 
 
 def test_cli_json_escapes_c1_and_bidi_controls_and_stays_exact(library: Library, cli):
@@ -176,7 +195,7 @@ def test_cli_friends_prints_a_strangers_name_inert(hostile_friends, cli):
     assert "  Mallory␛]0;friend-pwned␇␛[2JX <mallory@example.com>  since " in listed.out
     assert "  Mallory␛]0;friend-pwned␇␛[2JXbbb" in listed.out  # Bob, his name cut short
     assert max(len(line) for line in listed.out.splitlines()) < 200
-    assert "reading Evil␛]0;friend-pwned" in listed.out
+    assert "  Evil␛]0;friend-pwned" in listed.out and "(reading, 0/600)" in listed.out
     data = json.loads(cli("friends", "--db", str(alice.path), "--json").out)
     assert [f["name"] for f in data["friends"]] == [LONG_NAME]
     assert [r["name"] for r in data["incoming"]] == [NAME]
@@ -194,14 +213,6 @@ def screen_text(app: MediaTrackApp) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
 
 
-async def until(pilot, condition, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen never got there")
-
-
 async def test_app_shows_hostile_catalog_text_inert(fake, db_path: Path):
     from mediatrack.screens.search import SearchScreen
     from mediatrack.screens.show_detail import ShowDetailScreen
@@ -215,7 +226,8 @@ async def test_app_shows_hostile_catalog_text_inert(fake, db_path: Path):
         await until(pilot, lambda: "friend-pwned" in screen_text(app) and "2nd" in screen_text(app))
         text = screen_text(app)
         assert not raw_controls(text)
-        assert "Evil␛]0;friend-pwned␇␛[2JTit… 2011" in text  # the table row
+        assert "Evil␛]0;friend-pwned␇… 2011" in text  # the table row, cut to its column
+        assert "Evil␛]0;friend-pwned␇␛[2JTitle" in text  # the detail pane's title
         assert "Overwritten Reversed \ufffd31mRed" in text  # the detail pane
 
         await pilot.press("enter")  # the show's seasons and episodes

@@ -80,6 +80,26 @@ def test_sync_prints_a_one_line_summary(world: World, cli):
     phone.use()
     result = cli("sync", "--db", str(phone.path))
     assert result.out == "pushed 0, pulled 1, conflicts resolved 0\n"
+    assert result.err == ""  # not a terminal: no bar
+
+
+def test_sync_on_a_terminal_draws_a_bar(world: World, cli, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from mediatrack.cli import progress
+
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=100, color_system=None)
+    monkeypatch.setattr(progress, "stderr_console", lambda: terminal)
+    laptop = world.person("alice").device()
+    laptop.use().add(NewItem(Kind.MOVIE, "Heat", 1995))
+    result = cli("sync", "--db", str(laptop.path))
+    assert result.out == "pushed 1, pulled 0, conflicts resolved 0\n"
+    drawn = screen.getvalue()
+    assert "━" in drawn and "1/1" in drawn and ("pushing" in drawn or "pulling" in drawn)
+    assert "0/?" not in drawn  # no empty bar before the first step
 
 
 def test_sync_without_signing_in_says_why_in_one_sentence(world: World, cli, db_path):
@@ -117,7 +137,7 @@ def test_friends_from_the_command_line(world: World, cli):
         ("bob@example.com", ["Dune"])
     ]
     text = cli("friends", "--db", str(alice.path)).out
-    assert "Bob <bob@example.com>  reading Dune (0/600)" in text
+    assert "Bob <bob@example.com>  Dune (reading, 0/600)" in text
 
     theirs = json.loads(
         cli("list", "--db", str(alice.path), "--user", "bob@example.com", "--json").out

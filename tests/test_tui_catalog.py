@@ -18,6 +18,7 @@ from catalog_server import FakeCatalogs
 from mediatrack.app import MediaTrackApp
 from mediatrack.catalog.http import HttpOptions
 from mediatrack.catalog.settings import CatalogSettings, build_catalog
+from mediatrack.display.entries import next_text, progress_text
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.screens.item_detail import ItemDetailScreen
@@ -36,7 +37,7 @@ from mediatrack.store.models import (
     Season,
     UserProgress,
 )
-from mediatrack.widgets.library_table import LibraryTable, next_text, progress_text
+from mediatrack.widgets.library_table import LibraryTable
 from tui_helpers import SIZE, options, rendered_rows, settle, text_of, toasts
 
 SEARCH_TV = "/3/search/tv"
@@ -227,7 +228,7 @@ async def test_ticking_episodes_in_the_show_screen(app, fake, db_path):
         await settle(pilot)
         assert isinstance(app.screen, ShowsScreen)
         row = next(row for row in rendered_rows(app) if row.startswith("Game of Thrones"))
-        assert "S2E3 / 80" in row and "S2E4" in row and "Watching" in row
+        assert "S2E3 · 13/80" in row and "S2E4 · aired 2011-05-08" in row and "Watching" in row
 
 
 async def test_unticking_and_the_last_episode_completes_an_ended_show(app, fake, db_path):
@@ -356,12 +357,13 @@ def test_next_episode_text_says_when_it_airs():
         next_episode="S2E6",
         next_air_date="2025-03-03",
     )
-    assert progress_text(show) == "S2E5 / 40"
-    assert next_text(show, today) == "S2E6 in 5d"
-    assert next_text(show, dt.date(2025, 3, 3)) == "S2E6 today"
-    assert next_text(show, dt.date(2025, 3, 20)) == "S2E6 Mar 03"
-    assert next_text(show, dt.date(2026, 6, 1)) == "S2E6 2025-03"
-    assert next_text(replace(show, next_air_date=None), today) == "S2E6"
+    assert progress_text(show) == "S2E5 · 15/40"
+    assert next_text(show, today) == "S2E6 · in 5d"
+    assert next_text(show, dt.date(2025, 3, 3)) == "S2E6 · today"
+    assert next_text(show, dt.date(2025, 3, 20)) == "S2E6 · aired 2025-03-03"
+    assert next_text(show, dt.date(2026, 6, 1)) == "S2E6 · aired 2025-03-03"
+    assert next_text(show, dt.date(2024, 6, 1)) == "S2E6 · on 2025-03-03"
+    assert next_text(replace(show, next_air_date=None), today) == "S2E6 · no date"
     assert next_text(replace(show, next_episode=None), today) == ""
     assert progress_text(replace(show, last_episode=None, progress=0)) == "0/40"
 
@@ -373,4 +375,4 @@ async def test_the_library_offers_add_and_details(app, fake, db_path):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Add a show" in titles and "Open details" in titles
         row = next(row for row in rendered_rows(app) if row.startswith("Game of Thrones"))
-        assert "0/80" in row and "S1E1 2011-04" in row
+        assert "0/80" in row and "S1E1 · aired 2011-04-17" in row

@@ -99,7 +99,7 @@ async def test_the_start_sync_brings_a_friend_and_what_they_are_watching(world, 
         await until(pilot, lambda: "Bob" in friends_text(app))
         text = friends_text(app)
         assert "bob@example.com" in text
-        assert "Show 1399 (watching, S1E2 / 8)" in text
+        assert "Show 1399 (watching, S1E2 · 2/8)" in text
         assert "Dune (reading, 42/600)" in text
         assert "Latest: Dune: reading, rated 9/10 · " in text
         await until(pilot, lambda: "synced just now" in app.screen.sub_title)
@@ -119,7 +119,7 @@ async def test_y_accepts_an_incoming_request_on_the_server(world, alice_and_bob)
         await pilot.press("y")
         await until(pilot, lambda: friendship(world, bob, alice) == "accepted")
         await until(pilot, lambda: not app.screen.query_one("#incoming").display)
-        assert "Show 1399 (watching, S1E2 / 8)" in friends_text(app)
+        assert "Show 1399 (watching, S1E2 · 2/8)" in friends_text(app)
 
 
 async def test_a_sends_a_request_by_email_after_checking_its_shape(world, alice_and_bob):
@@ -163,7 +163,7 @@ async def test_enter_opens_a_friends_library_read_only(alice_and_bob, friends_ap
         await until(pilot, lambda: rendered_rows(app))
         assert "Bob's library (read-only)" in app.screen.sub_title
         [row] = rendered_rows(app)
-        assert row.startswith("Show 1399 2011 Watching S1E2 / 8")
+        assert row.startswith("Show 1399 2011 Watching S1E2 · 2/8")
         await pilot.press("3")
         await until(pilot, lambda: rendered_rows(app) and "Dune" in rendered_rows(app)[0])
         [row] = rendered_rows(app)

@@ -19,13 +19,13 @@ from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import inert
 from mediatrack.screens.books import BooksScreen
 from mediatrack.screens.library import LibraryScreen
 from mediatrack.screens.movies import MoviesScreen
 from mediatrack.screens.podcasts import PodcastsScreen
 from mediatrack.screens.shows import ShowsScreen
-from mediatrack.sync_display import SyncLine
 
 if TYPE_CHECKING:
     from mediatrack.catalog.settings import Catalog
@@ -309,7 +309,7 @@ class MediaTrackApp(App[None]):
 
     @work(thread=True, exclusive=True, group="account", exit_on_error=False)
     def who_am_i(self) -> None:
-        from mediatrack.login_display import local_time
+        from mediatrack.display.dates import local_time
         from mediatrack.services import identity
 
         with self._account_errors():

@@ -98,11 +98,6 @@ KINDS: dict[Kind, KindInfo] = {
 }
 
 
-def status_label(status: str) -> str:
-    """``plan_to_watch`` -> ``Plan to watch``."""
-    return status.replace("_", " ").capitalize()
-
-
 def parse_kind(value: str) -> Kind:
     """Accept the CLI's spellings of a kind (``tv``, ``show``, ``shows``, ``movies``...)."""
     aliases = {"show": Kind.TV, "shows": Kind.TV, "series": Kind.TV}

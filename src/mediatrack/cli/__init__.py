@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from mediatrack import __version__
-from mediatrack.cli import account, catalog, config, library, sync
+from mediatrack.cli import account, catalog, config, friends, library, sync
 from mediatrack.cli.common import EXIT_ERROR, CliError, Parser, library_path
 from mediatrack.config import ConfigError
 from mediatrack.display.text import inert
@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     library.register(commands, common)
     catalog.register(commands, common)
     account.register(commands, common)
-    sync.register(commands, common)  # `sync` and `friends`
+    sync.register(commands, common)
+    friends.register(commands, common)
     config.register(commands, common)
     return parser
 

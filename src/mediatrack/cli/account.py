@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
 from mediatrack.cli.common import CliError, open_library, print_json
+from mediatrack.display.dates import local_time
+from mediatrack.display.login import countdown, qr_lines
 from mediatrack.display.text import inert
-from mediatrack.login_display import countdown, local_time, qr_lines
 
 if TYPE_CHECKING:
     from mediatrack.services.identity import CurrentUser, DeviceCode, LoggedIn

@@ -15,10 +15,13 @@ from mediatrack.cli.common import (
     print_table,
     refused_unless_yes,
 )
-from mediatrack.cli.library import catalog_key, describe
+from mediatrack.cli.library import catalog_key
+from mediatrack.cli.progress import JobProgress
+from mediatrack.display.dates import day_text
+from mediatrack.display.entries import counted, describe
 from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.records import EntryKey, LibraryEntry
+from mediatrack.records import EntryKey
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -125,7 +128,7 @@ def list_episodes(args: argparse.Namespace) -> int:
             (
                 str(row.id),
                 "x" if row.listened else " ",
-                row.published_at.date().isoformat() if row.published_at else "",
+                day_text(row.published_at),
                 row.title or "",
             )
             for row in rows
@@ -210,18 +213,11 @@ def refresh_items(args: argparse.Namespace) -> int:
         return 0
     if not args.all:
         raise CliError("Say which item to refresh, or --all.")
-    report = service.refresh_all(on_progress=_progress_bar)
-    print(file=sys.stderr)
-    print(f"Refreshed {len(report.refreshed)} items; {len(report.failed)} failed.")
+    with JobProgress() as bar:
+        report = service.refresh_all(
+            on_progress=lambda done, total, entry: bar.update(entry.title, done, total)
+        )
+    print(f"Refreshed {counted(len(report.refreshed), 'item')}; {len(report.failed)} failed.")
     for entry, reason in report.failed:
         print(inert(f"  {entry.key} {entry.title!r}: {reason}"), file=sys.stderr)
     return 1 if report.failed else 0
-
-
-def _progress_bar(done: int, total: int, entry: LibraryEntry) -> None:
-    """``[#####-----]  5/10  Title`` on one line of stderr, redrawn in place."""
-    width = 24
-    filled = width * done // total if total else width
-    bar = "#" * filled + "-" * (width - filled)
-    line = f"\r[{bar}] {done}/{total}  {inert(entry.title, limit=40)}"
-    print(line.ljust(80), end="", file=sys.stderr, flush=True)

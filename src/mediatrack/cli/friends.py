@@ -7,7 +7,9 @@ import argparse
 from typing import TYPE_CHECKING
 
 from mediatrack.cli.common import CliError, open_library, print_json
-from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
+from mediatrack.display.dates import day_text
+from mediatrack.display.entries import under_way_text
+from mediatrack.display.text import NAME_LIMIT, inert
 
 if TYPE_CHECKING:
     from mediatrack.services.friends import FriendsOverview, FriendsService
@@ -116,24 +118,19 @@ def _who(person) -> str:
 
 
 def _print_overview(overview: FriendsOverview) -> None:
-    from mediatrack.cli.library import progress_text
-
     if not any((overview.friends, overview.incoming, overview.outgoing, overview.queued)):
         print("No friends yet. Ask someone: mediatrack friends add EMAIL")
         return
     if overview.friends:
         print("Friends")
     for friend in overview.friends:
-        now = "; ".join(
-            f"{entry.status} {inert(entry.title, limit=TITLE_LIMIT)} ({progress_text(entry)})"
-            for entry in friend.now
-        )
+        now = "; ".join(under_way_text(entry) for entry in friend.now)
         print(f"  {_who(friend.person)}  {now or 'nothing in progress'}")
     for title, requests in (("Incoming", overview.incoming), ("Outgoing", overview.outgoing)):
         if requests:
             print(f"{title} requests")
         for request in requests:
-            since = request.since.date().isoformat()
+            since = day_text(request.since)
             print(f"  {_who(request.person)}  since {since}")
     if overview.queued:
         print("Waiting for the next sync")

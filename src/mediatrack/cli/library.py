@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from mediatrack.cli.common import (
     CliError,
@@ -15,6 +16,7 @@ from mediatrack.cli.common import (
     print_table,
     refused_unless_yes,
 )
+from mediatrack.display.entries import describe, next_text, progress_text, rating_text
 from mediatrack.folding import fold
 from mediatrack.kinds import KINDS
 from mediatrack.records import LibraryEntry
@@ -247,23 +249,8 @@ def entry_json(entry: LibraryEntry) -> dict[str, object]:
     }
 
 
-def progress_text(entry: LibraryEntry) -> str:
-    counted = f"{entry.progress}/{entry.total}" if entry.total is not None else str(entry.progress)
-    return f"{entry.last_episode} ({counted})" if entry.last_episode else counted
-
-
-def describe(entry: LibraryEntry) -> str:
-    rating = f", rated {entry.rating}/10" if entry.rating else ""
-    return f"{entry.status}, progress {progress_text(entry)}{rating}"
-
-
-def _next_text(entry: LibraryEntry) -> str:
-    if entry.next_episode is None:
-        return ""
-    return f"{entry.next_episode} {entry.next_air_date or ''}".strip()
-
-
 def _print_entries(entries: list[LibraryEntry]) -> None:
+    today = dt.date.today()  # air dates are local dates
     rows = [
         (
             str(entry.key),
@@ -271,8 +258,8 @@ def _print_entries(entries: list[LibraryEntry]) -> None:
             str(entry.year or ""),
             entry.status,
             progress_text(entry),
-            _next_text(entry),
-            str(entry.rating or ""),
+            next_text(entry, today),
+            rating_text(entry.rating),
         )
         for entry in entries
     ]

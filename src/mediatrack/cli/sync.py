@@ -1,7 +1,4 @@
-"""``sync``: push and pull once, set up the server, and the admin's ``init`` and ``provision``.
-
-``register`` also registers ``friends`` (cli/friends.py): the two share the server.
-"""
+"""``sync``: push and pull once, set up the server, and the admin's ``init`` and ``provision``."""
 
 from __future__ import annotations
 
@@ -10,10 +7,9 @@ import getpass
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
 
-from mediatrack.cli import friends
 from mediatrack.cli.common import CliError, open_library
+from mediatrack.cli.progress import JobProgress
 from mediatrack.display.text import inert
 
 
@@ -61,7 +57,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     provision.add_argument("--role", help="the role's name (default: mt_ and a random id)")
     provision.set_defaults(handler=run_provision)
 
-    friends.register(commands, common)
+
+PHASES = {"push": "pushing", "pull": "pulling"}
 
 
 def sync_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
@@ -81,40 +78,15 @@ def sync_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[..., i
     return run
 
 
-class ProgressBar:
-    """A one-line bar on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, stream: Any = None) -> None:
-        self.stream = stream or sys.stderr
-        self.drawn = False
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if not self.stream.isatty():
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        label = "pushing" if phase == "push" else "pulling"
-        bar = "#" * filled + "." * (width - filled)
-        self.stream.write(f"\r{label} [{bar}] {done}/{total}")
-        self.stream.flush()
-        self.drawn = True
-
-    def close(self) -> None:
-        if self.drawn:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
 @sync_errors
 def run_sync(args: argparse.Namespace) -> int:
     from mediatrack.services.sync import sync_once
 
     open_library(args)
-    bar = ProgressBar()
-    try:
-        report = sync_once(on_progress=bar)
-    finally:
-        bar.close()
+    with JobProgress() as bar:
+        report = sync_once(
+            on_progress=lambda phase, done, total: bar.update(PHASES.get(phase, phase), done, total)
+        )
     print(inert(report.summary()))
     for failed in report.failed_actions:
         print(

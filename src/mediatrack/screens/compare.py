@@ -12,11 +12,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.entries import counted, rating_text
+from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.folding import fold
 from mediatrack.kinds import KINDS
 from mediatrack.screens.common import ScreenCommands, error_sentence
-from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.lists import KeyTable
 
 if TYPE_CHECKING:
@@ -29,8 +30,7 @@ def agreement(rows: list[Compared], name: str) -> str:
     if not rows:
         return f"Nothing both you and {name} rated yet."
     close = sum(1 for row in rows if abs(row.mine - row.theirs) <= 1)
-    noun = "item" if len(rows) == 1 else "items"
-    return f"{len(rows)} {noun} you both rated · within a point on {close} of them"
+    return f"{counted(len(rows), 'item')} you both rated · within a point on {close} of them"
 
 
 class CompareScreen(Screen[None]):
@@ -77,8 +77,8 @@ class CompareScreen(Screen[None]):
             (
                 KINDS[row.kind].noun,
                 inert(row.title),
-                f"{row.mine}/10",
-                f"{row.theirs}/10",
+                rating_text(row.mine),
+                rating_text(row.theirs),
                 "same" if row.mine == row.theirs else f"{row.mine - row.theirs:+d}",
             )
             for row in rows

@@ -19,10 +19,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.entries import counted
+from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.screens.common import ScreenCommands, error_sentence
-from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.library_view import LibraryView, no_match_text
 from mediatrack.widgets.status_tabs import StatusTabs
@@ -165,8 +166,7 @@ class FriendLibraryScreen(Screen[None]):
         if focus and not self.query_one("#filter", Input).has_focus:
             table.focus()
         info = KINDS[self.kind]
-        noun = info.noun if len(self.view) == 1 else f"{info.noun}s"
-        shown = f"{len(self.view)} {noun}"
+        shown = counted(len(self.view), info.noun)
         if len(self.view.visible) != len(self.view):
             shown = f"{len(self.view.visible)} of {shown}"
         order = f"sorted by {self.view.order.label} ({self.view.order.direction})"

@@ -20,16 +20,15 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.dates import ago_text
+from mediatrack.display.entries import rating_text, status_label, under_way_text
+from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
-from mediatrack.kinds import status_label
 from mediatrack.screens.common import ScreenCommands, error_sentence
-from mediatrack.sync_display import SyncLine
-from mediatrack.widgets.library_table import progress_text, when_text
 from mediatrack.widgets.lists import KeyList
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
-    from mediatrack.records import LibraryEntry
     from mediatrack.services.friends import Friend, FriendsOverview, Person, Request
 
 Setup = Literal["unknown", "logged_out", "unconfigured", "ready"]
@@ -40,27 +39,20 @@ NO_FRIENDS = "No friends yet. Press a to ask someone by their email."
 LISTS = ("friends", "incoming", "outgoing")
 
 
-def entry_text(entry: LibraryEntry) -> str:
-    """``Dune (reading, 42/600)``, for one line about a friend."""
-    progress = progress_text(entry)
-    title = inert(entry.title, limit=TITLE_LIMIT)
-    return f"{title} ({status_label(entry.status).lower()}, {progress})"
-
-
 def friend_prompt(friend: Friend) -> Content:
     """Name and email; what they are on now; their latest change and when."""
     person = friend.person
-    now = [entry_text(entry) for entry in friend.now[:NOW_SHOWN]]
+    now = [under_way_text(entry) for entry in friend.now[:NOW_SHOWN]]
     if len(friend.now) > NOW_SHOWN:
         now.append(f"+{len(friend.now) - NOW_SHOWN} more")
     latest = friend.latest
     latest_text = "nothing yet"
     if latest is not None:
-        rating = f", rated {latest.rating}/10" if latest.rating else ""
+        rating = f", rated {rating_text(latest.rating)}" if latest.rating else ""
         title = inert(latest.title, limit=TITLE_LIMIT)
         latest_text = (
             f"{title}: {status_label(latest.status).lower()}{rating} · "
-            f"{when_text(latest.updated_at)}"
+            f"{ago_text(latest.updated_at)}"
         )
     return Content.assemble(
         Content.styled(inert(person.name, limit=NAME_LIMIT), "bold"),
@@ -78,7 +70,7 @@ def request_prompt(request: Request, verb: str) -> Content:
     return Content.assemble(
         Content.styled(inert(name or person.email, limit=NAME_LIMIT), "bold"),
         Content.styled(f"  {inert(person.email, limit=NAME_LIMIT)}" if name else "", "dim"),
-        Content.styled(f"  · {verb} {when_text(request.since)}", "dim"),
+        Content.styled(f"  · {verb} {ago_text(request.since)}", "dim"),
     )
 
 

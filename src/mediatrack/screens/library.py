@@ -26,10 +26,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.display.entries import counted, rating_text, status_label
+from mediatrack.display.sync import SyncLine
+from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.screens.common import error_sentence
-from mediatrack.sync_display import SyncLine
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.library_view import LibraryView, no_match_text
@@ -173,7 +174,7 @@ class LibraryScreen(Screen[None]):
         noun = f"{self.info.noun}s"
         shown = f"{len(view.visible)} of {len(view)} {noun}"
         if len(view.visible) == len(view):
-            shown = f"{len(view)} {self.info.noun if len(view) == 1 else noun}"
+            shown = counted(len(view), self.info.noun)
         order = f"sorted by {view.order.label} ({view.order.direction})"
         self.query_one("#summary", Label).update(f"{shown} · {order} · o to change", layout=False)
         if not self.loaded:
@@ -195,7 +196,7 @@ class LibraryScreen(Screen[None]):
         """An empty library: how to add the first item, or whose library is hidden."""
         kept = self._kept
         if kept is not None:
-            items = f"{kept.items} item" + ("" if kept.items == 1 else "s")
+            items = counted(kept.items, "item")
             return (
                 f"You are signed out: {kept.name}'s library ({kept.email}, {items}) is kept "
                 "on this machine; log in (ctrl+p → Log in) to see it."
@@ -386,7 +387,7 @@ class LibraryScreen(Screen[None]):
             self.notify(f"{entry.title!r} has no rating to clear.", markup=False)
             return
         key, app = entry.key, self.app
-        what = f"Cleared the rating {entry.rating}/10 of {entry.title!r}"
+        what = f"Cleared the rating {rating_text(entry.rating)} of {entry.title!r}"
         self.apply_change(key, lambda _: app.library.set_rating(key, None), what)
 
     def action_remove(self) -> None:

@@ -20,8 +20,8 @@ from textual.timer import Timer
 from textual.widgets import Label, Static
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.login import countdown, qr_lines
 from mediatrack.display.text import inert
-from mediatrack.login_display import countdown, qr_lines
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp

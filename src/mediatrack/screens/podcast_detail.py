@@ -9,8 +9,9 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
+from mediatrack.display.dates import day_text, duration_text
+from mediatrack.display.entries import status_label
 from mediatrack.display.text import inert
-from mediatrack.kinds import status_label
 from mediatrack.records import LibraryEntry, PodcastEpisodeRow
 from mediatrack.screens.detail import DetailScreen, added_by_hand
 from mediatrack.widgets.lists import KeyList
@@ -22,19 +23,10 @@ class PodcastData:
     episodes: list[PodcastEpisodeRow]
 
 
-def duration_text(seconds: int | None) -> str:
-    """``1:02:03``, ``45:30``; empty when unknown."""
-    if not seconds:
-        return ""
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
 def episode_prompt(episode: PodcastEpisodeRow) -> Content:
     """``[x] 2024-03-05  1:02:03  Episode 3: Salt``."""
     mark = "[x]" if episode.listened else "[ ]"
-    published = episode.published_at.strftime("%Y-%m-%d") if episode.published_at else "no date"
+    published = day_text(episode.published_at, "no date")
     title = inert(episode.title) or "Untitled episode"
     return Content(f"{mark} {published:<10}  {duration_text(episode.duration_seconds):>8}  {title}")
 
@@ -51,7 +43,7 @@ def header_content(entry: LibraryEntry, episodes: list[PodcastEpisodeRow]) -> Co
         f" · {entry.progress} of {len(episodes)} episodes listened",
     ]
     if latest is not None:
-        parts.append(f" · latest {latest:%Y-%m-%d}")
+        parts.append(f" · latest {day_text(latest)}")
     if not episodes and added_by_hand(entry):
         parts += ["\n", "Added by hand: no feed to list episodes from."]
     elif not episodes:

@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from mediatrack.display.entries import counted
 from mediatrack.display.text import TITLE_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
@@ -168,8 +169,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
         if hits:
             self.results.highlighted = 0
         if hits:
-            noun = self.info.noun if len(hits) == 1 else f"{self.info.noun}s"
-            self._say(f"{len(hits)} {noun} found.")
+            self._say(f"{counted(len(hits), self.info.noun)} found.")
         elif query:
             self._offer_by_hand(query)
             self._say(f"Nothing found for {query!r}. ↓ then enter adds it by hand.")

@@ -17,11 +17,11 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label, OptionList, Static
 
+from mediatrack.display.dates import air_text
+from mediatrack.display.entries import SEPARATOR, progress_words, status_label
 from mediatrack.display.text import inert
-from mediatrack.kinds import status_label
 from mediatrack.records import LibraryEntry, SeasonProgress, ShowEpisode, episode_code
 from mediatrack.screens.detail import DetailScreen, added_by_hand
-from mediatrack.widgets.library_table import air_date_text
 from mediatrack.widgets.lists import KeyList
 
 SPECIALS = 0
@@ -54,8 +54,8 @@ def episode_prompt(episode: ShowEpisode, today: dt.date, next_id: int | None) ->
     line = Content(f"{mark} {episode.episode_number:>3}  {date:<10}  ")
     line += Content(inert(episode.name) or f"Episode {episode.episode_number}")
     if not episode.aired(today):
-        when = air_date_text(episode.air_date, today)
-        line += Content(f"  · airs {when}" if when else "  · not aired")
+        when = air_text(episode.air_date, today)  # ahead: "in 5d", "on 2027-05-01"
+        line += Content(f"  · airs {when}" if episode.air_date else "  · not aired")
         line = line.stylize("dim")
     if episode.id == next_id:
         line += Content.styled("  ← next", "bold $text-accent")
@@ -65,16 +65,12 @@ def episode_prompt(episode: ShowEpisode, today: dt.date, next_id: int | None) ->
 def header_content(entry: LibraryEntry, episodes: list[ShowEpisode], today: dt.date) -> Content:
     """Title, status and progress, and the next episode with its air date."""
     year = f" ({entry.year})" if entry.year else ""
-    total = f"/{entry.total}" if entry.total is not None else ""
-    progress = f"{entry.progress}{total} episodes"
-    if entry.last_episode:
-        progress = f"{entry.last_episode} · {progress}"
     parts: list[Content | str] = [
         Content.styled(inert(entry.title), "bold"),
         Content.styled(year, "dim"),
         "\n",
         Content.styled(status_label(entry.status), "bold"),
-        f" · {progress}",
+        f"{SEPARATOR}{progress_words(entry)}",
         "\n",
     ]
     upcoming = next(
@@ -87,13 +83,7 @@ def header_content(entry: LibraryEntry, episodes: list[ShowEpisode], today: dt.d
     )
     if entry.next_episode:
         name = f' "{inert(upcoming.name)}"' if upcoming is not None and upcoming.name else ""
-        when = ""
-        if entry.next_air_date:
-            aired = entry.next_air_date <= today.isoformat()
-            verb = "aired" if aired else "airs"
-            when = f" · {verb} {entry.next_air_date}"
-            if not aired:
-                when += f" ({air_date_text(entry.next_air_date, today)})"
+        when = f"{SEPARATOR}{air_text(entry.next_air_date, today)}"
         parts += [Content.styled("Next: ", "bold"), f"{entry.next_episode}{name}{when}"]
     elif episodes:
         parts.append("All caught up.")

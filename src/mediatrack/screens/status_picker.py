@@ -9,8 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from mediatrack.display.entries import status_label
 from mediatrack.display.text import inert
-from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.kinds import KINDS, Kind
 from mediatrack.widgets.lists import KeyList
 
 

@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.display.entries import counted, rating_text, status_label
+from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import (
     EntryDetail,
     EntryKey,
@@ -508,12 +509,8 @@ def released(release_date: str | None, today: dt.date) -> bool:
     return release_date is None or release_date[:10] <= today.isoformat()
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def untick_question(count: int, title: str) -> str:
-    return f"Untick {_plural(count, 'episode')} of {title}?"
+    return f"Untick {counted(count, 'episode')} of {title}?"
 
 
 def unaired_question(not_aired: list, title: str) -> str:
@@ -532,10 +529,10 @@ def removal_question(entry: LibraryEntry, ticks: int) -> str:
     parts = [f"your {status_label(entry.status).lower()} status"]
     if ticks:
         verb = "listened" if entry.kind is Kind.PODCAST else "ticked"
-        parts.append(f"{_plural(ticks, 'episode')} {verb}")
+        parts.append(f"{counted(ticks, 'episode')} {verb}")
     elif entry.progress and entry.kind is not Kind.MOVIE:
-        parts.append(f"{_plural(entry.progress, info.unit)} of progress")
+        parts.append(f"{counted(entry.progress, info.unit)} of progress")
     if entry.rating:
-        parts.append(f"your rating {entry.rating}/10")
+        parts.append(f"your rating {rating_text(entry.rating)}")
     what = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
     return f"Remove {entry.title} from your {info.label.lower()}, with {what}?"

@@ -8,43 +8,42 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from mediatrack.display.dates import ago_text, day_text
+from mediatrack.display.entries import (
+    next_text,
+    progress_words,
+    rating_text,
+    status_label,
+)
 from mediatrack.display.text import inert
-from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.kinds import Kind
 from mediatrack.records import EntryDetail, LibraryEntry
-from mediatrack.widgets.library_table import air_date_text, progress_text, when_text
 
 
 def _summary(entry: LibraryEntry) -> list[Content | str]:
-    info = KINDS[entry.kind]
     subtitle = inert(entry.creator) or (str(entry.year) if entry.year else "")
     parts: list[Content | str] = [Content.styled(inert(entry.title), "bold")]
     if entry.original_title and entry.original_title != entry.title:
         parts += ["\n", Content.styled(inert(entry.original_title), "italic")]
     if subtitle:
         parts += ["\n", Content.styled(subtitle, "dim")]
-    total = f" of {entry.total}" if entry.total is not None else ""
     parts += [
         "\n\n",
         Content.styled("Your status  ", "bold"),
         status_label(entry.status),
         "\n",
         Content.styled("Progress     ", "bold"),
-        progress_text(entry)
-        if entry.kind is Kind.MOVIE
-        else f"{entry.progress}{total} {info.unit}s",
+        progress_words(entry),
         "\n",
         Content.styled("Your rating  ", "bold"),
-        f"{entry.rating}/10" if entry.rating else "not rated",
+        rating_text(entry.rating, "not rated"),
         "\n",
         Content.styled("Updated      ", "bold"),
-        when_text(entry.updated_at),
+        ago_text(entry.updated_at),
     ]
     if entry.kind is Kind.TV and entry.next_episode:
-        today = dt.date.today()
-        when = entry.next_air_date or ""
-        if when > today.isoformat():
-            when = air_date_text(when, today)
-        parts += ["\n", Content.styled("Next         ", "bold"), f"{entry.next_episode} {when}"]
+        next_episode = next_text(entry, dt.date.today())
+        parts += ["\n", Content.styled("Next         ", "bold"), next_episode]
     return parts
 
 
@@ -87,7 +86,7 @@ def detail_content(detail: EntryDetail) -> Content:
         parts += [
             "\n",
             Content.styled("Added        ", "bold"),
-            detail.added_at.strftime("%Y-%m-%d"),
+            day_text(detail.added_at),
         ]
     if detail.facts:
         parts.append("\n")

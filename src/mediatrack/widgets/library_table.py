@@ -20,8 +20,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from mediatrack.display.dates import ago_text
+from mediatrack.display.entries import next_text, progress_text, rating_text, status_label
 from mediatrack.display.text import inert
-from mediatrack.kinds import KINDS, Kind, status_label
+from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.widgets.library_view import SortOrder
 
@@ -45,65 +47,14 @@ def columns_for(kind: Kind) -> list[Column]:
         Column("Title", 0, SortOrder.TITLE),
         second,
         Column("Status", 13),
-        Column("Progress", 10 if kind is Kind.TV else 9),
+        # "S12E22 · 250/264" and "1200/1200" fit whole
+        Column("Progress", 16 if kind is Kind.TV else 9),
         Column("Rating", 6, SortOrder.RATING, drop=1),
         Column("Updated", 9, SortOrder.UPDATED, drop=2),
     ]
     if kind is Kind.TV:
-        columns.insert(4, Column("Next", 12))
+        columns.insert(4, Column("Next", 23))  # "S2E6 · aired 2026-11-03"
     return columns
-
-
-def progress_text(entry: LibraryEntry) -> str:
-    """``watched`` for a movie, ``S2E5 / 40`` for a show under way, else ``3/40``."""
-    if entry.kind is Kind.MOVIE:
-        return "watched" if entry.progress else "-"
-    if entry.kind is Kind.TV and entry.last_episode:
-        return f"{entry.last_episode} / {entry.total}" if entry.total else entry.last_episode
-    if entry.total is None:
-        return str(entry.progress)
-    return f"{entry.progress}/{entry.total}"
-
-
-def air_date_text(iso_date: str | None, today: dt.date) -> str:
-    """When an episode airs: ``today``, ``in 5d`` ahead, else ``Mar 03`` (or ``2011-04``)."""
-    try:
-        day = dt.date.fromisoformat(iso_date or "")
-    except ValueError:
-        return ""
-    days = (day - today).days
-    if days == 0:
-        return "today"
-    if 0 < days < 100:
-        return f"in {days}d"
-    if abs(days) < 300:
-        return day.strftime("%b %d")
-    return day.strftime("%Y-%m")
-
-
-def next_text(entry: LibraryEntry, today: dt.date) -> str:
-    """The next episode to watch and when it airs: ``S2E6 in 5d``; empty when none."""
-    if not entry.next_episode:
-        return ""
-    when = air_date_text(entry.next_air_date, today)
-    return f"{entry.next_episode} {when}".rstrip()
-
-
-def when_text(moment: dt.datetime, now: dt.datetime | None = None) -> str:
-    """A short, relative age: ``just now``, ``5m ago``, ``3d ago``, then the date."""
-    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    seconds = (now - moment).total_seconds()
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h ago"
-    if seconds < 7 * 86400:
-        return f"{int(seconds // 86400)}d ago"
-    if seconds < 300 * 86400:
-        return moment.strftime("%b %d")
-    return moment.strftime("%Y-%m")
 
 
 def cells(entry: LibraryEntry, now: dt.datetime, today: dt.date | None = None) -> list[str]:
@@ -114,8 +65,8 @@ def cells(entry: LibraryEntry, now: dt.datetime, today: dt.date | None = None) -
         second or "",
         status_label(entry.status),
         progress_text(entry),
-        f"{entry.rating}/10" if entry.rating else "",
-        when_text(entry.updated_at, now),
+        rating_text(entry.rating),
+        ago_text(entry.updated_at, now),
     ]
     if entry.kind is Kind.TV:
         texts.insert(4, next_text(entry, today or dt.date.today()))
@@ -239,12 +190,17 @@ class LibraryTable(ScrollView, can_focus=True):
     # --- rendering ------------------------------------------------------------
 
     def _widths(self, width: int) -> list[int]:
-        """Each column's width; 0 for the optional ones a narrow table leaves out."""
+        """Each column's width; 0 for the optional ones a narrow table leaves out.
+
+        The column the rows are sorted by stays, so the order can be read.
+        """
         fixed = sum(column.width + 1 for column in self.columns if column.width)
         hidden: set[str] = set()
         for column in sorted(self.columns, key=lambda column: -column.drop):
             if not column.drop or width - fixed - 1 >= MIN_TITLE_WIDTH:
                 break
+            if column.sort is self.order:
+                continue
             hidden.add(column.title)
             fixed -= column.width + 1
         title = max(width - fixed - 1, 8)

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from mediatrack.display.entries import status_label
 from mediatrack.folding import fold
-from mediatrack.kinds import status_label
 from mediatrack.records import EntryKey, LibraryEntry
 
 

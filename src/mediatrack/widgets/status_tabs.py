@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from mediatrack.kinds import status_label
+from mediatrack.display.entries import status_label
 
 ALL = "all"
 

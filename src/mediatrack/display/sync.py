@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from mediatrack.display.dates import ago_text
 from mediatrack.display.text import inert
-from mediatrack.widgets.library_table import when_text
 
 State = Literal["off", "syncing", "synced", "offline", "error"]
 
@@ -28,7 +28,7 @@ class SyncLine:
         if self.state == "syncing":
             return "syncing…"
         if self.state == "synced":
-            return f"synced {when_text(self.last_sync_at, now)}" if self.last_sync_at else "synced"
+            return f"synced {ago_text(self.last_sync_at, now)}" if self.last_sync_at else "synced"
         if self.state == "offline":
             return "offline"
         if self.state == "error":

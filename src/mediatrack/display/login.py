@@ -2,12 +2,12 @@
 
 A QR code of the verification URL drawn with Unicode half blocks (two module
 rows per line), the time left on the code as ``29:47``, and a session start
-in local time. Plain strings only: the caller adds colours.
+in local time (``display.dates.local_time``). Plain strings only: the caller adds colours.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from mediatrack.display.dates import clock_text
 
 QUIET_ZONE = 2  # modules of blank margin; 4 is the standard, 2 scans fine and saves lines
 # Half blocks by (top module dark, bottom module dark): drawn in the foreground colour.
@@ -32,13 +32,4 @@ def qr_lines(data: str, quiet_zone: int = QUIET_ZONE) -> list[str]:
 
 def countdown(seconds: float) -> str:
     """``29:47`` (minutes:seconds), ``1:02:03`` past an hour; rounded up, never negative."""
-    whole = max(0, int(-(-seconds // 1)))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
-
-
-def local_time(moment: dt.datetime) -> str:
-    """A stored naive-UTC time as local time, e.g. ``2025-03-04 18:05 CET``."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
+    return clock_text(max(0, int(-(-seconds // 1))))
