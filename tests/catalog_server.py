@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ class FakeCatalogs:
         self.shows: dict[int, dict[str, Any]] = {1399: ended}
         self.feed = (FIXTURES / "feeds/podcast_feed_constructed.rss").read_text(encoding="utf-8")
         self.requests = 0
+        self.book_queries: list[str] = []
         self.tv_search = fixture("tmdb/search_tv.json")
         httpserver.expect_request("/3/search/tv").respond_with_handler(
             lambda request: Response(json.dumps(self.tv_search), mimetype="application/json")
@@ -61,9 +63,12 @@ class FakeCatalogs:
         )
         httpserver.expect_request("/3/tv/1399").respond_with_handler(self._show)
         httpserver.expect_request("/3/tv/1396").respond_with_handler(self._show)
-        httpserver.expect_request("/books/v1/volumes").respond_with_json(
-            fixture("google_books/volumes_search.json")
+        httpserver.expect_request("/3/find/tt0137523").respond_with_json(
+            fixture("tmdb/find_imdb.json")
         )
+        empty_find = {key: [] for key in fixture("tmdb/find_imdb.json")}
+        httpserver.expect_request(re.compile(r"^/3/find/.*")).respond_with_json(empty_find)
+        httpserver.expect_request("/books/v1/volumes").respond_with_handler(self._volumes)
         volume = fixture("google_books/volume_get.json")
         httpserver.expect_request(f"/books/v1/volumes/{volume['id']}").respond_with_json(volume)
         httpserver.expect_request("/search").respond_with_json(
@@ -79,6 +84,26 @@ class FakeCatalogs:
         for part in filter(None, wanted.split(",")):
             body[part] = season_answer(show_id, int(part.removeprefix("season/")))
         return Response(json.dumps(body), mimetype="application/json")
+
+    def _volumes(self, request: Request) -> Response:
+        """The recorded search; ``q=isbn:X`` answers with the volumes carrying that ISBN."""
+        self.book_queries.append(request.args.get("q", ""))
+        answer = fixture("google_books/volumes_search.json")
+        query = request.args.get("q", "")
+        if query.startswith("isbn:"):
+            isbn = query[5:]
+            answer["items"] = [
+                item
+                for item in answer["items"]
+                if any(
+                    ident.get("identifier") == isbn
+                    for ident in item["volumeInfo"].get("industryIdentifiers", [])
+                )
+            ]
+            answer["totalItems"] = len(answer["items"])
+            if not answer["items"]:
+                answer = fixture("google_books/volumes_search_no_results.json")
+        return Response(json.dumps(answer), mimetype="application/json")
 
     def _lookup(self, request: Request) -> Response:
         answer = fixture("itunes/lookup_podcast.json")

@@ -98,10 +98,11 @@ def test_the_fixture_is_a_version_4_library_with_rows_in_every_table() -> None:
 def test_every_row_of_every_table_is_there_under_the_seed_names(migrated, db_path) -> None:
     _db, before, _ = migrated
     after = read_all(db_path)
-    assert set(after) == set(before)
+    assert set(after) >= set(before)
+    assert not any(after[table] for table in set(after) - set(before))  # later steps' tables
     for table, rows in before.items():
         if table == "schema_version":
-            assert set(after[table]) == {*rows, latest_version()}
+            assert set(after[table]) == {*rows, *range(5, latest_version() + 1)}
             continue
         assert set(after[table]) == set(rows), table  # the same ids, none lost, none added
         for key, row in rows.items():

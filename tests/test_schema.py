@@ -37,6 +37,8 @@ EXPECTED_TABLES = {
     "sync_state",
     "sync_changes",
     "sync_outbox",
+    "import_review",
+    "finish_dates",
 }
 
 UNIQUE_INDEXES = [
@@ -54,6 +56,8 @@ UNIQUE_INDEXES = [
     ("watch_positions", ("user_id", "media_item_id")),
     ("podcast_episodes", ("podcast_id", "guid")),
     ("podcast_listens", ("user_id", "episode_id")),
+    ("import_review", ("user_id", "row_key")),
+    ("finish_dates", ("user_id", "kind", "item_id", "finished_on")),
 ]
 
 LIBRARY_INDEXES = [  # step 2: what the library screens filter on

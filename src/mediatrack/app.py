@@ -242,6 +242,28 @@ class MediaTrackApp(App[None]):
             "TMDB token, Google client, sync server: see and change them",
             self.action_open_settings,
         )
+        yield SystemCommand(
+            "Import…",
+            "Goodreads, StoryGraph, Letterboxd, Trakt, IMDb, OPML or a mediatrack backup",
+            self.action_import_file,
+        )
+        yield SystemCommand(
+            "Review imports…",
+            "Rows an import could not match: pick a match, add by hand or skip",
+            self.action_review_imports,
+        )
+
+    def action_review_imports(self) -> None:
+        from mediatrack.screens.import_review import ImportReviewScreen
+
+        if not isinstance(self.screen, ImportReviewScreen):
+            self.push_screen(ImportReviewScreen())
+
+    def action_import_file(self) -> None:
+        from mediatrack.screens.import_file import ImportScreen
+
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen())
 
     # --- settings -----------------------------------------------------------------
 

@@ -73,6 +73,21 @@ class ItunesClient:
             what=f"search at {self.base_url} (check {PROVIDER.url_setting})",
         )
 
+    def search_podcasts(self, query: str) -> list[PodcastDetails]:
+        """Like ``search``, with each podcast's details (its feed URL among them)."""
+        if not query.strip():
+            return []
+        params = {"media": "podcast", "entity": "podcast", "term": query.strip()}
+        return get_json(
+            self.session,
+            f"{self.base_url}/search",
+            {**params, "limit": SEARCH_LIMIT},
+            PROVIDER,
+            _podcasts,
+            expire_after=self.options.search_ttl,
+            what=f"search at {self.base_url} (check {PROVIDER.url_setting})",
+        )
+
     def lookup(self, itunes_id: int | str, *, fresh: bool = False) -> PodcastDetails:
         """One podcast; an unknown id (iTunes answers ``resultCount: 0``) is ``NotFound``."""
         what = f"podcast with id {itunes_id}"

@@ -169,6 +169,29 @@ class TmdbClient:
             ],
         )
 
+    def find(self, external_id: str, source: str = "imdb_id") -> list[SearchResult]:
+        """Movies and shows with this id in another database (IMDb's ``tt...`` by default)."""
+        external_id = external_id.strip()
+        if not external_id.isascii() or not external_id.isalnum():
+            raise NotFound(f"TMDB has no item {external_id!r}: not an external id.", provider=NAME)
+
+        def parse(data: Any) -> list[SearchResult]:
+            answer = Fields(data, "find")
+            return [
+                _search_result(item, kind)
+                for kind, key in ((Kind.MOVIE, "movie_results"), (Kind.TV, "tv_results"))
+                for item in answer.objects(key)
+            ]
+
+        return self._get(
+            f"/find/{external_id}",
+            {"external_source": source},
+            parse,
+            ttl=self.options.details_ttl,
+            fresh=False,
+            what=f"item with {source} {external_id}",
+        )
+
     def movie(self, tmdb_id: int | str, *, fresh: bool = False) -> MovieDetails:
         what = f"movie with id {tmdb_id}"
         return self._get(

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from mediatrack import __version__
-from mediatrack.cli import account, catalog, config, friends, library, sync
+from mediatrack.cli import account, catalog, config, exchange, friends, library, sync
 from mediatrack.cli.common import EXIT_ERROR, CliError, Parser, library_path
 from mediatrack.config import ConfigError
 from mediatrack.display.text import inert
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.register(commands, common)
     friends.register(commands, common)
     config.register(commands, common)
+    exchange.register(commands, common)  # `import`, `export`, `backup`, `restore`
     return parser
 
 

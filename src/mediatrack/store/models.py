@@ -459,6 +459,42 @@ class SyncOutboxAction(BaseModel):  # ext: friend requests and answers waiting f
         table_name = "sync_outbox"
 
 
+# --- import and export (ext) ----------------------------------------------------
+
+
+class ImportReview(TimestampedModel):  # ext: rows an import could not match, kept for the user
+    """A row of an imported file that matched no catalog item, or several with no clear
+    winner, or waited for the network. ``row_key`` names the row across imports so that
+    importing the same file again keeps one review row; ``record`` is the parsed row (JSON)."""
+
+    user = ForeignKeyField(User, index=False, on_delete="CASCADE", on_update="CASCADE")
+    source = TextField()
+    row_key = TextField()
+    kind = TextField()
+    line = IntegerField()
+    title = TextField()
+    reason = TextField()
+    record = TextField()
+    candidates = TextField(null=True)  # JSON list of catalog results, when ambiguous
+    chosen = TextField(null=True)  # the user's answer: a catalog id, or "skip"; kept for re-imports
+
+    class Meta:
+        table_name = "import_review"
+        indexes = ((("user_id", "row_key"), True),)
+
+
+class FinishDate(BaseModel):  # ext: each day an item was finished (rewatches, rereads)
+    user = ForeignKeyField(User, index=False, on_delete="CASCADE", on_update="CASCADE")
+    kind = TextField()
+    item_id = IntegerField()
+    finished_on = TextField()  # ISO date
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "finish_dates"
+        indexes = ((("user_id", "kind", "item_id", "finished_on"), True),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     User,
     Session,
@@ -481,4 +517,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     SyncState,
     SyncChange,
     SyncOutboxAction,
+    ImportReview,
+    FinishDate,
 )

@@ -1,0 +1,133 @@
+"""Reading files as people have them: BOM, CRLF, Windows-1252 or Latin-1, quoted newlines."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from mediatrack.exchange.records import ExchangeError
+
+ENCODINGS = ("utf-8", "cp1252", "latin-1")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes: UTF-8 (BOM dropped), else Windows-1252, else Latin-1 (never fails)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def read_text(path: Path) -> str:
+    try:
+        return decode(Path(path).read_bytes())
+    except FileNotFoundError:
+        raise ExchangeError(f"{path} does not exist.") from None
+    except IsADirectoryError:
+        raise ExchangeError(f"{path} is a folder, not a file.") from None
+    except OSError as error:
+        raise ExchangeError(f"{path} cannot be read ({error.strerror}).") from None
+
+
+def clean(value: str | None) -> str:
+    """A cell stripped of spaces and control characters (a file is outside text)."""
+    if value is None:
+        return ""
+    return _CONTROL.sub("", value).strip()
+
+
+def csv_rows(
+    text: str, name: str, required: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(first line of the row, {column: cleaned value}) for each data row.
+
+    Unknown columns are kept but ignored by the parsers; a missing required
+    column is one sentence naming it.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ExchangeError(f"{name} is empty: it has no header row.") from None
+    except csv.Error as error:
+        raise ExchangeError(f"{name} is not a CSV file ({error}).") from None
+    columns = [clean(column) for column in header]
+    missing = [column for column in required if column not in columns]
+    if missing:
+        listed = ", ".join(repr(column) for column in missing)
+        raise ExchangeError(
+            f"{name} has no {listed} column{'s' if len(missing) > 1 else ''}; "
+            "is it the right kind of export?"
+        )
+    line = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ExchangeError(f"{name} line {line}: {error}.") from None
+        if any(cell.strip() for cell in cells):
+            yield line, dict(zip(columns, (clean(cell) for cell in cells), strict=False))
+        line = reader.line_num + 1
+
+
+def excel_text(value: str) -> str:
+    """Goodreads writes ISBNs as ``="978..."`` so spreadsheets keep the zeros."""
+    value = value.strip()
+    if value.startswith('="') and value.endswith('"'):
+        value = value[2:-1]
+    return value.strip()
+
+
+def parse_date(value: str) -> dt.date | None:
+    """``2020/03/26``, ``2020-03-26``, ``2020-03-26T10:00:00Z``; None when empty.
+
+    Raises ValueError for text that is not a date.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    value = value.replace("/", "-")
+    return dt.date.fromisoformat(value[:10])
+
+
+def parse_datetime(value: str | None) -> dt.datetime | None:
+    """An ISO timestamp as naive UTC; None when empty. Raises ValueError otherwise."""
+    if not value:
+        return None
+    text = str(value).strip().replace("Z", "+00:00")
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
+def parse_int(value: str, what: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{what} {value!r} is not a whole number") from None
+
+
+def parse_year(value: str) -> int | None:
+    year = parse_int(value, "the year")
+    if year is not None and not 1000 <= year <= 2200:
+        raise ValueError(f"{year} is not a year")
+    return year
+
+
+def at_noon(day: dt.date | None) -> dt.datetime | None:
+    return None if day is None else dt.datetime.combine(day, dt.time(12))

@@ -1,0 +1,146 @@
+"""Import another tracker's export: pick the source, type the path, watch it go, read the summary.
+
+The work runs in a thread worker (``ImportService``); the bar follows its
+progress and the summary says what was matched, added, left to review.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+
+from mediatrack.display.text import inert
+
+SOURCES = [
+    ("Goodreads (library export CSV)", "goodreads"),
+    ("The StoryGraph (CSV)", "storygraph"),
+    ("Letterboxd (ZIP or folder)", "letterboxd"),
+    ("Trakt (JSON, folder or ZIP)", "trakt"),
+    ("IMDb (ratings or watchlist CSV)", "imdb"),
+    ("Podcasts (OPML)", "opml"),
+    ("mediatrack backup (JSON)", "mediatrack"),
+]
+
+
+def complete_path(text: str) -> str | None:
+    """The first file or folder name that continues ``text`` (``~`` understood)."""
+    if not text:
+        return None
+    expanded = os.path.expanduser(text)
+    folder, start = os.path.split(expanded)
+    try:
+        names = sorted(os.listdir(folder or "."))
+    except OSError:
+        return None
+    for name in names:
+        if name.startswith(start) and name != start and not name.startswith("."):
+            full = os.path.join(folder, name)
+            suffix = "/" if os.path.isdir(full) else ""
+            return text[: len(text) - len(start)] + name + suffix
+    return None
+
+
+class PathSuggester(Suggester):
+    """Completes file and folder names (right arrow accepts), reading the disk off the loop."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return await asyncio.to_thread(complete_path, value)
+
+
+class ImportScreen(ModalScreen[None]):
+    CSS_PATH = "import_file.tcss"
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Import from another tracker", classes="dialog-title")
+            yield Select(SOURCES, value="goodreads", allow_blank=False, id="source")
+            yield Input(
+                placeholder="path to the export file or folder",
+                suggester=PathSuggester(),
+                id="path",
+            )
+            yield Button("Import", variant="primary", id="start")
+            yield ProgressBar(total=None, show_eta=True, id="bar")
+            yield Static(
+                "Re-importing is safe: new items, ticks and dates are added; your later "
+                "changes are kept. enter import · escape close",
+                id="import-summary",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#start")
+    def _start(self) -> None:
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            self._say("Type the path of the file (or folder) to import.")
+            return
+        source = str(self.query_one("#source", Select).value)
+        self.query_one("#start", Button).disabled = True
+        self._say(f"Importing {source}…")
+        self.run_import(source, Path(os.path.expanduser(text)))
+
+    def _say(self, text: str) -> None:
+        self.query_one("#import-summary", Static).update(inert(text, single_line=False))
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        self.query_one("#bar", ProgressBar).update(total=total, progress=done)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def run_import(self, source: str, path: Path) -> None:
+        from mediatrack.catalog.errors import CatalogError
+        from mediatrack.services.importing import ImportService
+        from mediatrack.services.library import LibraryError
+
+        app = self.app
+        try:
+            library = app.library  # type: ignore[attr-defined]
+            service = ImportService(getattr(app, "_catalog", None), library.user_id)
+            summary = service.run(
+                source,
+                path,
+                on_progress=lambda stage, done, total: app.call_from_thread(
+                    self._progress, stage, done, total
+                ),
+            )
+        except (LibraryError, CatalogError, OSError) as error:
+            app.call_from_thread(self._finished, str(error))
+            return
+        lines = [
+            f"{summary.matched} matched, {summary.added} added, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {summary.to_review} to review, "
+            f"{summary.skipped} skipped, {summary.malformed} malformed."
+        ]
+        lines += [f"line {bad.line}: {bad.reason}" for bad in summary.malformed_rows[:5]]
+        if summary.to_review:
+            lines.append("Rows to review: `mediatrack import review` lists them.")
+        app.call_from_thread(self._finished, "\n".join(lines))
+
+    def _finished(self, text: str) -> None:
+        self._say(text)
+        self.query_one("#start", Button).disabled = False
+        bar = self.query_one("#bar", ProgressBar)
+        if bar.total is None:
+            bar.update(total=1, progress=1)
+        reload = getattr(self.app, "reload_libraries", None)
+        if reload is not None:
+            reload()

@@ -1,0 +1,153 @@
+"""The import review list: rows an import could not match, settled one by one.
+
+Up/down choose a row; its candidates (what the catalog search found) are
+listed below it. enter takes the highlighted candidate, h adds the row as the
+file has it, s skips it, r matches every row again (after the network came back).
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mediatrack.display.text import inert
+
+
+class ImportReviewScreen(ModalScreen[None]):
+    CSS_PATH = "import_file.tcss"
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("h", "by_hand", "Add by hand"),
+        Binding("s", "skip", "Skip"),
+        Binding("r", "retry", "Match again"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Rows to review", classes="dialog-title")
+            yield OptionList(id="review-rows")
+            yield Label("Candidates (enter takes one)")
+            yield OptionList(id="candidates")
+            yield Static(
+                "enter pick · h add by hand · s skip · r match all again · escape close",
+                id="import-summary",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def _service(self):
+        from mediatrack.services.importing import ImportService
+
+        library = self.app.library  # type: ignore[attr-defined]
+        return ImportService(getattr(self.app, "_catalog", None), library.user_id)
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def load(self, message: str | None = None) -> None:
+        rows = self._service().review()
+        self.app.call_from_thread(self._show, rows, message)
+
+    def _show(self, rows: list, message: str | None) -> None:
+        self.rows = rows
+        listing = self.query_one("#review-rows", OptionList)
+        listing.clear_options()
+        listing.add_options(
+            Option(inert(f"{row.title} · {row.source} line {row.line} · {row.reason}"))
+            for row in rows
+        )
+        if rows:
+            listing.highlighted = 0
+            listing.focus()
+        self._candidates(0)
+        if message:
+            self._say(message)
+        elif not rows:
+            self._say("Nothing to review.")
+
+    def _say(self, text: str) -> None:
+        self.query_one("#import-summary", Static).update(inert(text, single_line=False))
+
+    def _candidates(self, index: int | None) -> None:
+        options = self.query_one("#candidates", OptionList)
+        options.clear_options()
+        if index is None or index >= len(self.rows):
+            return
+        options.add_options(
+            Option(inert(f"{c['title']} ({c['year'] or '?'}) · {c['catalog_id']}"))
+            for c in self.rows[index].candidates
+        )
+
+    @on(OptionList.OptionHighlighted, "#review-rows")
+    def _row_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._candidates(event.option_index)
+
+    @on(OptionList.OptionSelected, "#review-rows")
+    def _row_selected(self) -> None:
+        candidates = self.query_one("#candidates", OptionList)
+        if candidates.option_count:
+            candidates.highlighted = 0
+            candidates.focus()
+
+    @on(OptionList.OptionSelected, "#candidates")
+    def _candidate_selected(self, event: OptionList.OptionSelected) -> None:
+        row = self._current()
+        if row is not None:
+            self.settle(row.id, row.candidates[event.option_index]["catalog_id"])
+
+    def _current(self):
+        index = self.query_one("#review-rows", OptionList).highlighted
+        return self.rows[index] if index is not None and index < len(self.rows) else None
+
+    def action_by_hand(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.settle(row.id, "hand")
+
+    def action_skip(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.settle(row.id, None)
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def settle(self, row_id: int, choice: str | None) -> None:
+        from mediatrack.catalog.errors import CatalogError
+        from mediatrack.services.library import LibraryError
+
+        try:
+            summary = self._service().resolve(row_id, choice)
+        except (LibraryError, CatalogError) as error:
+            self.app.call_from_thread(self._say, str(error))
+            return
+        if choice is None:
+            message = "Skipped; importing the file again skips it too."
+        elif summary.to_review:
+            message = f"Still unmatched: {summary.review[0][2]}."
+        else:
+            message = f"Imported ({summary.added} added, {summary.updated} updated)."
+        self.app.call_from_thread(self.load, message)
+        reload = getattr(self.app, "reload_libraries", None)
+        if reload is not None:
+            self.app.call_from_thread(reload)
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def action_retry(self) -> None:
+        summary = self._service().retry()
+        self.app.call_from_thread(
+            self.load, f"Matched again: {summary.added} added, {summary.to_review} still to review."
+        )
+        reload = getattr(self.app, "reload_libraries", None)
+        if reload is not None:
+            self.app.call_from_thread(reload)

@@ -1,0 +1,632 @@
+"""Importing another tracker's export: read -> match -> decide -> apply -> report.
+
+- read: an ``exchange`` parser turns the file into plain records (malformed rows
+  are reported with their line and reason; the rest go on).
+- match: each record is tied to a catalog item, by the ids it carries (Trakt's
+  TMDB ids, a backup's ids) or by asking the catalog (TMDB ``/find`` for IMDb ids,
+  TMDB search by name + year for Letterboxd, Google Books by ISBN then title +
+  author, iTunes by title confirmed by feed URL). Each distinct question is
+  asked once, several at a time (the clients keep to each catalog's rate limit).
+  A row with no match, several with no clear winner, or no network goes to the
+  review list, stored in the library.
+- decide: against what the user has, by mode. ``merge`` adds new items and new
+  ticks, dates and rewatches, and takes the file's status or rating only when
+  the file's row is newer than the user's last change; ``only-new`` adds only
+  items the user has not; ``overwrite`` lets the file win. Nothing is ever
+  duplicated: writes go by natural keys.
+- apply: batches of writes, one transaction each, so a kill loses at most the
+  batch being written and running the import again finishes the job.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from mediatrack.catalog.errors import CatalogError, NotFound
+from mediatrack.catalog.records import SearchResult
+from mediatrack.catalog.settings import Catalog, build_catalog
+from mediatrack.exchange import ImportRecord, Malformed, ParseResult, backup
+from mediatrack.exchange._read import read_text
+from mediatrack.exchange.records import ExchangeError, record_from_json, record_to_json
+from mediatrack.exchange.sources import SOURCES
+from mediatrack.folding import fold
+from mediatrack.kinds import KINDS, Kind
+from mediatrack.services.library import LibraryError
+from mediatrack.store import exports
+from mediatrack.store import imports as import_rows
+from mediatrack.store.db import connection
+from mediatrack.store.models import LOCAL_USER_ID
+
+MODES = ("merge", "only-new", "overwrite")
+CATALOG_KEYS = {Kind.TV: "tmdb", Kind.MOVIE: "tmdb", Kind.BOOK: "google", Kind.PODCAST: "itunes"}
+BATCH = 500
+WORKERS = 8  # concurrent look-ups; each client keeps to its catalog's rate limit
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class ImportFailed(LibraryError):
+    """An import that cannot start: the message is one sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    kind: Kind
+    catalog_id: str
+    title: str
+    year: int | None = None
+    creator: str | None = None
+    show: Any = None  # (ShowDetails, [SeasonDetails]) when ticks need the episodes
+    podcast: Any = None  # PodcastDetails from iTunes
+    feed: Any = None  # [FeedEpisode] read from the RSS
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    reason: str
+    candidates: tuple[SearchResult, ...] = ()
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    source: str
+    mode: str
+    dry_run: bool
+    rows: int = 0
+    matched: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    to_review: int = 0
+    skipped: int = 0
+    malformed: int = 0
+    malformed_rows: list[Malformed] = field(default_factory=list)
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    review: list[tuple[int, str, str]] = field(default_factory=list)  # (line, title, reason)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "mode": self.mode,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "matched": self.matched,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "to_review": self.to_review,
+            "skipped": self.skipped,
+            "malformed": self.malformed,
+            "malformed_rows": [{"line": m.line, "reason": m.reason} for m in self.malformed_rows],
+            "skipped_reasons": self.skipped_reasons,
+            "review": [{"line": a, "title": b, "reason": c} for a, b, c in self.review],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    id: int
+    source: str
+    line: int
+    kind: str
+    title: str
+    reason: str
+    candidates: list[dict[str, Any]]
+
+
+def row_key(record: ImportRecord) -> str:
+    """Names a row across imports of the same file (and of its later versions)."""
+    ids = {key: value for key, value in sorted(record.ids.items()) if key != "letterboxd"}
+    if ids:
+        ident = json.dumps(ids, sort_keys=True)
+    else:
+        ident = f"{fold(record.title)}|{record.year}|{fold(record.creator or '')}"
+    return f"{record.source}:{record.kind.value}:{ident}"
+
+
+_SERIES = re.compile(r"\s*\([^)]*#\s*[\d.]+\)\s*$")  # Goodreads' "(The Locked Tomb #1)"
+
+
+def _title_key(title: str) -> str:
+    return fold(_SERIES.sub("", title)).strip()
+
+
+def _normal_feed(url: str) -> str:
+    text = url.strip().lower().removesuffix("/")
+    return re.sub(r"^https?://(www\.)?", "", text)
+
+
+class Matcher:
+    """Ties records to catalog items; every distinct question is asked at most once."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._answers: dict[tuple, Any] = {}
+        self._locks: dict[tuple, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.requests = 0
+
+    def ask(self, key: tuple, call: Callable[[], Any]) -> Any:
+        """The answer to ``key``, asking once even when several threads want it at once."""
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._answers:
+                self.requests += 1
+                try:
+                    self._answers[key] = ("ok", call())
+                except NotFound as error:
+                    self._answers[key] = ("missing", error)
+                except CatalogError as error:
+                    return ("error", error)  # not kept: a retry asks again
+            return self._answers[key]
+
+    def match(self, record: ImportRecord, known_feeds: dict[str, str]) -> Matched | Unmatched:
+        try:
+            return self._match(record, known_feeds)
+        except CatalogError as error:
+            return Unmatched(f"not matched yet: {error}")
+
+    def _value(self, key: tuple, call: Callable[[], Any]) -> Any:
+        state, value = self.ask(key, call)
+        if state == "error":
+            raise value
+        return value if state == "ok" else None
+
+    def _match(self, record: ImportRecord, known_feeds: dict[str, str]) -> Matched | Unmatched:
+        kind = record.kind
+        direct = record.ids.get(CATALOG_KEYS[kind])
+        if direct:
+            return self._with_structure(
+                record, Matched(kind, direct, record.title, record.year, record.creator)
+            )
+        if kind is Kind.PODCAST:
+            return self._podcast(record, known_feeds)
+        if kind is Kind.BOOK:
+            return self._book(record)
+        if record.ids.get("imdb"):
+            imdb = record.ids["imdb"]
+            found = self._value(("tmdb-find", imdb), lambda: self.catalog.tmdb.find(imdb)) or []
+            found = [result for result in found if result.kind is kind] or found
+            if len(found) == 1:
+                return self._with_structure(record, self._from_result(found[0], record))
+            if not found:
+                return Unmatched(f"TMDB knows no title with IMDb id {imdb}")
+            return Unmatched("TMDB has several titles with this IMDb id", tuple(found[:5]))
+        results = self._value(
+            ("tmdb-search", kind.value, record.title),
+            lambda: self.catalog.tmdb.search(kind, record.title),
+        )
+        chosen = self._choose(record, results or [])
+        if isinstance(chosen, SearchResult):
+            return self._with_structure(record, self._from_result(chosen, record))
+        return chosen
+
+    def _from_result(self, result: SearchResult, record: ImportRecord) -> Matched:
+        return Matched(result.kind, result.catalog_id, result.title, result.year, record.creator)
+
+    def _with_structure(self, record: ImportRecord, matched: Matched) -> Matched:
+        """A show whose episodes are ticked needs them: its seasons are fetched (once)."""
+        if record.kind is not Kind.TV or not record.ticks or record.extra.get("seasons"):
+            return matched
+        tmdb = matched.catalog_id
+        show = self._value(("tmdb-show", tmdb), lambda: self.catalog.tmdb.show_with_seasons(tmdb))
+        if show is None:
+            raise NotFound(f"TMDB has no show with id {tmdb}", provider="TMDB")
+        return replace(matched, show=show, title=show[0].title)
+
+    def _choose(
+        self, record: ImportRecord, results: list[SearchResult]
+    ) -> SearchResult | Unmatched:
+        """The single result with the record's title (and year, when both know it)."""
+        wanted = _title_key(record.title)
+        same = [result for result in results if _title_key(result.title) == wanted]
+        if record.year is not None:
+            dated = [result for result in same if result.year == record.year]
+            near = [
+                result
+                for result in same
+                if result.year is not None and abs(result.year - record.year) <= 1
+            ]
+            same = dated or near or [result for result in same if result.year is None]
+        if record.creator and len(same) > 1:
+            first = fold(record.creator.split(",")[0])
+            by = [result for result in same if first and first in fold(result.subtitle_line or "")]
+            same = by or same
+        if len(same) == 1:
+            return same[0]
+        if same:
+            return Unmatched("several catalog items match, with no clear winner", tuple(same[:5]))
+        return Unmatched("no catalog item has this title and year", tuple(results[:5]))
+
+    def _book(self, record: ImportRecord) -> Matched | Unmatched:
+        books = self.catalog.books
+        for key in ("isbn13", "isbn10"):
+            isbn = record.ids.get(key)
+            if isbn:
+                results = self._value(
+                    ("books", f"isbn:{isbn}"), lambda i=isbn: books.search(f"isbn:{i}")
+                )
+                if results:
+                    return self._from_result(results[0], record)
+        author = (record.creator or "").split(",")[0].strip()
+        query = f'intitle:"{_SERIES.sub("", record.title)}"'
+        if author:
+            query += f' inauthor:"{author}"'
+        results = self._value(("books", query), lambda: books.search(query)) or []
+        chosen = self._choose(replace(record, year=None), results)
+        if isinstance(chosen, SearchResult):
+            return self._from_result(chosen, record)
+        return chosen
+
+    def _podcast(self, record: ImportRecord, known_feeds: dict[str, str]) -> Matched | Unmatched:
+        feed_url = record.ids.get("feed_url", "")
+        if feed_url in known_feeds:
+            return Matched(Kind.PODCAST, known_feeds[feed_url], record.title)
+        found = (
+            self._value(
+                ("itunes", record.title), lambda: self.catalog.itunes.search_podcasts(record.title)
+            )
+            or []
+        )
+        for podcast in found:
+            if podcast.feed_url and _normal_feed(podcast.feed_url) == _normal_feed(feed_url):
+                return Matched(
+                    Kind.PODCAST,
+                    podcast.itunes_id,
+                    podcast.title,
+                    creator=podcast.artist,
+                    podcast=podcast,
+                )
+        # Not in iTunes: the podcast is added from its feed alone, keyed by the feed URL.
+        episodes = self._value(("feed", feed_url), lambda: self.catalog.feeds.episodes(feed_url))
+        return Matched(Kind.PODCAST, f"local:feed:{feed_url}", record.title, feed=episodes)
+
+
+def _combine(first: ImportRecord, other: ImportRecord) -> ImportRecord:
+    """Two rows naming the same catalog item (two editions, two lists) become one."""
+    ticks = {(t.season, t.episode): t for t in (*other.ticks, *first.ticks)}
+    return replace(
+        first,
+        rating=first.rating if first.rating is not None else other.rating,
+        dates=tuple(sorted({*first.dates, *other.dates})),
+        ticks=tuple(ticks[key] for key in sorted(ticks)),
+        changed=max(filter(None, (first.changed, other.changed)), default=None),
+    )
+
+
+class ImportService:
+    """Runs imports and the review list for one user. Safe to call from a worker thread."""
+
+    def __init__(self, catalog: Catalog | None = None, user_id: str = LOCAL_USER_ID) -> None:
+        self._catalog = catalog
+        self.user_id = user_id
+        self.requests = 0  # catalog requests made by the last run
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = build_catalog()
+        return self._catalog
+
+    # --- read ---------------------------------------------------------------
+
+    @staticmethod
+    def read(source: str, path: Path) -> ParseResult:
+        if source not in SOURCES:
+            names = ", ".join(SOURCES)
+            raise ImportFailed(f"{source!r} is not an import source: use one of {names}.")
+        try:
+            return SOURCES[source].parse(Path(path))
+        except ExchangeError as error:
+            raise ImportFailed(str(error)) from None
+
+    # --- the whole run ----------------------------------------------------------
+
+    def run(
+        self,
+        source: str,
+        path: Path,
+        *,
+        mode: str = "merge",
+        dry_run: bool = False,
+        on_progress: Progress | None = None,
+    ) -> ImportSummary:
+        if mode not in MODES:
+            raise ImportFailed(f"{mode!r} is not an import mode: use one of {', '.join(MODES)}.")
+        parsed = self.read(source, path)
+        summary = ImportSummary(source, mode, dry_run, rows=len(parsed.records))
+        summary.malformed = len(parsed.malformed)
+        summary.malformed_rows = list(parsed.malformed)
+        summary.skipped = sum(parsed.skipped.values())
+        summary.skipped_reasons = dict(parsed.skipped)
+        self._process(parsed.records, summary, mode, dry_run, on_progress)
+        if source == "mediatrack" and not dry_run:
+            with connection():
+                exports.restore_friends(self.user_id, backup.friends(read_text(Path(path))))
+        return summary
+
+    def _process(
+        self,
+        records: list[ImportRecord],
+        summary: ImportSummary,
+        mode: str,
+        dry_run: bool,
+        on_progress: Progress | None,
+    ) -> list[ImportRecord]:
+        """Match, decide, apply and report; returns the records matched and applied."""
+        report = on_progress or (lambda stage, done, total: None)
+        with connection():
+            answers = import_rows.answers(self.user_id)
+        records = self._answered(records, answers, summary)
+        matches = self._match_all(records, report)
+        matched: dict[tuple[Kind, str], tuple[ImportRecord, Matched]] = {}
+        review: list[tuple[ImportRecord, Unmatched]] = []
+        for record, outcome in zip(records, matches, strict=True):
+            if isinstance(outcome, Unmatched):
+                review.append((record, outcome))
+                continue
+            summary.matched += 1
+            key = (outcome.kind, outcome.catalog_id)
+            if key in matched:
+                earlier, found = matched[key]
+                matched[key] = (_combine(earlier, record), found)
+            else:
+                matched[key] = (record, outcome)
+        writes = self._decide(list(matched.values()), mode, summary)
+        summary.to_review = len(review)
+        summary.review = [(record.line, record.title, outcome.reason) for record, outcome in review]
+        if dry_run:
+            return [record for record, _ in matched.values()]
+        with connection():
+            import_rows.save_review(self.user_id, [self._review_row(r, o) for r, o in review])
+            for start in range(0, len(writes), BATCH):
+                import_rows.apply(self.user_id, writes[start : start + BATCH])
+                report("apply", min(start + BATCH, len(writes)), len(writes))
+            import_rows.drop_review(
+                self.user_id, [row_key(record) for record, _ in matched.values()]
+            )
+        return [record for record, _ in matched.values()]
+
+    @staticmethod
+    def _answered(
+        records: list[ImportRecord], answers: dict[str, str], summary: ImportSummary
+    ) -> list[ImportRecord]:
+        """Rows the user settled in the review list before: skipped, or matched as chosen."""
+        if not answers:
+            return records
+        kept = []
+        for record in records:
+            chosen = answers.get(row_key(record))
+            if chosen == "skip":
+                summary.skipped += 1
+                summary.skipped_reasons["skipped in the review list"] = (
+                    summary.skipped_reasons.get("skipped in the review list", 0) + 1
+                )
+                continue
+            if chosen is not None:
+                record = replace(record, ids={**record.ids, CATALOG_KEYS[record.kind]: chosen})
+            kept.append(record)
+        return kept
+
+    def _match_all(
+        self, records: list[ImportRecord], report: Progress
+    ) -> list[Matched | Unmatched]:
+        with connection():
+            known_feeds = import_rows.podcast_ids_by_feed(
+                record.ids["feed_url"] for record in records if "feed_url" in record.ids
+            )
+        matcher = Matcher(self.catalog)
+        results: list[Matched | Unmatched | None] = [None] * len(records)
+        done = 0
+        lock = threading.Lock()
+
+        def one(index: int) -> None:
+            nonlocal done
+            results[index] = matcher.match(records[index], known_feeds)
+            with lock:
+                done += 1
+                report("match", done, len(records))
+
+        needs_network = [
+            index
+            for index, record in enumerate(records)
+            if not record.ids.get(CATALOG_KEYS[record.kind]) or record.ticks
+        ]
+        networked = set(needs_network)
+        for index in range(len(records)):
+            if index not in networked:
+                one(index)
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            list(pool.map(one, needs_network))
+        self.requests = matcher.requests
+        return [result for result in results if result is not None]
+
+    # --- decide ---------------------------------------------------------------
+
+    def _decide(
+        self,
+        pairs: list[tuple[ImportRecord, Matched]],
+        mode: str,
+        summary: ImportSummary,
+    ) -> list[import_rows.Write]:
+        by_kind: dict[Kind, list[str]] = {}
+        for _record, found in pairs:
+            by_kind.setdefault(found.kind, []).append(found.catalog_id)
+        with connection():
+            held = {
+                kind: import_rows.held(self.user_id, kind, ids) for kind, ids in by_kind.items()
+            }
+        writes = []
+        for record, found in pairs:
+            have = held[found.kind].get(found.catalog_id)
+            write = self._write(record, found, have, mode)
+            if have is None or have.status is None:
+                summary.added += 1
+            elif write is None:
+                summary.unchanged += 1
+            else:
+                summary.updated += 1
+            if write is not None:
+                writes.append(write)
+        return writes
+
+    def _write(
+        self,
+        record: ImportRecord,
+        found: Matched,
+        have: import_rows.Held | None,
+        mode: str,
+    ) -> import_rows.Write | None:
+        kind = found.kind
+        info = KINDS[kind]
+        status = record.status if record.status in info.statuses else info.plan_status
+        ticks = [(t.season, t.episode, t.watched_at) for t in record.ticks]
+        dates = [day.isoformat() for day in record.dates]
+        progress = record.progress
+        if kind is Kind.TV and record.source != "mediatrack":
+            progress = None  # follows the ticks (a backup's progress is already theirs)
+        base = self._base_write(record, found)
+        if have is None or have.status is None:
+            base.status, base.rating, base.progress = status, record.rating, progress or 0
+            base.ticks, base.dates = ticks, dates
+            base.derive_status = record.source != "mediatrack" and bool(ticks)
+            base.updated_at = self._stamp(record)
+            return base
+        if mode == "only-new":
+            return None
+        file_wins = mode == "overwrite" or (
+            record.changed is not None
+            and have.updated_at is not None
+            and record.changed > have.updated_at
+        )
+        skip = have.ticks if mode == "overwrite" else have.ticks | have.unticked
+        new_ticks = [tick for tick in ticks if (tick[0], tick[1]) not in skip]
+        new_dates = [day for day in dates if day not in have.dates]
+        changed = bool(new_ticks or new_dates)
+        base.ticks, base.dates = new_ticks, new_dates
+        base.revive_ticks = mode == "overwrite"
+        if file_wins:
+            if record.status is not None and status != have.status:
+                base.status, changed = status, True
+            if record.rating is not None and record.rating != have.rating:
+                base.rating, changed = record.rating, True
+            if progress is not None and progress != have.progress:
+                base.progress, changed = progress, True
+        if record.source == "mediatrack" and base.metadata is not None:
+            base.metadata = None  # the item exists: its catalog metadata stays as is
+            base.seasons = None
+        return base if changed else None
+
+    @staticmethod
+    def _stamp(record: ImportRecord):
+        if record.source == "mediatrack":
+            return record.changed  # a restore keeps the times of the backup
+        return None
+
+    @staticmethod
+    def _base_write(record: ImportRecord, found: Matched) -> import_rows.Write:
+        extra = record.extra if record.source == "mediatrack" else {}
+        year = found.year or record.year
+        write = import_rows.Write(
+            kind=found.kind,
+            catalog_id=found.catalog_id,
+            title=found.title or record.title,
+            release_date=str(year) if year else None,
+            creator=found.creator or record.creator,
+            total=record.total,
+            feed_url=record.ids.get("feed_url"),
+            isbn_13=record.ids.get("isbn13"),
+            isbn_10=record.ids.get("isbn10"),
+            metadata=extra.get("metadata"),
+            seasons=extra.get("seasons"),
+        )
+        write.show, write.podcast, write.feed = found.show, found.podcast, found.feed
+        return write
+
+    # --- the review list ----------------------------------------------------------
+
+    @staticmethod
+    def _review_row(record: ImportRecord, outcome: Unmatched) -> dict[str, Any]:
+        candidates = [
+            {"catalog_id": c.catalog_id, "title": c.title, "year": c.year}
+            for c in outcome.candidates
+        ]
+        return {
+            "source": record.source,
+            "row_key": row_key(record),
+            "kind": record.kind.value,
+            "line": record.line,
+            "title": record.title,
+            "reason": outcome.reason,
+            "record": json.dumps(record_to_json(record), ensure_ascii=False),
+            "candidates": json.dumps(candidates, ensure_ascii=False) if candidates else None,
+        }
+
+    def review(self) -> list[ReviewItem]:
+        with connection():
+            rows = import_rows.review_rows(self.user_id)
+        return [
+            ReviewItem(
+                row.id,
+                row.source,
+                row.line,
+                row.kind,
+                row.title,
+                row.reason,
+                json.loads(row.candidates) if row.candidates else [],
+            )
+            for row in rows
+        ]
+
+    def retry(self, on_progress: Progress | None = None) -> ImportSummary:
+        """Match the review list again (after the network came back, say)."""
+        with connection():
+            rows = import_rows.review_rows(self.user_id)
+        records = [record_from_json(json.loads(row.record)) for row in rows]
+        summary = ImportSummary("review", "merge", False, rows=len(records))
+        self._process(records, summary, "merge", False, on_progress)
+        return summary
+
+    def resolve(self, review_id: int, catalog_id: str | None) -> ImportSummary:
+        """Settle one review row: import it as ``catalog_id``, as made by hand (``"hand"``),
+        or skip it (None)."""
+        row = next((row for row in self._rows() if row.id == review_id), None)
+        if row is None:
+            raise ImportFailed(
+                f"There is no row {review_id} to review (see `mediatrack import review`)."
+            )
+        if catalog_id is None:
+            with connection():
+                import_rows.settle_review(self.user_id, row.row_key, "skip")
+            return ImportSummary("review", "merge", False, rows=1, skipped=1)
+        record = record_from_json(json.loads(row.record))
+        if catalog_id == "hand":
+            catalog_id = (
+                str(-random.randint(1, 2**62))
+                if record.kind in (Kind.TV, Kind.MOVIE)
+                else f"local:{uuid.uuid4()}"
+            )
+        record = replace(record, ids={**record.ids, CATALOG_KEYS[record.kind]: catalog_id})
+        summary = ImportSummary("review", "merge", False, rows=1)
+        self._process([record], summary, "merge", False, None)
+        if summary.to_review == 0:
+            with connection():
+                import_rows.settle_review(self.user_id, row.row_key, catalog_id)
+        return summary
+
+    def _rows(self) -> list[import_rows.ReviewRow]:
+        """Waiting rows and settled ones: a user may change an answer."""
+        with connection():
+            return [
+                *import_rows.review_rows(self.user_id),
+                *import_rows.review_rows(self.user_id, settled=True),
+            ]

@@ -1,0 +1,261 @@
+"""Reading everything a user owns for an export or a backup, as JSON-ready dicts.
+
+One dict per library item: the item's stored columns (``metadata``), its
+catalog id, the user's status, progress, rating and finish dates, and for a
+show every season and episode with the time each ticked one was watched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from mediatrack.kinds import Kind
+from mediatrack.store.db import SchemaTooNew, StoreError, latest_version, read_schema_version
+from mediatrack.store.imports import ITEM_MODELS, SKIPPED_COLUMNS, catalog_column
+from mediatrack.store.models import (
+    PROGRESS_TABLES,
+    Episode,
+    EpisodeWatch,
+    FinishDate,
+    Friendship,
+    Rating,
+    Season,
+    User,
+)
+
+ORDER = (Kind.TV, Kind.MOVIE, Kind.BOOK, Kind.PODCAST)
+
+
+def _columns(row: Any, skip: set[str] = SKIPPED_COLUMNS) -> dict[str, Any]:
+    values = {}
+    for field in type(row)._meta.sorted_fields:
+        if field.name in skip or field.name in ("media_item", "season"):
+            continue
+        value = getattr(row, field.name)
+        values[field.name] = list(value) if isinstance(value, tuple) else value
+    return values
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat(sep="T") if value is not None else None
+
+
+def library_items(user_id: str, kinds: tuple[Kind, ...] = ORDER) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for kind in kinds:
+        items.extend(_kind_items(user_id, kind))
+    return items
+
+
+def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
+    table = PROGRESS_TABLES[kind]
+    model = ITEM_MODELS[kind]
+    columns = [table.item_column, table.model.status, table.model.progress, table.model.updated_at]
+    if kind in (Kind.BOOK, Kind.PODCAST):
+        columns.append(table.model.rating)
+    query = table.model.select(*columns).where(
+        (table.model.user == user_id) & table.model.deleted_at.is_null()
+    )
+    if kind in (Kind.TV, Kind.MOVIE):
+        query = query.join(model, on=(table.item_column == model.id)).where(
+            model.type == kind.value
+        )
+    rows = {row[0]: row for row in query.tuples()}
+    item_ids = list(rows)
+    items: dict[int, dict[str, Any]] = {}
+    ratings: dict[int, int] = {}
+    for start in range(0, len(item_ids), 500):
+        chunk = item_ids[start : start + 500]
+        items.update(
+            (item["id"], item) for item in model.select().where(model.id.in_(chunk)).dicts()
+        )
+        if kind in (Kind.TV, Kind.MOVIE):
+            ratings.update(
+                Rating.select(Rating.media_item, Rating.rating)
+                .where(
+                    (Rating.user == user_id)
+                    & Rating.media_item.in_(chunk)
+                    & Rating.deleted_at.is_null()
+                )
+                .tuples()
+            )
+    dates: dict[int, list[str]] = {}
+    for item_id, day in (
+        FinishDate.select(FinishDate.item_id, FinishDate.finished_on)
+        .where((FinishDate.user == user_id) & (FinishDate.kind == kind.value))
+        .order_by(FinishDate.finished_on)
+        .tuples()
+    ):
+        dates.setdefault(item_id, []).append(day)
+    key = catalog_column(kind).name
+    out = []
+    for item_id, row in rows.items():
+        item = items[item_id]
+        metadata = {name: value for name, value in item.items() if name not in SKIPPED_COLUMNS}
+        rating = ratings.get(item_id) if kind in (Kind.TV, Kind.MOVIE) else row[4]
+        entry: dict[str, Any] = {
+            "kind": kind.value,
+            "catalog_id": str(item[key]),
+            "title": item.get("title") or item.get("collection_name"),
+            "creator": _creator(kind, metadata),
+            "release_date": item.get("release_date") or item.get("published_date"),
+            "total": _total(kind, item),
+            "status": row[1],
+            "progress": row[2],
+            "rating": rating,
+            "updated_at": _iso(row[3]),
+            "dates": dates.get(item_id, []),
+            "metadata": metadata,
+        }
+        if kind is Kind.BOOK:
+            entry["isbn_13"], entry["isbn_10"] = item["isbn_13"], item["isbn_10"]
+        if kind is Kind.PODCAST:
+            entry["feed_url"] = item["feed_url"]
+        if kind is Kind.TV:
+            entry["seasons"] = _seasons(user_id, item_id)
+        out.append(entry)
+    out.sort(key=lambda entry: entry["catalog_id"])
+    return out
+
+
+def _total(kind: Kind, item: dict[str, Any]) -> int | None:
+    if kind is Kind.MOVIE:
+        return 1
+    column = {Kind.TV: "number_of_episodes", Kind.BOOK: "page_count"}.get(kind, "episode_count")
+    return item.get(column)
+
+
+def _creator(kind: Kind, metadata: dict[str, Any]) -> str | None:
+    if kind is Kind.BOOK:
+        return ", ".join(metadata.get("authors") or []) or None
+    if kind is Kind.PODCAST:
+        return metadata.get("artist_name")
+    return None
+
+
+def _seasons(user_id: str, show_id: int) -> list[dict[str, Any]]:
+    watched = dict(
+        EpisodeWatch.select(EpisodeWatch.episode, EpisodeWatch.watched_at)
+        .join(Episode)
+        .join(Season)
+        .where(
+            (Season.media_item == show_id)
+            & (EpisodeWatch.user == user_id)
+            & EpisodeWatch.deleted_at.is_null()
+        )
+        .tuples()
+    )
+    seasons = []
+    for season in (
+        Season.select()
+        .where(Season.media_item == show_id)
+        .order_by(Season.season_number, Season.tmdb_id)
+    ):
+        episodes = []
+        for episode in (
+            Episode.select()
+            .where(Episode.season == season.id)
+            .order_by(Episode.episode_number, Episode.tmdb_id)
+        ):
+            values = _columns(episode)
+            values["watched_at"] = _iso(watched.get(episode.id))
+            episodes.append(values)
+        seasons.append({**_columns(season), "episodes": episodes})
+    return seasons
+
+
+def friends(user_id: str) -> list[dict[str, Any]]:
+    """The user's friendships, each with the other person's id, name and e-mail."""
+    out = []
+    for friendship in Friendship.select().where(
+        ((Friendship.user == user_id) | (Friendship.friend == user_id))
+        & Friendship.deleted_at.is_null()
+    ):
+        asked = friendship.user_id == user_id
+        other = User.get_by_id(friendship.friend_id if asked else friendship.user_id)
+        out.append(
+            {
+                "id": other.id,
+                "name": other.name,
+                "email": other.email,
+                "status": friendship.status,
+                "asked_by_me": asked,
+            }
+        )
+    out.sort(key=lambda friend: friend["email"])
+    return out
+
+
+def restore_friends(user_id: str, people: list[dict[str, Any]]) -> None:
+    """Friendships from a backup (the people too, when missing); existing ones stay as they are."""
+    for person in people:
+        try:
+            other, email, status = str(person["id"]), str(person["email"]), person["status"]
+        except (KeyError, TypeError):
+            continue
+        if status not in ("pending", "accepted") or other == user_id:
+            continue
+        name = str(person.get("name") or email)
+        User.insert(id=other, name=name, email=email).on_conflict_ignore().execute()
+        pair = (user_id, other) if person.get("asked_by_me", True) else (other, user_id)
+        Friendship.insert(
+            user=pair[0], friend=pair[1], status=status
+        ).on_conflict_ignore().execute()
+
+
+# --- backup and restore (SQLite's online backup API) ----------------------------
+
+
+def backup_file(source: Path, target: Path) -> None:
+    """A consistent copy of the library at ``source``, even while another process writes it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    dst = sqlite3.connect(partial)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    partial.replace(target)
+
+
+def check_backup(path: Path) -> int:
+    """The schema version of a backup file, after checking it whole; raises ``StoreError``."""
+    if not path.is_file():
+        raise StoreError(f"{path} does not exist (or is not a file).")
+    version = read_schema_version(path)
+    if version == 0:
+        raise StoreError(f"{path} is an empty database, not a mediatrack backup.")
+    if version > latest_version():
+        raise SchemaTooNew(
+            f"{path} was written by a newer mediatrack (schema {version}); upgrade first."
+        )
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        (verdict,) = connection.execute("PRAGMA integrity_check").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path} is damaged ({error}).") from None
+    finally:
+        connection.close()
+    if verdict != "ok":
+        raise StoreError(f"{path} is damaged ({verdict}); it was not restored.")
+    return version
+
+
+def restore_file(backup: Path, library: Path, keep_aside: Path) -> None:
+    """Put ``backup`` in place of ``library``; the current library is first copied to
+    ``keep_aside``. Written through the backup API, so readers never see half a file."""
+    check_backup(backup)
+    if library.exists():
+        backup_file(library, keep_aside)
+    src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    dst = sqlite3.connect(library, timeout=10)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()

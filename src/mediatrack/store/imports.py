@@ -1,0 +1,635 @@
+"""The bulk write path of imports: many rows in one transaction, matched by natural keys.
+
+Items are found or created by their catalog ids (``media_items(tmdb_id, type)``,
+``books.google_id``, ``podcasts.itunes_id``), progress rows by (user, item),
+ticks by (user, episode), finish dates by (user, item, day): writing the same
+batch twice creates nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import BooleanField, DateTimeField
+
+from mediatrack.kinds import Kind
+from mediatrack.store import episodes as episode_rows
+from mediatrack.store import metadata
+from mediatrack.store.models import (
+    PROGRESS_TABLES,
+    Book,
+    Episode,
+    EpisodeWatch,
+    FinishDate,
+    ImportReview,
+    MediaItem,
+    Podcast,
+    Rating,
+    Season,
+    TextListField,
+    database,
+    utcnow,
+)
+
+ITEM_MODELS = {Kind.TV: MediaItem, Kind.MOVIE: MediaItem, Kind.BOOK: Book, Kind.PODCAST: Podcast}
+BATCH = 200
+# item columns a backup carries; ids and bookkeeping are the store's own
+SKIPPED_COLUMNS = {"id", "created_at", "updated_at"}
+
+
+def catalog_column(kind: Kind):
+    if kind in (Kind.TV, Kind.MOVIE):
+        return MediaItem.tmdb_id
+    return Book.google_id if kind is Kind.BOOK else Podcast.itunes_id
+
+
+def _key_value(kind: Kind, catalog_id: str) -> Any:
+    return int(catalog_id) if kind in (Kind.TV, Kind.MOVIE) else catalog_id
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What the user already has for one item."""
+
+    item_id: int
+    status: str | None  # None: the item is in the store but not in the library
+    progress: int
+    rating: int | None
+    updated_at: dt.datetime | None
+    ticks: frozenset[tuple[int, int]]
+    dates: frozenset[str]
+    unticked: frozenset[tuple[int, int]] = frozenset()  # ticks the user took back
+
+
+@dataclass(slots=True)
+class Write:
+    """One item's import: the item (created when missing) and what to record on it.
+
+    ``status``/``progress``/``rating`` None leave the value as it is. ``metadata`` are
+    item columns (the backup's); ``seasons`` a show's seasons with episodes (backup).
+    """
+
+    kind: Kind
+    catalog_id: str
+    title: str
+    release_date: str | None = None
+    creator: str | None = None
+    total: int | None = None
+    feed_url: str | None = None
+    isbn_13: str | None = None
+    isbn_10: str | None = None
+    status: str | None = None
+    progress: int | None = None
+    rating: int | None = None
+    clear_rating: bool = False
+    ticks: list[tuple[int, int, dt.datetime | None]] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    updated_at: dt.datetime | None = None
+    metadata: dict[str, Any] | None = None
+    seasons: list[dict[str, Any]] | None = None
+    derive_status: bool = False
+    revive_ticks: bool = False  # overwrite: a tick the user took back comes back
+    show: Any = None  # (ShowDetails, [SeasonDetails]) fetched so ticks find their episodes
+    podcast: Any = None  # PodcastDetails from iTunes
+    feed: Any = None  # [FeedEpisode] from the podcast's RSS
+
+
+def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held]:
+    """What the user has of these items, by catalog id (items absent from the store left out)."""
+    ids = [value for value in catalog_ids]
+    if not ids:
+        return {}
+    model = ITEM_MODELS[kind]
+    column = catalog_column(kind)
+    table = PROGRESS_TABLES[kind]
+    found: dict[str, Held] = {}
+    for start in range(0, len(ids), 500):
+        chunk = [_key_value(kind, value) for value in ids[start : start + 500]]
+        query = model.select(model.id, column).where(column.in_(chunk))
+        if model is MediaItem:
+            query = query.where(MediaItem.type == kind.value)
+        items = {item_id: str(key) for item_id, key in query.tuples()}
+        if not items:
+            continue
+        progress = {
+            row.item: row
+            for row in table.model.select(
+                table.item_column.alias("item"),
+                table.model.status,
+                table.model.progress,
+                table.model.updated_at,
+                *([table.model.rating] if kind in (Kind.BOOK, Kind.PODCAST) else []),
+            )
+            .where(
+                (table.model.user == user_id)
+                & table.item_column.in_(list(items))
+                & table.model.deleted_at.is_null()
+            )
+            .objects()
+        }
+        ratings: dict[int, int] = {}
+        if kind in (Kind.TV, Kind.MOVIE):
+            ratings = dict(
+                Rating.select(Rating.media_item, Rating.rating)
+                .where(
+                    (Rating.user == user_id)
+                    & Rating.media_item.in_(list(items))
+                    & Rating.deleted_at.is_null()
+                )
+                .tuples()
+            )
+        ticks: dict[int, set[tuple[int, int]]] = {}
+        unticked: dict[int, set[tuple[int, int]]] = {}
+        if kind is Kind.TV:
+            for show, season, number, deleted in (
+                EpisodeWatch.select(
+                    Season.media_item,
+                    Season.season_number,
+                    Episode.episode_number,
+                    EpisodeWatch.deleted_at,
+                )
+                .join(Episode)
+                .join(Season)
+                .where((EpisodeWatch.user == user_id) & Season.media_item.in_(list(items)))
+                .tuples()
+            ):
+                into = ticks if deleted is None else unticked
+                into.setdefault(show, set()).add((season, number))
+        dates: dict[int, set[str]] = {}
+        for item_id, day in (
+            FinishDate.select(FinishDate.item_id, FinishDate.finished_on)
+            .where(
+                (FinishDate.user == user_id)
+                & (FinishDate.kind == kind.value)
+                & FinishDate.item_id.in_(list(items))
+            )
+            .tuples()
+        ):
+            dates.setdefault(item_id, set()).add(day)
+        for item_id, key in items.items():
+            row = progress.get(item_id)
+            rating = ratings.get(item_id) if kind in (Kind.TV, Kind.MOVIE) else None
+            if row is not None and kind in (Kind.BOOK, Kind.PODCAST):
+                rating = row.rating
+            found[key] = Held(
+                item_id=item_id,
+                status=row.status if row is not None else None,
+                progress=row.progress if row is not None else 0,
+                rating=rating if row is not None else None,
+                updated_at=row.updated_at if row is not None else None,
+                ticks=frozenset(ticks.get(item_id, ())),
+                dates=frozenset(dates.get(item_id, ())),
+                unticked=frozenset(unticked.get(item_id, ())),
+            )
+    return found
+
+
+def podcast_ids_by_feed(feed_urls: Iterable[str]) -> dict[str, str]:
+    """The itunes_id of podcasts already stored with these feed URLs."""
+    urls = list(feed_urls)
+    if not urls:
+        return {}
+    return {
+        feed: itunes_id
+        for itunes_id, feed in Podcast.select(Podcast.itunes_id, Podcast.feed_url)
+        .where(Podcast.feed_url.in_(urls))
+        .tuples()
+    }
+
+
+def apply(user_id: str, writes: list[Write]) -> None:
+    """Write every item of the batch in one transaction.
+
+    Plain new items (no episodes to tick, no details to save) go in a few
+    multi-row statements per kind; the others one by one.
+    """
+    with database.atomic():
+        rest = []
+        by_kind: dict[Kind, list[Write]] = {}
+        for write in writes:
+            if _plain(write):
+                by_kind.setdefault(write.kind, []).append(write)
+            else:
+                rest.append(write)
+        for kind, plain in by_kind.items():
+            rest.extend(_apply_plain(user_id, kind, plain))
+        for write in rest:
+            _apply_one(user_id, write)
+
+
+def _plain(write: Write) -> bool:
+    return (
+        write.status is not None
+        and not write.ticks
+        and write.show is None
+        and write.podcast is None
+        and not write.feed
+        and not write.seasons
+        and write.metadata is None
+    )
+
+
+def _insert_rows(model, rows: list[dict[str, Any]], conflict: str = "DO NOTHING") -> None:
+    """``executemany`` of one INSERT: peewee's per-row SQL building is the slow part of a
+    10,000-row import. Values go through each field's ``db_value`` as peewee would."""
+    if not rows:
+        return
+    fields = [model._meta.fields[name] for name in rows[0]]
+    columns = ", ".join(f'"{field.column_name}"' for field in fields)
+    marks = ", ".join("?" for _ in fields)
+    table = model._meta.table_name
+    sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks}) ON CONFLICT {conflict}'
+
+    def stored(field):  # plain text and numbers go as they are
+        if isinstance(field, TextListField | BooleanField):
+            return field.db_value
+        if isinstance(field, DateTimeField):
+            return lambda value: None if value is None else str(value)
+        return None
+
+    converters = [(field.name, stored(field)) for field in fields]
+    database.cursor().executemany(
+        sql,
+        [
+            [row[name] if convert is None else convert(row[name]) for name, convert in converters]
+            for row in rows
+        ],
+    )
+
+
+def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
+    """Insert new items and their progress rows in bulk; returns the writes it left
+    (an item the user has, or had and removed, goes the careful way)."""
+    model = ITEM_MODELS[kind]
+    column = catalog_column(kind)
+    table = PROGRESS_TABLES[kind]
+    now = utcnow()
+    unique: dict[str, Write] = {}
+    for write in writes:
+        unique.setdefault(write.catalog_id, write)
+    if len(unique) != len(writes):
+        return writes  # the same item twice in one batch: one by one
+    rows = [{**_item_values(w), "created_at": now, "updated_at": now} for w in writes]
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(row), []).append(row)
+    for same in by_columns.values():
+        _insert_rows(model, same)
+    keys = [_key_value(kind, w.catalog_id) for w in writes]
+    ids: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        query = model.select(model.id, column).where(column.in_(keys[start : start + 500]))
+        if model is MediaItem:
+            query = query.where(MediaItem.type == kind.value)
+        ids.update({str(key): item_id for item_id, key in query.tuples()})
+    taken = set()
+    item_ids = list(ids.values())
+    for start in range(0, len(item_ids), 500):
+        taken.update(
+            item_id
+            for (item_id,) in table.model.select(table.item_column)
+            .where(
+                (table.model.user == user_id) & table.item_column.in_(item_ids[start : start + 500])
+            )
+            .tuples()
+        )
+    left, fresh = [], []
+    for write in writes:
+        (left if ids[write.catalog_id] in taken else fresh).append(write)
+    progress_rows, ratings, dates = [], [], []
+    for write in fresh:
+        item_id = ids[write.catalog_id]
+        stamp = write.updated_at or now
+        row = {
+            "user": user_id,
+            table.item_field: item_id,
+            "status": write.status,
+            "progress": write.progress or 0,
+            "created_at": now,
+            "updated_at": stamp,
+        }
+        if kind in (Kind.BOOK, Kind.PODCAST):
+            row["rating"] = write.rating
+        elif write.rating is not None:
+            ratings.append(
+                {
+                    "user": user_id,
+                    "media_item": item_id,
+                    "rating": write.rating,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+        progress_rows.append(row)
+        dates.extend(
+            {
+                "user": user_id,
+                "kind": kind.value,
+                "item_id": item_id,
+                "finished_on": day,
+                "created_at": now,
+            }
+            for day in write.dates
+        )
+    _insert_rows(table.model, progress_rows)
+    _insert_rows(FinishDate, dates)
+    _insert_rows(
+        Rating,
+        ratings,
+        '("user_id", "media_item_id") DO UPDATE SET "rating" = excluded."rating", '
+        '"updated_at" = excluded."updated_at", "deleted_at" = NULL',
+    )
+    return left
+
+
+def _item_values(write: Write) -> dict[str, Any]:
+    if write.metadata is not None:
+        values = {k: v for k, v in write.metadata.items() if k not in SKIPPED_COLUMNS}
+    elif write.kind in (Kind.TV, Kind.MOVIE):
+        values = {"title": write.title, "release_date": write.release_date}
+        if write.kind is Kind.TV and write.total:
+            values["number_of_episodes"] = write.total
+    elif write.kind is Kind.BOOK:
+        authors = [name.strip() for name in (write.creator or "").split(",") if name.strip()]
+        values = {
+            "title": write.title,
+            "authors": authors or None,
+            "published_date": write.release_date,
+            "page_count": write.total,
+            "isbn_13": write.isbn_13,
+            "isbn_10": write.isbn_10,
+        }
+    else:
+        values = {
+            "collection_name": write.title,
+            "artist_name": write.creator,
+            "feed_url": write.feed_url,
+            "release_date": write.release_date,
+        }
+    if write.kind in (Kind.TV, Kind.MOVIE):
+        values["type"] = write.kind.value
+    values[catalog_column(write.kind).name] = _key_value(write.kind, write.catalog_id)
+    return values
+
+
+def ensure_item(write: Write) -> int:
+    """The item's id, created from what the import knows when the store lacks it.
+
+    An item the store has keeps its catalog metadata, unless the write restores a backup.
+    """
+    model = ITEM_MODELS[write.kind]
+    column = catalog_column(write.kind)
+    query = model.select(model.id).where(column == _key_value(write.kind, write.catalog_id))
+    if model is MediaItem:
+        query = query.where(MediaItem.type == write.kind.value)
+    found = query.scalar()
+    values = _item_values(write)
+    if found is None:
+        now = utcnow()
+        found = model.insert({**values, "created_at": now, "updated_at": now}).execute()
+    elif write.metadata is not None:
+        model.update(values).where(model.id == found).execute()
+    if write.seasons:
+        _restore_seasons(found, write.seasons)
+    return found
+
+
+def _restore_seasons(show_id: int, seasons: list[dict[str, Any]]) -> None:
+    now = utcnow()
+    for season in seasons:
+        values = {k: v for k, v in season.items() if k not in SKIPPED_COLUMNS and k != "episodes"}
+        values["media_item"] = show_id
+        Season.insert({**values, "created_at": now, "updated_at": now}).on_conflict(
+            conflict_target=[Season.tmdb_id], update=values
+        ).execute()
+        season_id = Season.get(Season.tmdb_id == season["tmdb_id"]).id
+        rows = []
+        for episode in season.get("episodes") or []:
+            row = {
+                k: v for k, v in episode.items() if k not in SKIPPED_COLUMNS and k != "watched_at"
+            }
+            rows.append({**row, "season": season_id, "created_at": now, "updated_at": now})
+        for start in range(0, len(rows), BATCH):
+            Episode.insert_many(rows[start : start + BATCH]).on_conflict_ignore().execute()
+
+
+def _apply_one(user_id: str, write: Write) -> None:
+    now = utcnow()
+    stamp = write.updated_at or now
+    if write.show is not None:
+        metadata.save_show(*write.show)
+    if write.podcast is not None:
+        metadata.save_podcast(write.podcast)
+    item_id = ensure_item(write)
+    if write.feed:
+        metadata.save_podcast_episodes(item_id, write.feed)
+    table = PROGRESS_TABLES[write.kind]
+    row = table.model.get_or_none(table.row_of(user_id, item_id))
+    if row is None or row.deleted_at is not None:
+        values = {
+            "status": write.status or "plan_to_watch",
+            "progress": write.progress or 0,
+            "updated_at": stamp,
+            "deleted_at": None,
+        }
+        if write.kind in (Kind.BOOK, Kind.PODCAST):
+            values["rating"] = write.rating
+        if row is None:
+            table.model.insert(
+                user=user_id, **{table.item_field: item_id}, created_at=now, **values
+            ).execute()
+        else:
+            table.model.update(values).where(table.model.id == row.id).execute()
+    else:
+        values = {}
+        if write.status is not None and write.status != row.status:
+            values["status"] = write.status
+        if write.progress is not None and write.progress != row.progress:
+            values["progress"] = write.progress
+        if (
+            write.kind in (Kind.BOOK, Kind.PODCAST)
+            and (write.rating is not None or write.clear_rating)
+            and write.rating != row.rating
+        ):
+            values["rating"] = write.rating
+        if values:
+            table.model.update({**values, "updated_at": stamp}).where(
+                table.model.id == row.id
+            ).execute()
+    if write.kind in (Kind.TV, Kind.MOVIE) and (write.rating is not None or write.clear_rating):
+        _write_rating(user_id, item_id, write.rating, stamp)
+    if write.ticks:
+        _tick(user_id, item_id, write.ticks, revive=write.revive_ticks)
+    if write.dates:
+        FinishDate.insert_many(
+            [
+                {
+                    "user": user_id,
+                    "kind": write.kind.value,
+                    "item_id": item_id,
+                    "finished_on": day,
+                    "created_at": now,
+                }
+                for day in write.dates
+            ]
+        ).on_conflict_ignore().execute()
+    if write.kind is Kind.TV and (write.ticks or write.seasons):
+        episode_rows.recompute_show(user_id, item_id, derive_status=write.derive_status)
+
+
+def _write_rating(user_id: str, item_id: int, rating: int | None, stamp: dt.datetime) -> None:
+    current = Rating.get_or_none((Rating.user == user_id) & (Rating.media_item == item_id))
+    if rating is None:
+        if current is not None and current.deleted_at is None:
+            Rating.update(deleted_at=stamp, updated_at=stamp).where(
+                Rating.id == current.id
+            ).execute()
+        return
+    if current is not None and current.rating == rating and current.deleted_at is None:
+        return
+    Rating.insert(
+        user=user_id, media_item=item_id, rating=rating, created_at=stamp, updated_at=stamp
+    ).on_conflict(
+        conflict_target=[Rating.user, Rating.media_item],
+        update={Rating.rating: rating, Rating.updated_at: stamp, Rating.deleted_at: None},
+    ).execute()
+
+
+def _tick(
+    user_id: str, show_id: int, ticks: list[tuple[int, int, dt.datetime | None]], *, revive: bool
+) -> None:
+    numbers = {
+        (season, number): episode_id
+        for episode_id, season, number in Episode.select(
+            Episode.id, Season.season_number, Episode.episode_number
+        )
+        .join(Season)
+        .where(Season.media_item == show_id)
+        .tuples()
+    }
+    now = utcnow()
+    rows = [
+        {
+            "user": user_id,
+            "episode": numbers[(season, number)],
+            "watched_at": moment or now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for season, number, moment in ticks
+        if (season, number) in numbers
+    ]
+    for start in range(0, len(rows), BATCH):
+        batch = EpisodeWatch.insert_many(rows[start : start + BATCH])
+        if not revive:
+            batch.on_conflict_ignore().execute()
+            continue
+        batch.on_conflict(
+            conflict_target=[EpisodeWatch.user, EpisodeWatch.episode],
+            update={
+                EpisodeWatch.deleted_at: None,
+                EpisodeWatch.updated_at: now,
+                EpisodeWatch.watched_at: EpisodeWatch.watched_at,
+            },
+            where=EpisodeWatch.deleted_at.is_null(False),
+        ).execute()
+
+
+def show_episode_numbers(show_id: int) -> set[tuple[int, int]]:
+    return {
+        (season, number)
+        for season, number in Episode.select(Season.season_number, Episode.episode_number)
+        .join(Season)
+        .where(Season.media_item == show_id)
+        .tuples()
+    }
+
+
+# --- the review list ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    id: int
+    source: str
+    row_key: str
+    kind: str
+    line: int
+    title: str
+    reason: str
+    record: str
+    candidates: str | None
+    chosen: str | None = None
+
+
+def save_review(user_id: str, rows: list[dict[str, Any]]) -> None:
+    """Keep rows for the user to review; the same row_key replaces its earlier row."""
+    now = utcnow()
+    with database.atomic():
+        for row in rows:
+            values = {**row, "user": user_id, "updated_at": now, "chosen": None}
+            ImportReview.insert({**values, "created_at": now}).on_conflict(
+                conflict_target=[ImportReview.user, ImportReview.row_key],
+                update={key: value for key, value in values.items() if key != "user"},
+            ).execute()
+
+
+def review_rows(user_id: str, *, settled: bool = False) -> list[ReviewRow]:
+    """The rows waiting for the user (``settled``: those the user answered)."""
+    waiting = ImportReview.chosen.is_null(not settled)
+    query = (
+        ImportReview.select()
+        .where((ImportReview.user == user_id) & waiting)
+        .order_by(ImportReview.source, ImportReview.line, ImportReview.id)
+    )
+    return [
+        ReviewRow(
+            row.id,
+            row.source,
+            row.row_key,
+            row.kind,
+            row.line,
+            row.title,
+            row.reason,
+            row.record,
+            row.candidates,
+        )
+        for row in query
+    ]
+
+
+def answers(user_id: str) -> dict[str, str]:
+    """row_key -> what the user chose for it (a catalog id, or "skip")."""
+    return dict(
+        ImportReview.select(ImportReview.row_key, ImportReview.chosen)
+        .where((ImportReview.user == user_id) & ImportReview.chosen.is_null(False))
+        .tuples()
+    )
+
+
+def settle_review(user_id: str, row_key: str, chosen: str) -> None:
+    ImportReview.update(chosen=chosen, updated_at=utcnow()).where(
+        (ImportReview.user == user_id) & (ImportReview.row_key == row_key)
+    ).execute()
+
+
+def drop_review(user_id: str, row_keys: Iterable[str]) -> int:
+    """Forget waiting rows that are now matched (settled ones keep the user's answer)."""
+    keys = list(row_keys)
+    waiting = ImportReview.select().where(
+        (ImportReview.user == user_id) & ImportReview.chosen.is_null()
+    )
+    if not keys or not waiting.exists():
+        return 0
+    return (
+        ImportReview.delete()
+        .where(
+            (ImportReview.user == user_id)
+            & ImportReview.row_key.in_(keys)
+            & ImportReview.chosen.is_null()
+        )
+        .execute()
+    )

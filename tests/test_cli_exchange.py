@@ -1,0 +1,164 @@
+"""import, export, backup and restore from the CLI, against the local catalog server."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from catalog_server import FEED_PATH, FakeCatalogs
+
+TRAKT = [
+    {
+        "last_watched_at": "2020-05-02T20:00:00.000Z",
+        "show": {"title": "Game of Thrones", "year": 2011, "ids": {"tmdb": 1399}},
+        "seasons": [
+            {
+                "number": 1,
+                "episodes": [
+                    {"number": 1, "last_watched_at": "2020-05-01T20:00:00Z"},
+                    {"number": 2, "last_watched_at": "2020-05-02T20:00:00Z"},
+                ],
+            }
+        ],
+    },
+    {
+        "watched_at": "2020-01-01T00:00:00Z",
+        "type": "movie",
+        "movie": {"title": "Fight Club", "year": 1999, "ids": {"tmdb": 550}},
+    },
+    {
+        "rated_at": "2020-01-02T00:00:00Z",
+        "rating": 9,
+        "type": "movie",
+        "movie": {"title": "Fight Club", "year": 1999, "ids": {"tmdb": 550}},
+    },
+]
+GOODREADS = (
+    "Book Id,Title,Author,ISBN,ISBN13,My Rating,Number of Pages,Date Read,Date Added,"
+    "Exclusive Shelf\n"
+    '1,Ruby,Cynthia Bond,"=""""","=""9780804188241""",4,336,2020/01/02,2019/12/01,read\n'
+    "2,Broken,X,,,9,,,,read\n"
+)
+
+
+@pytest.fixture
+def fake(httpserver, monkeypatch, db_path) -> FakeCatalogs:
+    base = httpserver.url_for("/").rstrip("/")
+    for name in ("MEDIATRACK_TMDB_URL", "MEDIATRACK_GOOGLE_BOOKS_URL", "MEDIATRACK_ITUNES_URL"):
+        monkeypatch.setenv(name, base)
+    monkeypatch.setenv("MEDIATRACK_TMDB_TOKEN", "test-token")
+    return FakeCatalogs(httpserver)
+
+
+@pytest.fixture
+def files(tmp_path, fake):
+    trakt = tmp_path / "trakt.json"
+    trakt.write_text(json.dumps(TRAKT))
+    goodreads = tmp_path / "goodreads.csv"
+    goodreads.write_text(GOODREADS)
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        f'<opml version="2.0"><body><outline text="Kitchen Table" '
+        f'xmlUrl="{fake.server.url_for(FEED_PATH)}"/></body></opml>'
+    )
+    return {"trakt": trakt, "goodreads": goodreads, "opml": opml}
+
+
+def test_import_prints_the_summary_and_the_malformed_line(cli, files):
+    result = cli("import", "goodreads", str(files["goodreads"]))
+    assert result.code == 0, result.err
+    assert "1 matched, 1 added, 0 updated" in result.out and "1 malformed" in result.out
+    assert "line 3:" in result.out
+    again = cli("import", "goodreads", str(files["goodreads"]), "--json")
+    summary = json.loads(again.out)
+    assert (summary["added"], summary["unchanged"], summary["malformed"]) == (0, 1, 1)
+
+
+def test_dry_run_changes_nothing(cli, files):
+    result = cli("import", "trakt", str(files["trakt"]), "--dry-run")
+    assert "Would import trakt: 2 matched, 2 added" in result.out
+    assert json.loads(cli("list", "--json").out) == []
+
+
+def test_a_file_that_is_not_an_export_is_one_sentence(cli, tmp_path, fake):
+    path = tmp_path / "notes.csv"
+    path.write_text("Name,Colour\nx,y\n")
+    result = cli("import", "goodreads", str(path))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.count("\n") == 1 and "'Title'" in result.err
+    assert cli("import", "goodreads").code == 1
+
+
+def test_review_lists_rows_and_picks_a_match(cli, tmp_path, fake):
+    path = tmp_path / "ratings.csv"
+    path.write_text(
+        "Const,Your Rating,Date Rated,Title,Title Type,Year\n"
+        "tt7654321,7,2020-01-01,Unknown,movie,2010\n"
+    )
+    cli("import", "imdb", str(path))
+    [row] = json.loads(cli("import", "review", "--json").out)
+    assert row["title"] == "Unknown" and row["line"] == 2
+    picked = cli("import", "review", "--pick", str(row["row"]), "550")
+    assert picked.code == 0 and "imported (1 added" in picked.out
+    assert "Nothing to review." in cli("import", "review").out
+    assert [entry["tmdb_id"] for entry in json.loads(cli("list", "--json").out)] == ["550"]
+
+
+def test_export_json_restores_into_an_empty_library_identically(cli, files, tmp_path, monkeypatch):
+    for source in ("trakt", "goodreads", "opml"):
+        assert cli("import", source, str(files[source])).code == 0
+    assert cli("add", "book", "--title", "A Book By Hand", "--year", "1990").code == 0
+    first = tmp_path / "first.json"
+    assert cli("export", "--format", "json", "-o", str(first)).code == 0
+    backup = json.loads(first.read_text())
+    assert {item["kind"] for item in backup["items"]} == {"tv", "movie", "book", "podcast"}
+    monkeypatch.setenv("MEDIATRACK_DB", str(tmp_path / "fresh.db"))
+    monkeypatch.setenv("MEDIATRACK_TMDB_URL", "http://127.0.0.1:9")  # no network needed
+    restored = cli("import", "mediatrack", str(first))
+    assert restored.code == 0 and "5 added" in restored.out, restored.out
+    second = tmp_path / "second.json"
+    cli("export", "--format", "json", "-o", str(second))
+    assert second.read_text() == first.read_text()
+    again = cli("import", "mediatrack", str(first), "--json")
+    assert json.loads(again.out)["unchanged"] == 5
+
+
+def test_export_formats(cli, files, tmp_path):
+    for source in ("trakt", "goodreads", "opml"):
+        cli("import", source, str(files[source]))
+    letterboxd = cli("export", "--format", "letterboxd").out
+    assert letterboxd.splitlines()[1] == "550,Fight Club,1999,9,2020-01-01,false"
+    goodreads = cli("export", "--format", "goodreads").out
+    assert "Ruby,Cynthia Bond" in goodreads and ",read," in goodreads
+    assert "Kitchen Table" in cli("export", "--format", "opml").out
+    folder = tmp_path / "sheets"
+    assert cli("export", "--format", "csv", "-o", str(folder)).code == 0
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "book.csv",
+        "movie.csv",
+        "podcast.csv",
+        "tv.csv",
+    ]
+    assert cli("export", "--format", "csv").code == 1
+    assert cli("export", "--format", "opml", "--kind", "book").code == 1
+
+
+def test_backup_while_open_and_restore_after_checking(cli, files, tmp_path, db_path):
+    cli("import", "trakt", str(files["trakt"]))
+    target = tmp_path / "copy.db"
+    assert cli("backup", str(target)).code == 0
+    cli("remove", "movie:" + json.loads(cli("list", "--json").out)[0]["id"].split(":")[1])
+    garbage = tmp_path / "garbage.db"
+    garbage.write_text("not a database")
+    refused = cli("restore", str(garbage))
+    assert refused.code == 1 and "not a mediatrack database" in refused.err
+    restored = cli("restore", str(target))
+    assert restored.code == 0, restored.err
+    assert "kept at" in restored.out
+    assert len(json.loads(cli("list", "--json").out)) == 2
+    aside = [p for p in db_path.parent.iterdir() if "before-restore" in p.name]
+    assert aside and sqlite3.connect(aside[0]).execute("PRAGMA integrity_check").fetchone() == (
+        "ok",
+    )

@@ -1,0 +1,271 @@
+"""The import parsers read files as people have them, and say which rows they could not read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from mediatrack.exchange import (
+    ExchangeError,
+    backup,
+    goodreads,
+    imdb,
+    letterboxd,
+    opml,
+    storygraph,
+    trakt,
+    writers,
+)
+from mediatrack.kinds import Kind
+
+IMPORTS = Path(__file__).parent / "fixtures" / "imports"
+
+
+def by_title(result):
+    return {record.title: record for record in result.records}
+
+
+def test_goodreads_shelves_ratings_isbns_dates_and_pages():
+    result = goodreads.parse(IMPORTS / "goodreads/goodreads_library_export.csv")
+    books = by_title(result)
+    assert len(result.records) == 8 and not result.malformed
+    campaign = books["Campaign Finance: What Everyone Needs to Know"]
+    assert campaign.status == "plan_to_read" and campaign.rating is None
+    assert campaign.ids["isbn13"] == "9780190274689" and campaign.ids["isbn10"] == "0190274689"
+    assert books["A Whirlwind Tour of Python"].status == "reading"
+    assert "isbn10" not in books["A Whirlwind Tour of Python"].ids  # ="" is no ISBN
+    homo = books["Homo Deus: A History of Tomorrow"]
+    assert homo.status == "completed" and homo.rating == 10
+    assert homo.dates == (dt.date(2020, 3, 12),) and homo.total == 450 and homo.progress == 450
+    assert books["The Book Thief"].rating == 8
+    night = books["Night  (The Night Trilogy #1)"]
+    assert night.creator == "Elie Wiesel, Marion Wiesel, François Mauriac"
+
+
+def test_goodreads_bookwyrm_copy_with_long_review_and_accents():
+    result = goodreads.parse(IMPORTS / "goodreads/goodreads_library_export_bookwyrm.csv")
+    assert len(result.records) == 3 and not result.malformed
+    assert all(record.status == "completed" for record in result.records)
+
+
+def test_goodreads_in_windows_1252_with_bom_crlf_and_a_bad_row_reads_the_rest(tmp_path):
+    text = (IMPORTS / "goodreads/goodreads_library_export_bookwyrm.csv").read_text("utf-8")
+    lines = text.splitlines()
+    lines.insert(2, lines[1].replace(",0,4.20,", ",7,4.20,"))  # 7 stars: not a rating
+    path = tmp_path / "export.csv"
+    path.write_bytes("\r\n".join(lines).encode("cp1252", errors="replace"))
+    result = goodreads.parse(path)
+    assert [(bad.line, "7 stars" in bad.reason) for bad in result.malformed] == [(3, True)]
+    assert len(result.records) == 3
+
+
+def test_goodreads_without_the_shelf_column_names_it_in_one_sentence(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Title,Author\nDune,Frank Herbert\n")
+    with pytest.raises(ExchangeError, match="no 'Exclusive Shelf' column"):
+        goodreads.parse(path)
+
+
+def test_goodreads_unknown_columns_are_ignored_and_other_shelves_counted(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Title,Author,Exclusive Shelf,Future Column\nDune,Frank Herbert,read,x\n"
+        "Emma,Jane Austen,owned-books,y\n"
+    )
+    result = goodreads.parse(path)
+    assert [record.title for record in result.records] == ["Dune"]
+    assert dict(result.skipped) == {"on shelf 'owned-books'": 1}
+
+
+def test_storygraph_statuses_half_stars_dates_read_and_bad_rating():
+    result = storygraph.parse(IMPORTS / "storygraph/export.csv")
+    books = by_title(result)
+    thief = books["The Book Thief"]
+    assert thief.status == "completed" and thief.rating == 9
+    assert thief.dates == (dt.date(2019, 5, 20), dt.date(2021, 2, 10))
+    assert thief.ids == {"isbn13": "9780375831003"} and thief.tags == ("favourites", "war")
+    assert books["Gideon the Ninth"].ids == {"isbn10": "1250313198"}
+    assert books["Homo Deus"].status == "plan_to_read" and books["Homo Deus"].ids == {}
+    assert books["A Book I Left"].status == "dropped" and books["A Book I Left"].rating == 4
+    assert [bad.line for bad in result.malformed] == [7]  # the review's newline moved it down
+
+
+def letterboxd_films(path: Path):
+    return by_title(letterboxd.parse(path))
+
+
+def test_letterboxd_folder_merges_overlapping_files():
+    films = letterboxd_films(IMPORTS / "letterboxd")
+    interstellar = films["Interstellar"]
+    assert interstellar.status == "completed" and interstellar.rating == 10
+    assert interstellar.dates == (dt.date(2025, 9, 17),)
+    assert interstellar.extra == {"rewatches": 1}
+    assert films["A Visitor to a Museum"].rating == 7  # 3.5 stars
+    assert len({(film.title, film.year) for film in films.values()}) == len(films)
+
+
+def test_letterboxd_zip_reads_like_the_folder(tmp_path):
+    archive = tmp_path / "letterboxd-export.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for name in ("diary.csv", "ratings.csv", "watched.csv"):
+            out.write(IMPORTS / "letterboxd" / name, name)
+        out.writestr("watchlist.csv", "Date,Name,Year,Letterboxd URI\n2025-01-01,Alien,1979,x\n")
+    films = letterboxd_films(archive)
+    assert films["Alien"].status == "plan_to_watch"
+    assert films["Interstellar"] == letterboxd_films(IMPORTS / "letterboxd")["Interstellar"]
+
+
+def test_letterboxd_folder_without_its_files_is_one_sentence(tmp_path):
+    with pytest.raises(ExchangeError, match="holds none of Letterboxd's files"):
+        letterboxd.parse(tmp_path)
+
+
+def test_trakt_folder_ids_ticks_with_dates_and_history():
+    result = trakt.parse(IMPORTS / "trakt")
+    assert not result.malformed
+    items = {(record.kind, record.title): record for record in result.records}
+    chuck = items[(Kind.TV, "Chuck")]
+    assert chuck.ids["tmdb"] == "1404" and chuck.status == "watching"
+    first = chuck.ticks[0]
+    assert (first.season, first.episode) == (1, 1)
+    assert first.watched_at == dt.datetime(2015, 1, 27, 23, 38, 45)
+    parks = items[(Kind.TV, "Parks and Recreation")]
+    assert any(tick.tmdb_id == 397629 for tick in parks.ticks)
+    knight = items[(Kind.MOVIE, "The Dark Knight")]
+    assert knight.ids["tmdb"] == "155" and knight.status == "completed"
+    assert dt.date(2014, 3, 31) in knight.dates
+
+
+def test_trakt_file_that_is_not_json_is_one_sentence(tmp_path):
+    path = tmp_path / "watched.json"
+    path.write_text("{nope")
+    with pytest.raises(ExchangeError, match="is not JSON"):
+        trakt.parse(path)
+
+
+def test_imdb_current_layout_maps_title_types():
+    result = imdb.parse(IMPORTS / "imdb/ratings.csv")
+    kinds = {record.title: record.kind for record in result.records}
+    assert kinds["John Wick: Chapter 2"] is Kind.MOVIE
+    assert Kind.TV in kinds.values()
+    assert all(record.ids["imdb"].startswith("tt") for record in result.records)
+
+
+def test_imdb_2021_layout_in_latin_1_skips_episodes_and_games(tmp_path):
+    result = imdb.parse(IMPORTS / "imdb/ratings_2021_format.csv")
+    assert len(result.records) == 8 and not result.malformed  # ISO-8859-1 decodes
+    extra = tmp_path / "ratings.csv"
+    text = (IMPORTS / "imdb/ratings_2021_format.csv").read_bytes().decode("latin-1")
+    head, first = text.splitlines()[:2]
+    extra.write_text(
+        "\n".join(
+            [
+                head,
+                first,
+                first.replace(",movie,", ",tvEpisode,"),
+                first.replace(",movie,", ",videoGame,"),
+                first.replace("tt10003008", "x1"),
+            ]
+        ),
+        encoding="latin-1",
+    )
+    parsed = imdb.parse(extra)
+    assert len(parsed.records) == 1
+    assert dict(parsed.skipped) == {"Title Type 'tvEpisode'": 1, "Title Type 'videoGame'": 1}
+    assert [bad.line for bad in parsed.malformed] == [5]
+
+
+def test_opml_flat_nested_and_duplicated_feeds(tmp_path):
+    flat = opml.parse(IMPORTS / "opml/overcast.opml")
+    assert len(flat.records) == 7 and flat.records[0].title == "99% Invisible"
+    antenna = opml.parse(IMPORTS / "opml/antennapod.opml")
+    assert antenna.skipped["listed twice"] == 1
+    assert any(record.title == "Jung & Naiv" for record in antenna.records)
+    nested = tmp_path / "nested.opml"
+    nested.write_text(
+        '<opml version="1.1"><body><outline text="Feeds"><outline text="A" '
+        'xmlUrl="https://a.example/rss"/></outline></body></opml>'
+    )
+    assert [record.ids["feed_url"] for record in opml.parse(nested).records] == [
+        "https://a.example/rss"
+    ]
+
+
+def test_opml_that_is_not_xml_is_one_sentence(tmp_path):
+    path = tmp_path / "subs.opml"
+    path.write_text("not xml at all")
+    with pytest.raises(ExchangeError, match="is not OPML"):
+        opml.parse(path)
+
+
+def test_backup_from_a_newer_mediatrack_is_refused(tmp_path):
+    path = tmp_path / "backup.json"
+    path.write_text('{"format": "mediatrack", "version": 99, "items": []}')
+    with pytest.raises(ExchangeError, match="newer mediatrack"):
+        backup.parse(path)
+
+
+def test_backup_reads_back_what_it_wrote(tmp_path):
+    item = {
+        "kind": "movie",
+        "catalog_id": "550",
+        "title": "Fight Club",
+        "status": "completed",
+        "progress": 1,
+        "rating": 8,
+        "updated_at": "2024-01-02T03:04:05",
+    }
+    path = tmp_path / "backup.json"
+    path.write_text(backup.dumps([item, {"kind": "movie"}], []))
+    result = backup.parse(path)
+    assert [record.ids for record in result.records] == [{"tmdb": "550"}]
+    assert [bad.line for bad in result.malformed] == [2]
+
+
+def test_writers_produce_goodreads_letterboxd_and_opml_that_parse_back(tmp_path):
+    items = [
+        {
+            "kind": "book",
+            "catalog_id": "g1",
+            "title": "Dune",
+            "creator": "Frank Herbert",
+            "status": "completed",
+            "rating": 9,
+            "isbn_13": "9780441013593",
+            "total": 600,
+            "dates": ["2020-01-02"],
+        },
+        {
+            "kind": "movie",
+            "catalog_id": "550",
+            "title": "Fight Club",
+            "status": "completed",
+            "release_date": "1999-10-15",
+            "rating": 8,
+            "dates": ["2020-01-01", "2021-01-01"],
+        },
+        {
+            "kind": "podcast",
+            "catalog_id": "1",
+            "title": "A & B",
+            "status": "listening",
+            "feed_url": "https://x.example/rss?a=1&b=2",
+        },
+    ]
+    (tmp_path / "gr.csv").write_text(writers.goodreads(items))
+    book = goodreads.parse(tmp_path / "gr.csv").records[0]
+    assert (book.title, book.status, book.rating, book.ids["isbn13"]) == (
+        "Dune",
+        "completed",
+        10,
+        "9780441013593",
+    )
+    assert "Fight Club,1999,8,2021-01-01,true" in writers.letterboxd(items)
+    (tmp_path / "p.opml").write_text(writers.opml(items))
+    podcast = opml.parse(tmp_path / "p.opml").records[0]
+    assert podcast.title == "A & B" and podcast.ids["feed_url"] == "https://x.example/rss?a=1&b=2"
+    shutil.rmtree(tmp_path)

@@ -1,0 +1,301 @@
+"""Importing: matching against the catalogs, the modes, the review list, re-imports that
+change nothing, and offline imports finished later."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalog_server import FEED_PATH, FakeCatalogs
+from mediatrack.catalog.http import HttpOptions
+from mediatrack.catalog.settings import CatalogSettings, build_catalog
+from mediatrack.kinds import Kind
+from mediatrack.records import EntryKey
+from mediatrack.services.importing import ImportFailed, ImportService
+from mediatrack.services.library import Library
+from mediatrack.store import imports as import_rows
+from mediatrack.store.db import connection
+from mediatrack.store.models import EpisodeWatch, FinishDate, MediaItem
+
+IMPORTS = Path(__file__).parent / "fixtures" / "imports"
+
+
+@pytest.fixture
+def fake(httpserver) -> FakeCatalogs:
+    return FakeCatalogs(httpserver)
+
+
+@pytest.fixture
+def service(fake, library) -> ImportService:
+    return ImportService(fake.catalog())
+
+
+def offline_catalog():
+    settings = CatalogSettings(
+        tmdb_url="http://127.0.0.1:9",
+        tmdb_token="t",
+        google_books_url="http://127.0.0.1:9",
+        itunes_url="http://127.0.0.1:9",
+    )
+    return build_catalog(settings, HttpOptions(timeout=(0.5, 0.5), retries=0, cache=False))
+
+
+def letterboxd_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "letterboxd"
+    folder.mkdir(parents=True)
+    (folder / "diary.csv").write_text(
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\r\n"
+        "2024-02-01,Fight Club,1999,https://boxd.it/a,4.5,,,2024-01-31\r\n"
+        "2024-03-01,Fight Club,1999,https://boxd.it/b,4.5,Yes,,2024-02-29\r\n"
+        "2024-03-02,A Film Nobody Has,2001,https://boxd.it/c,3,,,2024-03-02\r\n"
+    )
+    (folder / "watchlist.csv").write_text(
+        "Date,Name,Year,Letterboxd URI\r\n2024-01-01,Fight Club,1999,https://boxd.it/d\r\n"
+    )
+    return folder
+
+
+def counts(summary) -> tuple[int, ...]:
+    return (summary.added, summary.updated, summary.unchanged, summary.to_review)
+
+
+def test_letterboxd_matches_by_name_and_year_and_a_second_import_changes_nothing(
+    service, library, tmp_path
+):
+    folder = letterboxd_folder(tmp_path)
+    first = service.run("letterboxd", folder)
+    assert counts(first) == (1, 0, 0, 1) and first.matched == 1
+    [movie] = library.entries(Kind.MOVIE)
+    assert (movie.catalog_id, movie.status, movie.rating) == ("550", "completed", 9)
+    with connection():
+        days = sorted(d.finished_on for d in FinishDate.select())
+    assert days == ["2024-01-31", "2024-02-29"]  # the rewatch too
+    second = service.run("letterboxd", folder)
+    assert counts(second) == (0, 0, 1, 1)
+    assert len(library.entries(Kind.MOVIE)) == 1
+    [row] = service.review()
+    assert row.title == "A Film Nobody Has" and "no catalog item" in row.reason
+    assert row.candidates  # what the search found, for the user to pick from
+
+
+def test_a_search_is_asked_once_per_distinct_title(fake, service, tmp_path):
+    folder = letterboxd_folder(tmp_path)
+    service.run("letterboxd", folder)
+    assert service.requests == 2  # "Fight Club" and "A Film Nobody Has", once each
+
+
+def test_dry_run_reports_and_writes_nothing(service, library, tmp_path):
+    summary = service.run("letterboxd", letterboxd_folder(tmp_path), dry_run=True)
+    assert counts(summary) == (1, 0, 0, 1)
+    assert library.entries(Kind.MOVIE) == [] and service.review() == []
+
+
+def test_merge_keeps_a_change_made_after_the_file_and_overwrite_takes_the_file(
+    service, library, tmp_path
+):
+    folder = letterboxd_folder(tmp_path)
+    service.run("letterboxd", folder)
+    [movie] = library.entries(Kind.MOVIE)
+    library.update(movie.key, rating=3)  # the user's own change, after the file's date
+    again = service.run("letterboxd", folder)
+    assert counts(again)[:3] == (0, 0, 1)
+    assert library.entry(movie.key).rating == 3
+    only_new = service.run("letterboxd", folder, mode="only-new")
+    assert only_new.added == 0 and library.entry(movie.key).rating == 3
+    overwrite = service.run("letterboxd", folder, mode="overwrite")
+    assert overwrite.updated == 1 and library.entry(movie.key).rating == 9
+
+
+def test_merge_takes_a_newer_row_of_the_file(service, library, tmp_path):
+    folder = letterboxd_folder(tmp_path)
+    service.run("letterboxd", folder)
+    [movie] = library.entries(Kind.MOVIE)
+    diary = folder / "diary.csv"
+    diary.write_text(
+        diary.read_text() + "2999-01-01,Fight Club,1999,https://boxd.it/e,2,Yes,,2999-01-01\r\n"
+    )
+    (folder / "ratings.csv").write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\r\n2999-01-01,Fight Club,1999,x,1\r\n"
+    )
+    summary = service.run("letterboxd", folder)
+    assert summary.updated == 1 and library.entry(movie.key).rating == 2
+
+
+def test_imdb_ids_go_through_tmdb_find_and_episodes_are_skipped(service, library, tmp_path):
+    path = tmp_path / "ratings.csv"
+    path.write_text(
+        "Const,Your Rating,Date Rated,Title,URL,Title Type,IMDb Rating,Runtime (mins),Year\n"
+        "tt0137523,9,2020-01-01,Fight Club,u,movie,8.8,139,1999\n"
+        "tt0000001,7,2020-01-01,An Episode,u,tvEpisode,8,30,2010\n"
+        "tt7654321,7,2020-01-01,Unknown,u,movie,8,30,2010\n"
+    )
+    summary = service.run("imdb", path)
+    assert (summary.added, summary.skipped, summary.to_review) == (1, 1, 1)
+    [movie] = library.entries(Kind.MOVIE)
+    assert (movie.catalog_id, movie.rating) == ("550", 9)
+
+
+def test_goodreads_matches_by_isbn_then_title_and_author(fake, service, library, tmp_path):
+    path = tmp_path / "goodreads.csv"
+    path.write_text(
+        "Book Id,Title,Author,Additional Authors,ISBN,ISBN13,My Rating,Number of Pages,"
+        "Date Read,Date Added,Exclusive Shelf\n"
+        '1,Ruby,Cynthia Bond,,"=""""","=""9780804188241""",4,336,2020/01/02,2019/12/01,read\n'
+        '2,Beginning Ruby,Kenneth Cooper,,"=""""","=""""",0,,,2019/12/01,to-read\n'
+        "3,Broken,X,,,,9,,,,read\n"
+    )
+    summary = service.run("goodreads", path)
+    assert (summary.added, summary.malformed) == (2, 1)
+    assert summary.malformed_rows[0].line == 4
+    books = {entry.catalog_id: entry for entry in library.entries(Kind.BOOK)}
+    assert books["lPeKDQAAQBAJ"].rating == 8 and books["lPeKDQAAQBAJ"].status == "completed"
+    assert books["RBUJZ-ma7voC"].status == "plan_to_read"
+    assert "isbn:9780804188241" in fake.book_queries
+    assert counts(service.run("goodreads", path)) == (0, 0, 2, 0)
+
+
+def test_offline_rows_wait_in_the_review_list_and_retry_finishes_them(library, fake, tmp_path):
+    folder = letterboxd_folder(tmp_path)
+    offline = ImportService(offline_catalog()).run("letterboxd", folder)
+    assert (offline.added, offline.to_review) == (0, 2)
+    assert library.entries(Kind.MOVIE) == []
+    rows = ImportService(offline_catalog()).review()
+    assert all("not matched yet" in row.reason for row in rows)
+    retried = ImportService(fake.catalog()).retry()
+    assert (retried.added, retried.to_review) == (1, 1)
+    assert [entry.catalog_id for entry in library.entries(Kind.MOVIE)] == ["550"]
+    assert [row.title for row in ImportService(fake.catalog()).review()] == ["A Film Nobody Has"]
+
+
+def test_review_rows_are_picked_made_by_hand_or_skipped(service, library, tmp_path):
+    service.run("letterboxd", letterboxd_folder(tmp_path))
+    [row] = service.review()
+    service.resolve(row.id, "289732")  # picked among the candidates
+    assert {entry.catalog_id for entry in library.entries(Kind.MOVIE)} == {"550", "289732"}
+    assert service.review() == []
+    again = service.run("letterboxd", letterboxd_folder(tmp_path / "again"))
+    assert counts(again) == (0, 0, 2, 0)  # the pick is remembered: nothing to ask again
+    service.resolve(row.id, None)  # changed mind: skip it from now on
+    assert service.run("letterboxd", letterboxd_folder(tmp_path / "third")).skipped == 1
+    assert service.review() == []
+    with pytest.raises(ImportFailed, match="no row 999"):
+        service.resolve(999, None)
+
+
+def test_trakt_ticks_episodes_with_their_dates(service, library, tmp_path):
+    path = tmp_path / "watched-shows.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "plays": 2,
+                    "last_watched_at": "2020-05-02T20:00:00.000Z",
+                    "show": {"title": "Game of Thrones", "year": 2011, "ids": {"tmdb": 1399}},
+                    "seasons": [
+                        {
+                            "number": 1,
+                            "episodes": [
+                                {
+                                    "number": 1,
+                                    "plays": 1,
+                                    "last_watched_at": "2020-05-01T20:00:00Z",
+                                },
+                                {
+                                    "number": 2,
+                                    "plays": 1,
+                                    "last_watched_at": "2020-05-02T20:00:00Z",
+                                },
+                            ],
+                        }
+                    ],
+                },
+                {
+                    "plays": 1,
+                    "last_watched_at": "2020-01-01T00:00:00Z",
+                    "movie": {"title": "Fight Club", "year": 1999, "ids": {"tmdb": 550}},
+                },
+            ]
+        )
+    )
+    summary = service.run("trakt", path)
+    assert summary.added == 2 and summary.to_review == 0
+    [show] = library.entries(Kind.TV)
+    assert show.progress == 2 and show.status == "watching"
+    with connection():
+        watched = sorted(str(w.watched_at) for w in EpisodeWatch.select())
+    assert watched == ["2020-05-01 20:00:00", "2020-05-02 20:00:00"]
+    assert counts(service.run("trakt", path)) == (0, 0, 2, 0)
+    library.update(EntryKey(Kind.TV, show.key.item_id), progress=0, confirm=True)  # untick all
+    assert counts(service.run("trakt", path)) == (0, 0, 2, 0)  # merge never revives them
+    assert library.entry(show.key).progress == 0
+
+
+def test_opml_matches_itunes_by_feed_url_else_keys_the_feed(fake, service, library, tmp_path):
+    known = "https://www.omnycontent.com/d/playlist/aaea4e69-af51-495e-afc9-a9760146922b/14a43378-edb2-49be-8511-ab0d000a7030/d1b9612f-bb1b-4b85-9c0c-ab0d004ab37a/podcast.rss"
+    own = fake.server.url_for(FEED_PATH)
+    path = tmp_path / "subs.opml"
+    path.write_text(
+        f'<opml version="2.0"><body><outline text="Freakonomics Radio" xmlUrl="{known}"/>'
+        f'<outline text="Kitchen Table" xmlUrl="{own}"/></body></opml>'
+    )
+    assert service.run("opml", path).added == 2
+    ids = {entry.title: entry.catalog_id for entry in library.entries(Kind.PODCAST)}
+    assert ids["Freakonomics Radio"] == "354668519"
+    assert ids["Kitchen Table"] == f"local:feed:{own}"
+    assert counts(service.run("opml", path)) == (0, 0, 2, 0)
+
+
+def test_an_unknown_source_and_a_missing_file_are_one_sentence(service, tmp_path):
+    with pytest.raises(ImportFailed, match="not an import source"):
+        service.run("myspace", tmp_path)
+    with pytest.raises(ImportFailed, match="does not exist"):
+        service.run("goodreads", tmp_path / "nope.csv")
+
+
+MOVIES = [(550 + n, f"Film {n}", 2000 + n) for n in range(8)]
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.sampled_from(MOVIES), min_size=1, max_size=12),
+    ratings=st.lists(st.integers(1, 10), min_size=12, max_size=12),
+)
+def test_any_rows_in_any_order_imported_twice_change_nothing_the_second_time(
+    library, tmp_path_factory, rows, ratings
+):
+    path = tmp_path_factory.mktemp("trakt") / "history.json"
+    entries = [
+        {
+            "watched_at": f"2020-01-{1 + index % 28:02d}T10:00:00Z",
+            "type": "movie",
+            "movie": {"title": title, "year": year, "ids": {"tmdb": tmdb}},
+        }
+        for index, (tmdb, title, year) in enumerate(rows)
+    ] + [
+        {
+            "rated_at": "2020-02-01T00:00:00Z",
+            "rating": rating,
+            "type": "movie",
+            "movie": {"title": title, "year": year, "ids": {"tmdb": tmdb}},
+        }
+        for (tmdb, title, year), rating in zip(rows, ratings, strict=False)
+    ]
+    path.write_text(json.dumps(entries))
+    service = ImportService(offline_catalog())  # ids are direct: no request at all
+    service.run("trakt", path)
+    with connection():
+        before = {(m.tmdb_id, m.title) for m in MediaItem.select()}
+        held = import_rows.held(library.user_id, Kind.MOVIE, [str(m[0]) for m in MOVIES])
+    second = service.run("trakt", path)
+    assert second.added == 0 and second.updated == 0
+    assert second.unchanged == len(set(rows))
+    with connection():
+        assert {(m.tmdb_id, m.title) for m in MediaItem.select()} == before
+        assert import_rows.held(library.user_id, Kind.MOVIE, [str(m[0]) for m in MOVIES]) == held
+    assert len(Library(library.user_id).entries(Kind.MOVIE)) == len(before)

@@ -1,0 +1,112 @@
+"""The Import screen: from the palette, a path with completion, progress, and the summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from catalog_server import FakeCatalogs
+from mediatrack.app import MediaTrackApp
+from mediatrack.kinds import Kind
+from mediatrack.screens.import_file import ImportScreen, complete_path
+from mediatrack.services.library import Library
+
+SIZE = (130, 40)
+
+
+async def until(pilot, condition, tries: int = 100) -> None:
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("the screen never got there")
+
+
+async def test_import_from_the_palette_shows_the_summary_and_the_library_has_it(
+    httpserver, db_path: Path, tmp_path: Path
+):
+    fake = FakeCatalogs(httpserver)
+    path = tmp_path / "ratings.csv"
+    path.write_text(
+        "Const,Your Rating,Date Rated,Title,Title Type,Year\n"
+        "tt0137523,9,2020-01-01,Fight Club,movie,1999\n"
+        "tt0000001,7,2020-01-01,An Episode,tvEpisode,2010\n"
+    )
+    app = MediaTrackApp(db_path=db_path, catalog=fake.catalog())
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Import…" in titles
+        app.action_import_file()
+        await until(pilot, lambda: isinstance(app.screen, ImportScreen))
+        screen = app.screen
+        screen.query_one("#source").value = "imdb"
+        path_input = screen.query_one("#path", Input)
+        path_input.value = str(path)
+        await pilot.press("enter")
+        summary = screen.query_one("#import-summary", Static)
+        await until(pilot, lambda: "1 added" in str(summary.render()))
+        assert "1 skipped" in str(summary.render())
+        await pilot.press("escape")
+    [movie] = Library().entries(Kind.MOVIE)
+    assert (movie.catalog_id, movie.rating) == ("550", 9)
+
+
+async def test_a_file_that_is_not_an_export_is_one_sentence_on_the_screen(
+    httpserver, db_path: Path, tmp_path: Path
+):
+    path = tmp_path / "notes.csv"
+    path.write_text("Name,Colour\nx,y\n")
+    app = MediaTrackApp(db_path=db_path, catalog=FakeCatalogs(httpserver).catalog())
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_import_file()
+        await until(pilot, lambda: isinstance(app.screen, ImportScreen))
+        app.screen.query_one("#path", Input).value = str(path)
+        await pilot.press("enter")
+        summary = app.screen.query_one("#import-summary", Static)
+        await until(pilot, lambda: "'Title'" in str(summary.render()))
+        assert app.screen.query_one("#start").disabled is False
+
+
+def test_paths_complete_from_the_disk(tmp_path: Path):
+    (tmp_path / "letterboxd-export").mkdir()
+    (tmp_path / "goodreads.csv").write_text("")
+    assert complete_path(str(tmp_path / "lett")) == str(tmp_path / "letterboxd-export") + "/"
+    assert complete_path(str(tmp_path / "good")) == str(tmp_path / "goodreads.csv")
+    assert complete_path(str(tmp_path / "nothing")) is None
+
+
+async def test_review_rows_are_settled_from_the_review_screen(
+    httpserver, db_path: Path, tmp_path: Path
+):
+    from textual.widgets import OptionList
+
+    from mediatrack.screens.import_review import ImportReviewScreen
+    from mediatrack.services.importing import ImportService
+    from mediatrack.store.db import open_database
+
+    fake = FakeCatalogs(httpserver)
+    folder = tmp_path / "letterboxd"
+    folder.mkdir()
+    (folder / "watched.csv").write_text(
+        "Date,Name,Year,Letterboxd URI\n2024-01-01,Fight Clubs,1999,x\n"
+        "2024-01-01,Nothing Like It,1950,y\n"
+    )
+    open_database(db_path)
+    ImportService(fake.catalog()).run("letterboxd", folder)
+    app = MediaTrackApp(db_path=db_path, catalog=fake.catalog())
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_review_imports()
+        await until(pilot, lambda: isinstance(app.screen, ImportReviewScreen))
+        screen = app.screen
+        rows = screen.query_one("#review-rows", OptionList)
+        await until(pilot, lambda: rows.option_count == 2)
+        assert screen.query_one("#candidates", OptionList).option_count > 0
+        await pilot.press("enter")  # to the candidates
+        await pilot.press("enter")  # the first: Fight Club (550)
+        await until(pilot, lambda: rows.option_count == 1)
+        await pilot.press("s")  # skip the other
+        summary = screen.query_one("#import-summary", Static)
+        await until(pilot, lambda: "Skipped" in str(summary.render()))
+        assert rows.option_count == 0
+    assert [entry.catalog_id for entry in Library().entries(Kind.MOVIE)] == ["550"]
