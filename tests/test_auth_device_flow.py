@@ -38,8 +38,8 @@ from mediatrack.auth.errors import (
     ClientRejected,
     CodeExpired,
     NetworkDown,
-    NotConfigured,
     SignInAgain,
+    SignInNotConfigured,
     Unavailable,
 )
 from mediatrack.auth.http import FormPoster
@@ -135,7 +135,7 @@ def test_missing_client_id_is_not_configured_and_asks_nothing(httpserver, monkey
     monkeypatch.setenv("MEDIATRACK_GOOGLE_CLIENT_SECRET", CLIENT_SECRET)
     monkeypatch.setenv("MEDIATRACK_GOOGLE_DEVICE_URL", httpserver.url_for("/device/code"))
 
-    with pytest.raises(NotConfigured, match="MEDIATRACK_GOOGLE_CLIENT_ID") as caught:
+    with pytest.raises(SignInNotConfigured, match="MEDIATRACK_GOOGLE_CLIENT_ID") as caught:
         request_device_code(GoogleSettings.from_env())
 
     assert caught.value.setting == "MEDIATRACK_GOOGLE_CLIENT_ID"
@@ -143,7 +143,7 @@ def test_missing_client_id_is_not_configured_and_asks_nothing(httpserver, monkey
 
 
 def test_missing_client_secret_names_its_variable():
-    with pytest.raises(NotConfigured, match="MEDIATRACK_GOOGLE_CLIENT_SECRET"):
+    with pytest.raises(SignInNotConfigured, match="MEDIATRACK_GOOGLE_CLIENT_SECRET"):
         request_device_code(GoogleSettings(client_id=CLIENT_ID))
 
 
@@ -158,7 +158,7 @@ def test_unreachable_google_is_network_down():
 def test_a_malformed_url_names_its_setting():
     settings = GoogleSettings(CLIENT_ID, CLIENT_SECRET, device_url="not a url")
 
-    with pytest.raises(NotConfigured, match="MEDIATRACK_GOOGLE_DEVICE_URL"):
+    with pytest.raises(SignInNotConfigured, match="MEDIATRACK_GOOGLE_DEVICE_URL"):
         request_device_code(settings)
 
 

@@ -41,9 +41,9 @@ from mediatrack.services.identity import (
     AccessDenied,
     CodeExpired,
     LoggedIn,
-    NotConfigured,
     NotLoggedIn,
     SignInAgain,
+    SignInNotConfigured,
     TokenRejected,
 )
 from mediatrack.services.library import Library, NewItem
@@ -226,7 +226,7 @@ def test_a_refused_sign_in_writes_nothing(google, fake, keyring_memory, library,
 def test_missing_client_id_is_not_configured_naming_the_variable(google, monkeypatch, library):
     monkeypatch.delenv("MEDIATRACK_GOOGLE_CLIENT_ID")
 
-    with pytest.raises(NotConfigured, match="MEDIATRACK_GOOGLE_CLIENT_ID"):
+    with pytest.raises(SignInNotConfigured, match="MEDIATRACK_GOOGLE_CLIENT_ID"):
         identity.start_login()
 
     assert google.device_forms == []

@@ -11,7 +11,7 @@ from catalog_server import FIXTURES, fixture
 from mediatrack.catalog.errors import (
     AuthFailed,
     BadResponse,
-    NotConfigured,
+    CatalogNotConfigured,
     NotFound,
     RateLimited,
 )
@@ -216,7 +216,7 @@ def test_an_unknown_location_asks_for_a_country(httpserver, books):
         fixture("google_books/error_403_unknown_location.json"), status=403
     )
 
-    with pytest.raises(NotConfigured) as caught:
+    with pytest.raises(CatalogNotConfigured) as caught:
         books.search("ruby")
 
     assert "mediatrack config set google_books.country" in str(caught.value)

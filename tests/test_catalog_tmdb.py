@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from catalog_server import fixture
-from mediatrack.catalog.errors import NotConfigured
+from mediatrack.catalog.errors import CatalogNotConfigured
 from mediatrack.catalog.http import HttpOptions
 from mediatrack.catalog.records import EpisodeAiring, SearchResult
 from mediatrack.catalog.tmdb import TmdbClient
@@ -280,7 +280,7 @@ def test_a_season_missing_from_the_combined_answer_is_fetched_alone(httpserver, 
 def test_without_a_credential_it_is_not_configured_and_sends_nothing(httpserver, options):
     client = TmdbClient(httpserver.url_for("/"), options=options)
 
-    with pytest.raises(NotConfigured) as caught:
+    with pytest.raises(CatalogNotConfigured) as caught:
         client.search("movie", "fight club")
 
     assert not client.configured

@@ -241,7 +241,7 @@ async def test_detail_pane_shows_the_highlighted_item(seeded):
         assert "Reading" in pane
 
 
-async def test_a_file_that_is_not_a_library_stops_the_app_untouched(tmp_path):
+async def test_a_file_that_is_not_a_library_stops_the_app_untouched(tmp_path, capsys):
     stranger = tmp_path / "notes.txt"
     stranger.write_bytes(b"my notes, not a database\n" * 100)
     before = stranger.read_bytes()
@@ -250,6 +250,8 @@ async def test_a_file_that_is_not_a_library_stops_the_app_untouched(tmp_path):
         await settle(pilot)
     assert app.return_code == 1
     assert stranger.read_bytes() == before
+    said = " ".join(capsys.readouterr().err.split())
+    assert said == f"mediatrack: {stranger} is not a mediatrack database (not an SQLite file)."
 
 
 async def test_titles_that_look_like_markup_are_shown_as_they_are(db_path):

@@ -119,7 +119,7 @@ async def test_login_shows_code_url_and_qr_then_greets_the_user(google, gate, wi
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert titles(app) == ["Heat"]  # now the signed-in user's row
-        assert app.library.user_id == SUB
+        assert app.account is not None and app.account.id == SUB
         assert Session.get().user_id == SUB
 
         assert "Log out" in palette(app) and "Log in" not in palette(app)

@@ -2,7 +2,7 @@
 
 The app is built without a catalog, as `mediatrack` builds it: the catalogs come
 from the config (here the local catalog server's URL in the environment, and
-no token), so a search meets TMDB's NotConfigured and offers Settings.
+no token), so a search meets TMDB's CatalogNotConfigured and offers Settings.
 """
 
 from __future__ import annotations

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,9 @@ from textual.worker import Worker, WorkerState
 
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import inert
+from mediatrack.errors import MediatrackError, unexpected_sentence
 from mediatrack.screens.books import BooksScreen
+from mediatrack.screens.common import WorkerErrors
 from mediatrack.screens.library import LibraryScreen
 from mediatrack.screens.movies import MoviesScreen
 from mediatrack.screens.podcasts import PodcastsScreen
@@ -29,12 +31,9 @@ from mediatrack.screens.shows import ShowsScreen
 
 if TYPE_CHECKING:
     from mediatrack.catalog.settings import Catalog
-    from mediatrack.services.catalog import CatalogService
-    from mediatrack.services.episodes import Episodes
-    from mediatrack.services.friends import FriendsService
+    from mediatrack.services.bundle import Services
     from mediatrack.services.identity import CurrentUser
-    from mediatrack.services.library import ItemSnapshot, Library
-    from mediatrack.services.watch import LibraryWatch
+    from mediatrack.services.library import ItemSnapshot
 
 MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts·Friends", compact=True)
 MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts", "5": "friends"}
@@ -43,6 +42,9 @@ STARTUP_SYNC_DELAY = 1.0  # seconds after start-up before the first sync
 SYNC_TICK = 30.0  # how often "synced 2m ago" is brought up to date
 WATCH_INTERVAL = 1.0  # seconds between two looks at the library file (a look: ~40 µs)
 UNDO_SECONDS = 8.0  # how long a destructive change can be undone with u
+ERROR_SECONDS = 8.0  # how long an error's notification stays
+
+log = logging.getLogger(__name__)
 
 
 class LibraryFileChanged(Message):
@@ -100,109 +102,73 @@ class MediaTrackApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(
-        self,
-        db_path: Path | None = None,
-        library: Library | None = None,
-        catalog: Catalog | None = None,
-    ) -> None:
+    def __init__(self, db_path: Path | None = None, catalog: Catalog | None = None) -> None:
         super().__init__()
         self._db_path = db_path
-        self._library = library
-        self._library_lock = threading.Lock()
-        self._catalog = catalog  # None: built from the environment on first use
-        self._catalog_service: CatalogService | None = None
-        self._episodes: Episodes | None = None
-        self._friends: FriendsService | None = None
-        self.account: CurrentUser | None = None  # whose library this is, once it is open
+        self._catalog = catalog  # None: built from the settings on first use
+        self._services: Services | None = None  # set once by the opening worker, then per account
+        self._opened = threading.Event()  # the opening worker is done, well or not
+        self._open_failure = ""  # why the library file could not be opened: one sentence
         self.sync_line = SyncLine()  # what the header says about sync
         self._sync_timer: Timer | None = None
-        # Published on the event loop whenever the library file changed, whoever changed it:
-        # screens subscribe and read again what they show.
+        # Published on the event loop whenever the library file changed, whoever changed it
+        # (the account changed, a sync pulled, the CLI wrote): screens read again what they show.
         self.library_changed: Signal[None] = Signal(self, "library-changed")
-        self._watch: LibraryWatch | None = None
+        # Published on the event loop with the new state of sync, and as time passes.
+        self.sync_changed: Signal[SyncLine] = Signal(self, "sync-changed")
         self._watch_stop = threading.Event()
         self._undo: Undo | None = None
 
-    @property
-    def library(self) -> Library:
-        """The current user's library, opened on first use. From workers, never the event loop."""
-        with self._library_lock:
-            if self._library is None:
-                from mediatrack.config import database_path
-                from mediatrack.services.identity import whoami
-                from mediatrack.services.library import open_library
+    # --- the services ----------------------------------------------------------------
 
-                self._library = open_library(database_path(self._db_path))
-                self.account = whoami()
-                self._open_watch()  # before any screen reads: no change can fall in between
-            return self._library
+    @property
+    def services(self) -> Services:
+        """The open library's services, for workers: waits until the opening worker is done.
+
+        Raises ``CannotOpen`` when the file could not be opened (the app then exits).
+        """
+        self.wait_until_open()
+        services = self._services
+        if services is None:
+            from mediatrack.services.library import CannotOpen
+
+            raise CannotOpen(self._open_failure)
+        return services
+
+    def wait_until_open(self) -> None:
+        """In a worker: wait for the opening worker, before a service function that reads the
+        file itself (identity, sync). ``services`` waits the same way."""
+        if not self._opened.is_set() and threading.get_ident() == self._thread_id:
+            raise RuntimeError("only workers may wait for the library file: never the event loop")
+        self._opened.wait()
+
+    @property
+    def account(self) -> CurrentUser | None:
+        """Whose library this is; None until the opening worker has opened it."""
+        services = self._services
+        return services.account if services is not None else None
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_services(self) -> None:
+        """Open (and migrate) the library file and build the services, off the event loop."""
+        try:
+            from mediatrack.config import database_path
+            from mediatrack.services.bundle import open_services
+
+            self._services = open_services(database_path(self._db_path), self._catalog)
+        except Exception as error:
+            self._open_failure = self.error_sentence(error)
+            raise
+        finally:
+            self._opened.set()
+        thread = threading.Thread(target=self._watch_file, name="library-watch", daemon=True)
+        thread.start()
 
     def switch_account(self, account: CurrentUser) -> None:
         """Use ``account``'s library from now on (after a login or logout). From workers."""
-        from mediatrack.services.library import Library
-
-        with self._library_lock:
-            self.account = account
-            self._library = Library(account.id)
-            self._catalog_service = None
-            self._episodes = None
-            self._friends = None
+        self._services = self.services.for_account(account)
+        self.call_from_thread(self.library_changed.publish, None)
         self.call_from_thread(self.sync_in_background)  # a new account: sync as at start
-
-    def reload_libraries(self) -> None:
-        """Read every library and friends screen again (the account changed, or a sync pulled)."""
-        for screen in self._open_screens():
-            if isinstance(screen, LibraryScreen):
-                screen.load_library()
-            elif hasattr(screen, "load_overview"):  # the friends screen
-                screen.load_overview()
-
-    def _reload_friends(self) -> None:
-        for screen in self._open_screens():
-            if hasattr(screen, "load_overview"):
-                screen.load_overview()
-
-    def _open_screens(self) -> list[Screen]:
-        """Every screen of every mode opened so far (a mode never opened reads when it is)."""
-        screens: list[Screen] = []
-        for mode in self.MODES:
-            with contextlib.suppress(KeyError):
-                screens.extend(self.get_screen_stack(mode))
-        return screens
-
-    @property
-    def catalog(self) -> CatalogService:
-        """Search, add and refresh from the catalogs. From workers only (it opens the library)."""
-        library = self.library
-        with self._library_lock:
-            if self._catalog_service is None:
-                from mediatrack.services.catalog import CatalogService
-
-                self._catalog_service = CatalogService(self._catalog, library.user_id)
-            return self._catalog_service
-
-    @property
-    def episodes(self) -> Episodes:
-        """Episode ticks for shows and podcasts. From workers only."""
-        library = self.library
-        with self._library_lock:
-            if self._episodes is None:
-                from mediatrack.services.episodes import Episodes
-
-                self._episodes = Episodes(library.user_id)
-            return self._episodes
-
-    @property
-    def friends(self) -> FriendsService:
-        """The signed-in user's friends. From workers only."""
-        library = self.library
-        with self._library_lock:
-            if self._friends is None:
-                from mediatrack.services.friends import FriendsService
-
-                self._friends = FriendsService(library.user_id)
-            return self._friends
 
     def notify(
         self,
@@ -275,8 +241,8 @@ class MediaTrackApp(App[None]):
 
     def settings_changed(self) -> None:
         """A setting was saved: catalogs built from the config are built again on next use."""
-        if self._catalog is None:
-            self._catalog_service = None
+        if self._services is not None:
+            self._services = self._services.with_new_settings()
 
     # --- the account --------------------------------------------------------------
 
@@ -314,17 +280,15 @@ class MediaTrackApp(App[None]):
     def log_out(self) -> None:
         from mediatrack.services import identity
 
-        with self._account_errors():
-            _ = self.library  # opens the library file
-            out = identity.logout()
-            if not out.was_logged_in:
-                self.call_from_thread(self.notify, "Not logged in.")
-                return
-            self.switch_account(identity.whoami())
-            self.call_from_thread(self.reload_libraries)
-            self.call_from_thread(
-                self.notify, f"Logged out {out.name}; your library stays on this machine."
-            )
+        self.wait_until_open()
+        out = identity.logout()
+        if not out.was_logged_in:
+            self.call_from_thread(self.notify, "Not logged in.")
+            return
+        self.switch_account(identity.whoami())
+        self.call_from_thread(
+            self.notify, f"Logged out {out.name}; your library stays on this machine."
+        )
 
     def action_who_am_i(self) -> None:
         self.who_am_i()
@@ -334,26 +298,14 @@ class MediaTrackApp(App[None]):
         from mediatrack.display.dates import local_time
         from mediatrack.services import identity
 
-        with self._account_errors():
-            _ = self.library
-            user = identity.whoami()
-            if not user.logged_in:
-                message = "Not logged in. Log in from the command palette (ctrl+p)."
-            else:
-                since = f" since {local_time(user.since)}" if user.since else ""
-                message = f"Logged in as {user.name} ({user.email}){since}."
-            self.call_from_thread(self.notify, message)
-
-    @contextlib.contextmanager
-    def _account_errors(self) -> Iterator[None]:
-        """In an account worker: a failure becomes one sentence in a notification."""
-        from mediatrack.services.identity import LOGIN_ERRORS
-        from mediatrack.services.library import LibraryError
-
-        try:
-            yield
-        except (*LOGIN_ERRORS, LibraryError) as error:
-            self.call_from_thread(self.notify, str(error), severity="error", timeout=8)
+        self.wait_until_open()
+        user = identity.whoami()
+        if not user.logged_in:
+            message = "Not logged in. Log in from the command palette (ctrl+p)."
+        else:
+            since = f" since {local_time(user.since)}" if user.since else ""
+            message = f"Logged in as {user.name} ({user.email}){since}."
+        self.call_from_thread(self.notify, message)
 
     # --- background sync ------------------------------------------------------------
 
@@ -362,34 +314,17 @@ class MediaTrackApp(App[None]):
         # slow the first frame or the library's first load.
         self.set_timer(STARTUP_SYNC_DELAY, self.sync_in_background)
         self.set_interval(SYNC_TICK, self._show_sync_line)
-        self.call_after_refresh(self._start_watch)  # after the first frame
+        self.open_services()
 
     # --- live screens: noticing changes made outside the app ------------------------
 
-    def _start_watch(self) -> None:
-        """Look at the library file every ``WATCH_INTERVAL`` from a thread of its own.
+    def _watch_file(self) -> None:
+        """Look at the library file every ``WATCH_INTERVAL``, from a thread of its own.
 
         A plain daemon thread, not a Textual worker: it lives as long as the app,
         and the event loop only hears from it when the file changed.
         """
-        thread = threading.Thread(target=self._watch_file, name="library-watch", daemon=True)
-        thread.start()
-
-    def _open_watch(self) -> None:
-        from mediatrack.services.watch import LibraryWatch
-
-        if self._watch is None:
-            self._watch = LibraryWatch()
-
-    def _watch_file(self) -> None:
-        try:
-            _ = self.library  # opens the library file, and the watch with it
-            with self._library_lock:
-                self._open_watch()  # a library handed in (tests) opened no watch
-            watch = self._watch
-            assert watch is not None
-        except Exception:  # a file that is not a library: the load worker says so and exits
-            return
+        watch = self.services.watch
         try:
             while not self._watch_stop.wait(WATCH_INTERVAL):
                 if watch.changed():
@@ -419,7 +354,7 @@ class MediaTrackApp(App[None]):
 
     @work(thread=True, group="undo", exit_on_error=False)
     def undo_change(self, undo: Undo) -> None:
-        entry = self.library.restore(undo.snapshot)
+        entry = self.services.library.restore(undo.snapshot)
         self.call_from_thread(self.library_changed.publish, None)
         self.call_from_thread(self.notify, f"Undone: {entry.title!r} is back as it was.")
         self.call_from_thread(self.request_sync)
@@ -439,16 +374,15 @@ class MediaTrackApp(App[None]):
     def sync_in_background(self, announce: bool = False) -> None:
         """Push and pull once, when someone is signed in and a server is set up."""
         from mediatrack.services import sync
-        from mediatrack.services.identity import whoami
 
-        _ = self.library  # opens the library file
+        account = self.services.account
         status = sync.sync_status()
         line = SyncLine("synced" if status.last_sync_at else "off", status.last_sync_at)
         try:
-            if status.configured and whoami().logged_in:
+            if status.configured and account.logged_in:
                 self.call_from_thread(self.set_sync_line, SyncLine("syncing", line.last_sync_at))
             report = sync.sync_once()
-        except (sync.NotSignedIn, sync.NotConfigured) as error:
+        except (sync.NotSignedIn, sync.SyncNotConfigured) as error:
             self.call_from_thread(self.set_sync_line, SyncLine())
             if announce:
                 self.call_from_thread(self.notify, str(error), severity="warning", timeout=8)
@@ -459,29 +393,60 @@ class MediaTrackApp(App[None]):
                 self.set_sync_line, SyncLine(state, line.last_sync_at, str(error))
             )
             if announce:
-                self.call_from_thread(self.notify, str(error), severity="error", timeout=8)
+                self.call_from_thread(
+                    self.notify, str(error), severity="error", timeout=ERROR_SECONDS
+                )
             return
         done = sync.sync_status().last_sync_at
         self.call_from_thread(self.set_sync_line, SyncLine("synced", done))
         for failed in report.failed_actions:  # friend requests queued while offline
             self.call_from_thread(self.notify, failed.reason, severity="warning", timeout=8)
-        # Queued friend requests may have gone even when nothing came back: friends read again.
-        self.call_from_thread(self.reload_libraries if report.pulled else self._reload_friends)
+        if report.pulled:
+            self.call_from_thread(self.library_changed.publish, None)
         if announce:
             self.call_from_thread(self.notify, f"Synced: {report.summary()}.")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An app worker that failed unexpectedly: sync shows it in the header, others notify."""
-        worker = event.worker
-        if worker.node is not self or event.state is not WorkerState.ERROR:
-            return
-        from mediatrack.screens.common import error_sentence
+    # --- worker errors: one place for every screen ---------------------------------------
 
-        if worker.group == "sync":
-            last = self.sync_line.last_sync_at
-            self.set_sync_line(SyncLine("error", last, error_sentence(worker.error)))
-        else:  # log in / out, who am I: anything unexpected still reaches the user
-            self.notify(error_sentence(worker.error), severity="error", timeout=8)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (a screen's come through ``WorkerErrors``)."""
+        if event.state is WorkerState.ERROR:
+            self.worker_error(event.worker)
+
+    def worker_error(self, worker: Worker) -> None:
+        """Any worker that failed, the app's or a screen's: one sentence, and the app goes on.
+
+        The screen whose worker failed puts right what it left (a spinner, a flag)
+        and may show the sentence itself; else it is a notification.
+        """
+        error = worker.error
+        from mediatrack.services.library import CannotOpen
+
+        if (worker.node is self and worker.group == "open") or isinstance(error, CannotOpen):
+            # No library, nothing to show: say why, once (every waiting worker fails too), exit.
+            if self.return_code is None:
+                sentence = self._open_failure or str(error)
+                self.exit(return_code=1, message=f"mediatrack: {sentence}")
+            return
+        sentence = self.error_sentence(error)
+        if worker.node is self and worker.group == "sync":
+            self.set_sync_line(SyncLine("error", self.sync_line.last_sync_at, sentence))
+            return
+        node = worker.node
+        if isinstance(node, WorkerErrors) and node.worker_failed(worker, sentence):
+            return
+        self.notify(sentence, severity="error", timeout=ERROR_SECONDS)
+
+    def error_sentence(self, error: BaseException | None) -> str:
+        """Our errors are sentences already; anything else is a bug: a sentence and a log line."""
+        if isinstance(error, MediatrackError):
+            return str(error)
+        if error is not None:
+            log.error("unexpected error in a worker", exc_info=error)
+        self.log.error("unexpected error in a worker:", repr(error))
+        return unexpected_sentence(error)
+
+    # --- the state of sync ---------------------------------------------------------------
 
     def set_sync_line(self, line: SyncLine) -> None:
         """Show ``line`` as the state of sync (friend actions sync too)."""
@@ -489,8 +454,5 @@ class MediaTrackApp(App[None]):
         self._show_sync_line()
 
     def _show_sync_line(self) -> None:
-        """Bring every screen's header (and the friends screen's note) up to date."""
-        for screen in {*self._open_screens(), *self.screen_stack}:
-            show = getattr(screen, "show_sync", None)
-            if show is not None:
-                show(self.sync_line)
+        """Every screen's header (and the friends screen's note): subscribed to the signal."""
+        self.sync_changed.publish(self.sync_line)

@@ -30,6 +30,8 @@ from typing import Any
 
 import platformdirs
 
+from mediatrack.errors import MediatrackError
+
 APP_NAME = "mediatrack"
 CONFIG_FILE_NAME = "config.toml"
 CONFIG_ENV = "MEDIATRACK_CONFIG"
@@ -41,7 +43,7 @@ LEGACY_SYNC_FILE = "sync.json"
 _write_lock = threading.Lock()
 
 
-class ConfigError(Exception):
+class ConfigError(MediatrackError):
     """The config file or a setting cannot be used; ``str(error)`` is one sentence."""
 
 

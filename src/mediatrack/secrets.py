@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from mediatrack.config import config_dir
+from mediatrack.errors import MediatrackError
 
 SERVICE = "mediatrack"
 FALLBACK_FILE_NAME = "secrets.json"
@@ -31,7 +32,7 @@ _lock = threading.RLock()
 _announced: set[str] = set()
 
 
-class SecretsError(Exception):
+class SecretsError(MediatrackError):
     """The keyring or the fallback file cannot be used; the message is one sentence."""
 
 

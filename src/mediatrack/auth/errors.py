@@ -6,8 +6,10 @@ server's own words (never a token) for logs and ``--verbose``.
 
 from __future__ import annotations
 
+from mediatrack.errors import MediatrackError
 
-class AuthError(Exception):
+
+class AuthError(MediatrackError):
     """Signing in (or refreshing the sign-in) failed; ``str(error)`` is the sentence to show."""
 
     def __init__(self, message: str, *, detail: str | None = None) -> None:
@@ -19,12 +21,15 @@ class AuthError(Exception):
         return self.message
 
 
-class NotConfigured(AuthError):
+class SignInNotConfigured(AuthError):
     """A setting the sign-in needs is missing or unusable; the message names it."""
 
     def __init__(self, message: str, *, setting: str, detail: str | None = None) -> None:
         super().__init__(message, detail=detail)
         self.setting = setting
+
+
+NotConfigured = SignInNotConfigured  # the older name, for code written before the rename
 
 
 class ClientRejected(AuthError):

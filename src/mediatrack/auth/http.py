@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mediatrack import __version__
-from mediatrack.auth.errors import BadResponse, NetworkDown, NotConfigured, Unavailable
+from mediatrack.auth.errors import BadResponse, NetworkDown, SignInNotConfigured, Unavailable
 
 if TYPE_CHECKING:
     import requests
@@ -59,7 +59,7 @@ class FormPoster:
                 url, data=dict(form), headers={"Accept": "application/json"}, timeout=self.timeout
             )
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
-            raise NotConfigured(
+            raise SignInNotConfigured(
                 f"The Google address {url!r} is not a valid URL; check {setting}.",
                 setting=setting,
                 detail=type(exc).__name__,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from mediatrack import config
-from mediatrack.auth.errors import NotConfigured
+from mediatrack.auth.errors import SignInNotConfigured
 
 CLIENT_ID_SETTING = "MEDIATRACK_GOOGLE_CLIENT_ID"
 CLIENT_SECRET_SETTING = "MEDIATRACK_GOOGLE_CLIENT_SECRET"
@@ -70,16 +70,16 @@ class GoogleSettings:
         )
 
     def require_client(self) -> tuple[str, str]:
-        """``(client_id, client_secret)``, or ``NotConfigured`` naming the missing setting."""
+        """``(client_id, client_secret)``, or ``SignInNotConfigured`` naming the missing setting."""
         if not self.client_id:
-            raise NotConfigured(
+            raise SignInNotConfigured(
                 "No Google client id is configured; run `mediatrack config set google.client_id` "
                 "with the id of an OAuth client of type 'TVs and Limited Input devices' "
                 f"(or set {CLIENT_ID_SETTING}).",
                 setting=CLIENT_ID_SETTING,
             )
         if not self.client_secret:
-            raise NotConfigured(
+            raise SignInNotConfigured(
                 "No Google client secret is configured; run `mediatrack config set "
                 "google.client_secret` with the secret of that OAuth client "
                 f"(or set {CLIENT_SECRET_SETTING}).",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Self, TypeVar
 
+from mediatrack.errors import MediatrackError
 
-class CatalogError(Exception):
+
+class CatalogError(MediatrackError):
     """A catalog request failed; ``str(error)`` is the sentence to show."""
 
     def __init__(
@@ -48,8 +50,11 @@ def _restore(cls: type[E], message: str, state: dict[str, Any]) -> E:
     return error
 
 
-class NotConfigured(CatalogError):
+class CatalogNotConfigured(CatalogError):
     """The provider needs a credential that is not set."""
+
+
+NotConfigured = CatalogNotConfigured  # the older name, for code written before the rename
 
 
 class AuthFailed(CatalogError):

@@ -18,7 +18,7 @@ from mediatrack.catalog.errors import (
     AuthFailed,
     BadResponse,
     CatalogError,
-    NotConfigured,
+    CatalogNotConfigured,
     NotFound,
     RateLimited,
 )
@@ -143,7 +143,7 @@ def _feed_error(error: CatalogError, url: str) -> CatalogError:
         message = f"{host} is limiting requests for the podcast's feed; try again later."
     elif isinstance(error, AuthFailed):
         message = f"{host} refused to send the podcast's feed (it may be private)."
-    elif isinstance(error, NotConfigured):
+    elif isinstance(error, CatalogNotConfigured):
         message = f"The podcast's feed address {url!r} is not a valid URL."
     else:
         message = f"Cannot fetch the podcast's feed from {host}; check your network or try later."

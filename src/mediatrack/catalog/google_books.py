@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from mediatrack.catalog._parse import Fields, year_of
-from mediatrack.catalog.errors import AuthFailed, CatalogError, NotConfigured, RateLimited
+from mediatrack.catalog.errors import AuthFailed, CatalogError, CatalogNotConfigured, RateLimited
 from mediatrack.catalog.http import Classifier, HttpOptions, Provider, build_session, get_json
 from mediatrack.catalog.records import BookDetails, SearchResult
 from mediatrack.kinds import Kind
@@ -81,7 +81,7 @@ def _classifier(keyed: bool) -> Classifier:
         if reasons & {"API_KEY_INVALID", "keyInvalid"}:
             return AuthFailed(f"Google Books rejected the API key; {KEY_HINT}.", provider=NAME)
         if "unknownLocation" in reasons:
-            return NotConfigured(
+            return CatalogNotConfigured(
                 "Google Books cannot tell which country you are in; run `mediatrack config set "
                 "google_books.country` with a two-letter code such as US.",
                 provider=NAME,

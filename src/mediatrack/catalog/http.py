@@ -30,7 +30,7 @@ from mediatrack.catalog.errors import (
     AuthFailed,
     BadResponse,
     CatalogError,
-    NotConfigured,
+    CatalogNotConfigured,
     NotFound,
     RateLimited,
     Unavailable,
@@ -240,7 +240,7 @@ def _get(
             retry_after=exc.wait,
         ) from None
     except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
-        raise NotConfigured(
+        raise CatalogNotConfigured(
             f"The {name} address {url!r} is not a valid URL; check {provider.url_setting}.",
             provider=name,
             detail=str(exc),

@@ -1,7 +1,7 @@
 """TMDB v3: search movies and shows, and fetch movie, show and season details.
 
 Authenticates with a v4 read access token (``Authorization: Bearer``) or a v3
-``api_key`` parameter. Without either, every call raises ``NotConfigured``
+``api_key`` parameter. Without either, every call raises ``CatalogNotConfigured``
 before any request is made, so the rest of the app keeps working.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mediatrack.catalog._parse import Fields, year_of
-from mediatrack.catalog.errors import AuthFailed, CatalogError, NotConfigured, NotFound
+from mediatrack.catalog.errors import AuthFailed, CatalogError, CatalogNotConfigured, NotFound
 from mediatrack.catalog.http import HttpOptions, Provider, build_session, get_json
 from mediatrack.catalog.ratelimit import RateLimit
 from mediatrack.catalog.records import (
@@ -109,7 +109,7 @@ class TmdbClient:
         what: str,
     ) -> T:
         if not self.configured:
-            raise NotConfigured(
+            raise CatalogNotConfigured(
                 f"Movies and shows come from TMDB, which needs a key; {CREDENTIAL_HINT}.",
                 provider=NAME,
             )

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 from mediatrack import __version__
 from mediatrack.cli import account, catalog, config, exchange, friends, library, sync
-from mediatrack.cli.common import EXIT_ERROR, CliError, Parser, library_path
-from mediatrack.config import ConfigError
+from mediatrack.cli.common import EXIT_ERROR, Parser, library_path
 from mediatrack.display.text import inert
+from mediatrack.errors import MediatrackError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,12 +63,9 @@ def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         return _run_app(args)
-    from mediatrack.catalog.errors import CatalogError
-    from mediatrack.services.library import LibraryError
-
     try:
         return args.handler(args)
-    except (CliError, LibraryError, CatalogError, ConfigError) as error:
+    except MediatrackError as error:  # every error a user can act on: its sentence, once
         return _fail(str(error))
     except KeyboardInterrupt:
         print("mediatrack: interrupted.", file=sys.stderr)
@@ -107,7 +104,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
     try:
         path = library_path(args)
-    except (CliError, ConfigError) as error:
+    except MediatrackError as error:
         return _fail(str(error))
     app = MediaTrackApp(db_path=path)
     app.run()

@@ -72,8 +72,6 @@ def log_in(args: argparse.Namespace) -> int:
         raise CliError(
             "The code expired before it was approved; run `mediatrack login` again for a new one."
         ) from None
-    except identity.LOGIN_ERRORS as error:
-        raise CliError(str(error)) from None
     _print_logged_in(result)
     return 0
 
@@ -229,10 +227,7 @@ def log_out(args: argparse.Namespace) -> int:
     from mediatrack.services import identity
 
     open_library(args)
-    try:
-        out = identity.logout()
-    except identity.LOGIN_ERRORS as error:
-        raise CliError(str(error)) from None
+    out = identity.logout()
     if out.was_logged_in:
         print(inert(f"Logged out {out.name}; your library stays on this machine."))
     else:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from mediatrack.config import database_path, default_database_path
 from mediatrack.display.text import inert, json_inert
+from mediatrack.errors import MediatrackError
 from mediatrack.kinds import Kind, parse_kind
 from mediatrack.records import EntryKey
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 EXIT_ERROR = 1
 
 
-class CliError(Exception):
+class CliError(MediatrackError):
     """Ends the command with its message on stderr and a non-zero exit."""
 
 

@@ -26,8 +26,6 @@ ACTIONS = {
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from mediatrack.cli.sync import sync_errors
-
     friends = commands.add_parser(
         "friends",
         parents=[common],
@@ -39,12 +37,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         ),
     )
     friends.add_argument("--json", action="store_true", help="print JSON")
-    friends.set_defaults(handler=sync_errors(list_friends))
+    friends.set_defaults(handler=list_friends)
     actions = friends.add_subparsers(dest="friends_action", metavar="ACTION")
     for name, text in ACTIONS.items():
         action = actions.add_parser(name, parents=[common], help=text, description=text + ".")
         action.add_argument("email", metavar="EMAIL")
-        action.set_defaults(handler=sync_errors(change_friendship), action=name)
+        action.set_defaults(handler=change_friendship, action=name)
 
 
 def _service(args: argparse.Namespace) -> FriendsService:
@@ -60,12 +58,7 @@ def _service(args: argparse.Namespace) -> FriendsService:
 
 def friend_library(args: argparse.Namespace, email: str) -> Library:
     """``list --user EMAIL``: a friend's library, as the last sync brought it."""
-    from mediatrack.services.friends import FriendsError
-
-    try:
-        return _service(args).library(email)
-    except FriendsError as error:
-        raise CliError(str(error)) from None
+    return _service(args).library(email)
 
 
 def change_friendship(args: argparse.Namespace) -> int:

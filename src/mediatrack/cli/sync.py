@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable
-from functools import wraps
 
-from mediatrack.cli.common import CliError, open_library
+from mediatrack.cli.common import open_library
 from mediatrack.cli.progress import JobProgress
 from mediatrack.display.text import inert
 
@@ -61,24 +59,6 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 PHASES = {"push": "pushing", "pull": "pulling"}
 
 
-def sync_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
-    """Sync, friends and secrets errors end the command with their sentence."""
-
-    @wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        from mediatrack.secrets import SecretsError
-        from mediatrack.services.friends import FriendsError
-        from mediatrack.services.sync import SyncError
-
-        try:
-            return handler(args)
-        except (SyncError, FriendsError, SecretsError) as error:
-            raise CliError(str(error)) from None
-
-    return run
-
-
-@sync_errors
 def run_sync(args: argparse.Namespace) -> int:
     from mediatrack.services.sync import sync_once
 
@@ -96,7 +76,6 @@ def run_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-@sync_errors
 def run_setup(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
@@ -114,7 +93,6 @@ def run_setup(args: argparse.Namespace) -> int:
     return 0
 
 
-@sync_errors
 def run_init(args: argparse.Namespace) -> int:
     from mediatrack.services.sync import init_server
 
@@ -128,7 +106,6 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
-@sync_errors
 def run_provision(args: argparse.Namespace) -> int:
     from mediatrack.services.sync import provision
 

@@ -6,10 +6,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from mediatrack.errors import MediatrackError
 from mediatrack.kinds import Kind
 
 
-class ExchangeError(Exception):
+class ExchangeError(MediatrackError):
     """A file that cannot be read at all; the message is one sentence for the user."""
 
 

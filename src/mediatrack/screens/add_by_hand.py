@@ -16,11 +16,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
-from mediatrack.screens.common import error_sentence
+from mediatrack.screens.common import WorkerErrors
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -56,7 +56,7 @@ def whole_number(text: str, what: str) -> int | None:
         raise ValueError(f"{what} is a whole number, not {text!r}.") from None
 
 
-class AddByHandScreen(ModalScreen[LibraryEntry | None]):
+class AddByHandScreen(WorkerErrors, ModalScreen[LibraryEntry | None]):
     """Dismisses with the entry added, or ``None`` when the user goes back."""
 
     CSS_PATH = "add_by_hand.tcss"
@@ -127,13 +127,13 @@ class AddByHandScreen(ModalScreen[LibraryEntry | None]):
 
     @work(thread=True, exclusive=True, group="add", exit_on_error=False)
     def add(self, item: NewItem) -> None:
-        entry = self.app.library.add(item)
+        entry = self.app.services.library.add(item)
         self.app.call_from_thread(self.dismiss, entry)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self._adding = False
-            self._say(error_sentence(event.worker.error), error=True)
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
+        self._adding = False
+        self._say(sentence, error=True)
+        return True  # said in the dialog
 
     def action_back(self) -> None:
         if not self._adding:  # an add under way finishes, and the library gets it

@@ -1,22 +1,49 @@
-"""What several screens share: errors as sentences, and a palette of the screen's own commands."""
+"""What several screens share: failed workers, and a palette of the screen's own commands."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from mediatrack.errors import MediatrackError, unexpected_sentence
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
+    from mediatrack.app import MediaTrackApp
+
 
 def error_sentence(error: BaseException | None) -> str:
-    """What a failed worker tells the user: our errors are sentences already."""
-    from mediatrack.catalog.errors import CatalogError
-    from mediatrack.config import ConfigError
-    from mediatrack.services.library import LibraryError
+    """What a failure tells the user: our errors are sentences already.
 
-    if isinstance(error, LibraryError | CatalogError | ConfigError):
+    Failed workers need not call this: the app's one handler does (and logs the unexpected).
+    """
+    if isinstance(error, MediatrackError):
         return str(error)
-    return f"That did not work: {error}."
+    return unexpected_sentence(error)
+
+
+class WorkerErrors:
+    """Mixed into every screen that runs workers: their failures go to the app's one handler.
+
+    ``MediaTrackApp.worker_error`` turns the error into a sentence (and logs one
+    nobody expected), then calls ``worker_failed`` on the screen that ran the
+    worker: the screen stops its spinner or resets its flags, and answers True
+    when it showed the sentence itself, False for a notification.
+    """
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        from textual.worker import WorkerState
+
+        if event.state is WorkerState.ERROR:
+            app: MediaTrackApp = self.app  # type: ignore[attr-defined]
+            app.worker_error(event.worker)
+
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
+        return False
 
 
 class ScreenCommands(Provider):

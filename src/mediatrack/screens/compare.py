@@ -10,14 +10,13 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
-from textual.worker import Worker, WorkerState
 
 from mediatrack.display.entries import counted, rating_text
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.folding import fold
 from mediatrack.kinds import KINDS
-from mediatrack.screens.common import ScreenCommands, error_sentence
+from mediatrack.screens.common import ScreenCommands, WorkerErrors
 from mediatrack.widgets.lists import KeyTable
 
 if TYPE_CHECKING:
@@ -33,7 +32,7 @@ def agreement(rows: list[Compared], name: str) -> str:
     return f"{counted(len(rows), 'item')} you both rated · within a point on {close} of them"
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(WorkerErrors, Screen[None]):
     """Both ratings of everything you and one friend rated, closest agreement first."""
 
     CSS_PATH = "compare.tcss"
@@ -55,6 +54,7 @@ class CompareScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)
+        self.app.sync_changed.subscribe(self, self.show_sync)
         table = self.query_one(DataTable)
         table.add_columns("Kind", "Title", "You", self.friend_name, "Difference")
         table.focus()
@@ -65,7 +65,7 @@ class CompareScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_ratings(self) -> None:
-        rows = self.app.friends.compare(self.friend.email)
+        rows = self.app.services.friends.compare(self.friend.email)
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[Compared]) -> None:
@@ -83,10 +83,6 @@ class CompareScreen(Screen[None]):
             )
             for row in rows
         )
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.node is self:
-            self.notify(error_sentence(event.worker.error), severity="error", timeout=8)
 
     def action_back(self) -> None:
         self.dismiss()

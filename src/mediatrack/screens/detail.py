@@ -22,11 +22,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from mediatrack.kinds import KINDS
 from mediatrack.records import LibraryEntry
-from mediatrack.screens.common import ScreenCommands, error_sentence
+from mediatrack.screens.common import ScreenCommands, WorkerErrors
 from mediatrack.services.library import NeedsConfirmation
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def added_by_hand(entry: LibraryEntry) -> bool:
     return entry.hand_made
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(WorkerErrors, Screen[None]):
     """One library item on a screen of its own; subclasses say what to read and show."""
 
     CSS_PATH = "detail.tcss"
@@ -139,7 +139,7 @@ class DetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_metadata(self) -> None:
-        entry = self.app.catalog.refresh(self.key)
+        entry = self.app.services.catalog.refresh(self.key)
         data = self.read()
         self.app.call_from_thread(self._refreshed, entry, data)
 
@@ -147,19 +147,17 @@ class DetailScreen(Screen[None]):
         self._loaded(data)
         self.notify(f"Refreshed {entry.title} from {KINDS[self.key.kind].catalog}.", markup=False)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR:
-            return
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
         from mediatrack.services.library import UnknownItem
 
         self.set_busy(False)
-        if isinstance(event.worker.error, UnknownItem) and event.worker.group == "load":
+        if isinstance(worker.error, UnknownItem) and worker.group == "load":
             # Removed outside the app (the CLI, another app, a sync): back to the library.
             self.notify(f"{self.entry.title!r} is no longer in your library.", markup=False)
             if self.app.screen is self:
                 self.dismiss()
-            return
-        self.notify(error_sentence(event.worker.error), severity="error", timeout=8, markup=False)
+            return True
+        return False  # the app notifies it
 
     # --- changes, one at a time -----------------------------------------------------
 
@@ -187,7 +185,9 @@ class DetailScreen(Screen[None]):
                     break
                 change, done, confirm, undo = self._changes.popleft()
             try:
-                snapshot = self.app.library.snapshot(self.key) if undo is not None else None
+                snapshot = (
+                    self.app.services.library.snapshot(self.key) if undo is not None else None
+                )
                 entry = change(confirm)
             except NeedsConfirmation as question:
                 self.app.call_from_thread(self._ask, str(question), change, done, undo)
@@ -240,7 +240,7 @@ class DetailScreen(Screen[None]):
         self.app.push_screen(ProgressDialog(self.entry), written)
 
     def _change_failed(self, error: Exception) -> None:
-        self.notify(error_sentence(error), severity="error", timeout=8, markup=False)
+        self.notify(self.app.error_sentence(error), severity="error", timeout=8, markup=False)
         self.load()
 
     # --- leaving ------------------------------------------------------------------------

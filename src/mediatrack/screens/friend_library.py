@@ -17,13 +17,13 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from mediatrack.display.entries import counted
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.screens.common import ScreenCommands, error_sentence
+from mediatrack.screens.common import ScreenCommands, WorkerErrors
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.library_view import LibraryView, no_match_text
 from mediatrack.widgets.status_tabs import StatusTabs
@@ -58,7 +58,7 @@ class KindTabs(Static):
             x -= width
 
 
-class FriendLibraryScreen(Screen[None]):
+class FriendLibraryScreen(WorkerErrors, Screen[None]):
     """What one friend watches, reads and listens to; nothing here changes it."""
 
     CSS_PATH = "friend_library.tcss"
@@ -101,6 +101,7 @@ class FriendLibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)
+        self.app.sync_changed.subscribe(self, self.show_sync)
         self.query_one(KindTabs).show(self.kind, self.counts)
         self.table.focus()
         self.table.loading = True
@@ -117,7 +118,7 @@ class FriendLibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
-        entries = self.app.friends.library(self.friend.email).all_entries()
+        entries = self.app.services.friends.library(self.friend.email).all_entries()
         self.app.call_from_thread(self._show_loaded, entries)
 
     async def _show_loaded(self, entries: list[LibraryEntry]) -> None:
@@ -131,10 +132,9 @@ class FriendLibraryScreen(Screen[None]):
             self.kind = next((kind for kind in Kind if self.by_kind[kind]), self.kind)
         await self._show_kind(self.kind)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.node is self:
-            self.table.loading = False
-            self.notify(error_sentence(event.worker.error), severity="error", timeout=8)
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
+        self.table.loading = False
+        return False  # the app notifies it
 
     # --- browsing --------------------------------------------------------------------
 

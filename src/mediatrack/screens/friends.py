@@ -18,16 +18,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from mediatrack.display.dates import ago_text
 from mediatrack.display.entries import rating_text, status_label, under_way_text
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
-from mediatrack.screens.common import ScreenCommands, error_sentence
+from mediatrack.screens.common import ScreenCommands, WorkerErrors
 from mediatrack.widgets.lists import KeyList
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from mediatrack.app import MediaTrackApp
     from mediatrack.services.friends import Friend, FriendsOverview, Person, Request
 
@@ -80,7 +81,7 @@ class FriendList(KeyList):
     BINDINGS = [Binding("enter", "select", "Library")]
 
 
-class FriendsScreen(Screen[None]):
+class FriendsScreen(WorkerErrors, Screen[None]):
     """Your friends and requests, from the last sync."""
 
     CSS_PATH = "friends.tcss"
@@ -103,6 +104,7 @@ class FriendsScreen(Screen[None]):
         super().__init__()
         self.setup: Setup = "unknown"
         self.overview: FriendsOverview | None = None
+        self._synced_at: dt.datetime | None = None  # the sync whose result is shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -123,6 +125,9 @@ class FriendsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)
+        self._synced_at = self.app.sync_line.last_sync_at
+        self.app.sync_changed.subscribe(self, self._sync_changed)
+        self.app.library_changed.subscribe(self, lambda _: self.load_overview())
         for name in LISTS:
             self._show_list(name, [])
         self.query_one("#friends-empty").display = False
@@ -133,15 +138,13 @@ class FriendsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_overview(self) -> None:
         """Who is in, is sync set up, and the friends and requests as the last sync left them."""
-        from mediatrack.services.identity import whoami
         from mediatrack.services.sync import sync_url
 
-        _ = self.app.library  # opens the library file
-        if not whoami().logged_in:
+        if not self.app.services.account.logged_in:
             self.app.call_from_thread(self._show_overview, "logged_out", None)
             return
         setup: Setup = "ready" if sync_url() else "unconfigured"
-        self.app.call_from_thread(self._show_overview, setup, self.app.friends.overview())
+        self.app.call_from_thread(self._show_overview, setup, self.app.services.friends.overview())
 
     def _show_overview(self, setup: Setup, overview: FriendsOverview | None) -> None:
         self.setup, self.overview = setup, overview
@@ -180,6 +183,13 @@ class FriendsScreen(Screen[None]):
                 widget.focus()
                 return
         self.set_focus(None)
+
+    def _sync_changed(self, line: SyncLine) -> None:
+        """A sync that went through may have brought answers, or sent queued requests."""
+        self.show_sync(line)
+        if line.state == "synced" and line.last_sync_at != self._synced_at:
+            self._synced_at = line.last_sync_at
+            self.load_overview()
 
     def show_sync(self, line: SyncLine) -> None:
         """The sync state in the header, and a note when friends cannot be reached."""
@@ -306,7 +316,7 @@ class FriendsScreen(Screen[None]):
         from mediatrack.services.sync import sync_status
 
         try:
-            result = getattr(self.app.friends, action)(email)
+            result = getattr(self.app.services.friends, action)(email)
         except FriendsError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=8)
             return
@@ -325,10 +335,6 @@ class FriendsScreen(Screen[None]):
         from mediatrack.screens.login import LoginScreen
 
         self.app.push_screen(LoginScreen(), lambda _: self.load_overview())
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.node is self:
-            self.notify(error_sentence(event.worker.error), severity="error", timeout=8)
 
     # --- command palette ---------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,8 +18,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+from textual.worker import Worker
 
 from mediatrack.display.text import inert
+from mediatrack.errors import MediatrackError
+from mediatrack.screens.common import WorkerErrors
+
+if TYPE_CHECKING:
+    from mediatrack.app import MediaTrackApp
 
 SOURCES = [
     ("Goodreads (library export CSV)", "goodreads"),
@@ -59,9 +66,11 @@ class PathSuggester(Suggester):
         return await asyncio.to_thread(complete_path, value)
 
 
-class ImportScreen(ModalScreen[None]):
+class ImportScreen(WorkerErrors, ModalScreen[None]):
     CSS_PATH = "import_file.tcss"
     BINDINGS = [Binding("escape", "close", "Close")]
+
+    app: MediaTrackApp
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -107,14 +116,12 @@ class ImportScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, source: str, path: Path) -> None:
-        from mediatrack.catalog.errors import CatalogError
         from mediatrack.services.importing import ImportService
-        from mediatrack.services.library import LibraryError
 
         app = self.app
         try:
-            library = app.library  # type: ignore[attr-defined]
-            service = ImportService(getattr(app, "_catalog", None), library.user_id)
+            services = app.services
+            service = ImportService(services.catalog_source, services.account.id)
             summary = service.run(
                 source,
                 path,
@@ -122,7 +129,7 @@ class ImportScreen(ModalScreen[None]):
                     self._progress, stage, done, total
                 ),
             )
-        except (LibraryError, CatalogError, OSError) as error:
+        except (MediatrackError, OSError) as error:
             app.call_from_thread(self._finished, str(error))
             return
         lines = [
@@ -141,6 +148,8 @@ class ImportScreen(ModalScreen[None]):
         bar = self.query_one("#bar", ProgressBar)
         if bar.total is None:
             bar.update(total=1, progress=1)
-        reload = getattr(self.app, "reload_libraries", None)
-        if reload is not None:
-            reload()
+        self.app.library_changed.publish(None)
+
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
+        self._finished(sentence)
+        return True  # said in the dialog

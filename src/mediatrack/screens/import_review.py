@@ -7,6 +7,8 @@ file has it, s skips it, r matches every row again (after the network came back)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,9 +18,14 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mediatrack.display.text import inert
+from mediatrack.errors import MediatrackError
+from mediatrack.screens.common import WorkerErrors
+
+if TYPE_CHECKING:
+    from mediatrack.app import MediaTrackApp
 
 
-class ImportReviewScreen(ModalScreen[None]):
+class ImportReviewScreen(WorkerErrors, ModalScreen[None]):
     CSS_PATH = "import_file.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close"),
@@ -26,6 +33,8 @@ class ImportReviewScreen(ModalScreen[None]):
         Binding("s", "skip", "Skip"),
         Binding("r", "retry", "Match again"),
     ]
+
+    app: MediaTrackApp
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,8 +61,8 @@ class ImportReviewScreen(ModalScreen[None]):
     def _service(self):
         from mediatrack.services.importing import ImportService
 
-        library = self.app.library  # type: ignore[attr-defined]
-        return ImportService(getattr(self.app, "_catalog", None), library.user_id)
+        services = self.app.services
+        return ImportService(services.catalog_source, services.account.id)
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def load(self, message: str | None = None) -> None:
@@ -123,12 +132,9 @@ class ImportReviewScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def settle(self, row_id: int, choice: str | None) -> None:
-        from mediatrack.catalog.errors import CatalogError
-        from mediatrack.services.library import LibraryError
-
         try:
             summary = self._service().resolve(row_id, choice)
-        except (LibraryError, CatalogError) as error:
+        except MediatrackError as error:
             self.app.call_from_thread(self._say, str(error))
             return
         if choice is None:
@@ -138,9 +144,7 @@ class ImportReviewScreen(ModalScreen[None]):
         else:
             message = f"Imported ({summary.added} added, {summary.updated} updated)."
         self.app.call_from_thread(self.load, message)
-        reload = getattr(self.app, "reload_libraries", None)
-        if reload is not None:
-            self.app.call_from_thread(reload)
+        self.app.call_from_thread(self.app.library_changed.publish, None)
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def action_retry(self) -> None:
@@ -148,6 +152,4 @@ class ImportReviewScreen(ModalScreen[None]):
         self.app.call_from_thread(
             self.load, f"Matched again: {summary.added} added, {summary.to_review} still to review."
         )
-        reload = getattr(self.app, "reload_libraries", None)
-        if reload is not None:
-            self.app.call_from_thread(reload)
+        self.app.call_from_thread(self.app.library_changed.publish, None)

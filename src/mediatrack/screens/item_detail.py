@@ -22,7 +22,7 @@ class ItemDetailScreen(DetailScreen):
         self.query_one("#item-body").loading = busy
 
     def read(self) -> EntryDetail:
-        return self.app.library.detail(self.key)
+        return self.app.services.library.detail(self.key)
 
     def show_data(self, data: EntryDetail) -> None:
         self.entry = data.entry

@@ -24,13 +24,13 @@ from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from mediatrack.display.entries import counted, rating_text, status_label
 from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
-from mediatrack.screens.common import error_sentence
+from mediatrack.screens.common import WorkerErrors
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.library_view import LibraryView, no_match_text
@@ -55,7 +55,7 @@ ITEM_ACTIONS = {
 Change = Callable[[bool], LibraryEntry]  # called with confirm=False, then True if the user agrees
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(WorkerErrors, Screen[None]):
     """A user's library of one kind."""
 
     KIND: ClassVar[Kind]
@@ -109,12 +109,13 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "mediatrack"
         self.show_sync(self.app.sync_line)
+        self.app.sync_changed.subscribe(self, self.show_sync)
         self.table.focus()
         self.app.library_changed.subscribe(self, self._library_changed)
         # After the first frame: reading the library must not delay the first paint.
         self.call_after_refresh(self.load_library)
         # A loading indicator only when loading is slow enough to notice.
-        self.set_timer(LOADING_DELAY, self._show_loading)
+        self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
 
     def show_sync(self, line: SyncLine) -> None:
         """The app's sync state, after the kind in the header."""
@@ -136,7 +137,7 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
-        entries = self.app.library.entries(self.KIND)
+        entries = self.app.services.library.entries(self.KIND)
         kept = None
         if not entries:  # signed out? then the empty library says whose one is hidden
             from mediatrack.services.identity import kept_library
@@ -263,7 +264,7 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, key: EntryKey) -> None:
-        detail = self.app.library.detail(key)
+        detail = self.app.services.library.detail(key)
         self.app.call_from_thread(self._show_detail, detail)
 
     def _show_detail(self, detail) -> None:
@@ -321,7 +322,7 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, group="write", exit_on_error=False)
     def reload_entry(self, key: EntryKey) -> None:
-        entry = self.app.library.entry(key)
+        entry = self.app.services.library.entry(key)
         self.app.call_from_thread(self._changed, entry)
 
     def action_change_status(self) -> None:
@@ -336,7 +337,9 @@ class LibraryScreen(Screen[None]):
                 key, app = entry.key, self.app
                 what = f"{entry.title!r}: {status_label(entry.status)} → {status_label(status)}"
                 self.apply_change(
-                    key, lambda confirm: app.library.set_status(key, status, confirm=confirm), what
+                    key,
+                    lambda confirm: app.services.library.set_status(key, status, confirm=confirm),
+                    what,
                 )
 
         self.app.push_screen(StatusPicker(self.KIND, entry.status, entry.title), chosen)
@@ -346,7 +349,7 @@ class LibraryScreen(Screen[None]):
         if entry is not None:
             key, app = entry.key, self.app
             self.apply_change(
-                key, lambda confirm: app.library.step_progress(key, step, confirm=confirm)
+                key, lambda confirm: app.services.library.step_progress(key, step, confirm=confirm)
             )
 
     def action_set_progress(self) -> None:
@@ -375,7 +378,7 @@ class LibraryScreen(Screen[None]):
                 self.action_clear_rating()
             elif rating is not None:
                 key, app = entry.key, self.app
-                self.apply_change(key, lambda _: app.library.set_rating(key, rating))
+                self.apply_change(key, lambda _: app.services.library.set_rating(key, rating))
 
         self.app.push_screen(RatingPicker(entry.rating, entry.title), chosen)
 
@@ -388,7 +391,7 @@ class LibraryScreen(Screen[None]):
             return
         key, app = entry.key, self.app
         what = f"Cleared the rating {rating_text(entry.rating)} of {entry.title!r}"
-        self.apply_change(key, lambda _: app.library.set_rating(key, None), what)
+        self.apply_change(key, lambda _: app.services.library.set_rating(key, None), what)
 
     def action_remove(self) -> None:
         """Remove after the library's own question, which says what goes with the item."""
@@ -399,7 +402,7 @@ class LibraryScreen(Screen[None]):
         what = f"Removed {entry.title!r} from your {self.info.label.lower()}"
         self.apply_change(
             key,
-            lambda confirm: app.library.remove(key, confirm=confirm),
+            lambda confirm: app.services.library.remove(key, confirm=confirm),
             what,
             done=self._removed,
             confirm_label="Remove",
@@ -420,7 +423,7 @@ class LibraryScreen(Screen[None]):
         change did, and makes it undoable."""
         from mediatrack.services.library import NeedsConfirmation
 
-        library = self.app.library
+        library = self.app.services.library
         snapshot = library.snapshot(key) if undo is not None else None
         try:
             entry = change(confirm)
@@ -470,17 +473,11 @@ class LibraryScreen(Screen[None]):
         self._update_tabs()
         self._show_rows()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR:
-            return
-        from mediatrack.services.library import CannotOpen
-
-        if isinstance(event.worker.error, CannotOpen):
-            self.app.exit(return_code=1, message=f"mediatrack: {event.worker.error}")
-            return
-        if event.worker.group == "load":
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
+        if worker.group == "load":
+            self._loading_timer.stop()  # a failed load shows no spinner, now or later
             self.table.loading = False
-        self.notify(error_sentence(event.worker.error), severity="error", timeout=8, markup=False)
+        return False  # the app notifies it
 
     # --- command palette --------------------------------------------------------
 

@@ -18,10 +18,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from mediatrack.display.login import countdown, qr_lines
 from mediatrack.display.text import inert
+from mediatrack.errors import MediatrackError
+from mediatrack.screens.common import WorkerErrors
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -39,7 +41,7 @@ KEYS: dict[State, str] = {
 }
 
 
-class LoginScreen(ModalScreen["LoggedIn | None"]):
+class LoginScreen(WorkerErrors, ModalScreen["LoggedIn | None"]):
     """Shows the user code, the page to enter it on and its QR code until the user approves."""
 
     CSS_PATH = "login.tcss"
@@ -90,10 +92,9 @@ class LoginScreen(ModalScreen["LoggedIn | None"]):
     def sign_in(self, cancel: threading.Event) -> None:
         """Get a code, show it, wait for the approval: all off the event loop."""
         from mediatrack.services import identity
-        from mediatrack.services.library import LibraryError
 
         try:
-            _ = self.app.library  # opens the library file, which the sign-in writes to
+            self.app.wait_until_open()  # the sign-in writes to the library file
             code = identity.start_login()
             if cancel.is_set():
                 return
@@ -104,17 +105,17 @@ class LoginScreen(ModalScreen["LoggedIn | None"]):
         except identity.CodeExpired:
             self.app.call_from_thread(self._failed, EXPIRED)
             return
-        except (*identity.LOGIN_ERRORS, LibraryError) as error:
+        except MediatrackError as error:
             if not cancel.is_set():
                 self.app.call_from_thread(self._failed, str(error))
             return
         self.app.switch_account(identity.whoami())
         self.app.call_from_thread(self._signed_in, result, cancel.is_set())
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
         """Anything the worker did not expect still ends as a sentence on screen."""
-        if event.worker.group == "login" and event.state is WorkerState.ERROR:
-            self._failed(f"Logging in failed unexpectedly: {event.worker.error}.")
+        self._failed(sentence)
+        return True  # said on the screen, and as a notification
 
     def _show_code(self, code: DeviceCode) -> None:
         self._code = code
@@ -141,7 +142,6 @@ class LoginScreen(ModalScreen["LoggedIn | None"]):
         self.notify(message, title="Not logged in", severity="error", timeout=8)
 
     def _signed_in(self, result: LoggedIn, cancelled: bool) -> None:
-        self.app.reload_libraries()
         note = ""
         if result.tokens_file:
             note = (

@@ -73,7 +73,8 @@ class PodcastDetailScreen(DetailScreen):
 
     def read(self) -> PodcastData:
         return PodcastData(
-            self.app.library.entry(self.key), self.app.episodes.podcast_episodes(self.key)
+            self.app.services.library.entry(self.key),
+            self.app.services.episodes.podcast_episodes(self.key),
         )
 
     def show_data(self, data: PodcastData) -> None:
@@ -106,7 +107,7 @@ class PodcastDetailScreen(DetailScreen):
             index, episode_prompt(self.episodes[index])
         )
         self.run_change(
-            lambda confirm: self.app.episodes.set_listened(
+            lambda confirm: self.app.services.episodes.set_listened(
                 key, [episode.id], listened, confirm=confirm
             ),
             self._entry_changed,

@@ -10,16 +10,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from mediatrack.records import LibraryEntry
-from mediatrack.screens.common import error_sentence
+from mediatrack.screens.common import WorkerErrors
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
 
 
-class ProgressDialog(ModalScreen[LibraryEntry | None]):
+class ProgressDialog(WorkerErrors, ModalScreen[LibraryEntry | None]):
     """Writes the progress typed (in a worker) and dismisses with the updated entry.
 
     Bad input, or a value the library refuses, is one sentence in the dialog and
@@ -69,7 +69,7 @@ class ProgressDialog(ModalScreen[LibraryEntry | None]):
 
         try:
             entry = apply_progress_text(
-                self.app.library.user_id, self.entry.key, text, confirm=confirm
+                self.app.services.library.user_id, self.entry.key, text, confirm=confirm
             )
         except NeedsConfirmation as question:
             self.app.call_from_thread(self._ask, str(question), text)
@@ -85,6 +85,6 @@ class ProgressDialog(ModalScreen[LibraryEntry | None]):
 
         self.app.push_screen(ConfirmScreen(question, "Yes", "No"), answered)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self._say(error_sentence(event.worker.error))
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
+        self._say(sentence)
+        return True  # said in the dialog

@@ -21,14 +21,14 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from mediatrack.display.entries import counted
 from mediatrack.display.text import TITLE_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
 from mediatrack.screens.add_by_hand import fields_text
-from mediatrack.screens.common import error_sentence
+from mediatrack.screens.common import WorkerErrors
 from mediatrack.screens.settings import settings_offer
 from mediatrack.widgets.lists import KeyList
 
@@ -82,7 +82,7 @@ class ResultList(KeyList):
             super().action_cursor_up()
 
 
-class SearchScreen(ModalScreen[LibraryEntry | None]):
+class SearchScreen(WorkerErrors, ModalScreen[LibraryEntry | None]):
     """Dismisses with the entry added, or ``None`` when closed."""
 
     CSS_PATH = "search.tcss"
@@ -157,7 +157,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search(self, query: str) -> None:
-        hits = self.app.catalog.search(self.kind, query)
+        hits = self.app.services.catalog.search(self.kind, query)
         self.app.call_from_thread(self._show_hits, query, hits)
 
     def _show_hits(self, query: str, hits: list[SearchHit]) -> None:
@@ -225,7 +225,7 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
 
     @work(thread=True, exclusive=True, group="add", exit_on_error=False)
     def add_worker(self, hit: SearchHit, status: str | None) -> None:
-        entry = self.app.catalog.add(self.kind, hit.result.catalog_id, status)
+        entry = self.app.services.catalog.add(self.kind, hit.result.catalog_id, status)
         self.app.call_from_thread(self._added, entry)
 
     def action_add_by_hand(self) -> None:
@@ -250,18 +250,15 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
         self.notify(f"Added {entry.title}.", markup=False)
         self.dismiss(entry)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR:
-            return
-        if event.worker.group == "search" and event.worker is not self._search_worker:
-            return  # an older search failed after a newer one started
-        if event.worker.group == "add":
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
+        if worker.group == "search" and worker is not self._search_worker:
+            return True  # an older search failed after a newer one started: nothing to say
+        if worker.group == "add":
             self._adding = None
         from mediatrack.services.library import AlreadyInLibrary
 
-        error = event.worker.error
+        error = worker.error
         self.results.loading = False
-        sentence = error_sentence(error)
         offer = settings_offer(error)
         if offer is not None:  # a key is missing: Settings is one key away
             sentence, self._missing_setting = offer
@@ -270,11 +267,12 @@ class SearchScreen(ModalScreen[LibraryEntry | None]):
             self.notify(sentence, severity="warning", markup=False)
         else:
             self.notify(sentence, severity="error", timeout=8, markup=False)
-            if event.worker.group == "search":
+            if worker.group == "search":
                 self._query = ""  # the same words may be tried again
                 self._offer_by_hand(self.query_one("#query", Input).value.strip())
                 sentence += " ↓ then enter adds it by hand."
         self._say(sentence, error=True)
+        return True  # said on the screen
 
     def action_open_settings(self) -> None:
         from mediatrack.screens.settings import SettingsScreen

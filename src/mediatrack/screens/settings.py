@@ -16,23 +16,24 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from mediatrack import config
 from mediatrack.display.paths import shown_path
+from mediatrack.screens.common import WorkerErrors
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
 
-# The setting each catalog's ``NotConfigured`` asks for, by provider name.
+# The setting each catalog's ``CatalogNotConfigured`` asks for, by provider name.
 SETTING_FOR_PROVIDER = {"TMDB": "tmdb.token", "Google Books": "google_books.country"}
 
 
 def settings_offer(error: BaseException | None) -> tuple[str, str] | None:
     """For a catalog that lacks a setting: the sentence offering Settings, and the setting."""
-    from mediatrack.catalog.errors import NotConfigured
+    from mediatrack.catalog.errors import CatalogNotConfigured
 
-    if not isinstance(error, NotConfigured) or error.provider not in SETTING_FOR_PROVIDER:
+    if not isinstance(error, CatalogNotConfigured) or error.provider not in SETTING_FOR_PROVIDER:
         return None
     key = SETTING_FOR_PROVIDER[error.provider]
     what = "a token" if key == "tmdb.token" else "your country"
@@ -52,7 +53,7 @@ def _value(item: config.Resolved) -> str:
     return shown_path(item.shown) if item.setting.kind == "path" else item.shown
 
 
-class SettingsScreen(ModalScreen[bool]):
+class SettingsScreen(WorkerErrors, ModalScreen[bool]):
     """Dismisses with ``True`` when a setting was saved."""
 
     CSS_PATH = "settings.tcss"
@@ -183,13 +184,10 @@ class SettingsScreen(ModalScreen[bool]):
         line.set_class(error, "error")
         line.update(message)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR:
-            return
-        from mediatrack.screens.common import error_sentence
-
+    def worker_failed(self, worker: Worker, sentence: str) -> bool:
         self.query_one("#settings", DataTable).loading = False
-        self._say(error_sentence(event.worker.error), error=True)
+        self._say(sentence, error=True)
+        return True  # said on the screen
 
     def action_forget(self) -> None:
         """Forget the highlighted setting (file and keyring): its default, if any, applies."""

@@ -140,9 +140,9 @@ class ShowDetailScreen(DetailScreen):
         self.query_one("#show-body").loading = busy
 
     def read(self) -> ShowData:
-        episodes = self.app.episodes
+        episodes = self.app.services.episodes
         return ShowData(
-            self.app.library.entry(self.key),
+            self.app.services.library.entry(self.key),
             episodes.seasons(self.key),
             episodes.show_episodes(self.key),
         )
@@ -268,7 +268,7 @@ class ShowDetailScreen(DetailScreen):
         key, watched = self.key, not episode.watched
         self._mark({episode.id}, watched)
         self.run_change(
-            lambda confirm: self.app.episodes.set_watched(
+            lambda confirm: self.app.services.episodes.set_watched(
                 key, [episode.id], watched, confirm=confirm
             ),
             self._entry_changed,
@@ -285,7 +285,7 @@ class ShowDetailScreen(DetailScreen):
         name = "the specials" if number == SPECIALS else f"season {number}"
         undo = None if watched else f"Unticked {name} of {self.entry.title!r}"
         self.run_change(
-            lambda confirm: self.app.episodes.set_season_watched(
+            lambda confirm: self.app.services.episodes.set_season_watched(
                 key, number, watched, confirm=confirm
             ),
             self._entry_changed,
@@ -311,7 +311,9 @@ class ShowDetailScreen(DetailScreen):
         key = self.key
         self._mark(ids, True)
         self.run_change(
-            lambda confirm: self.app.episodes.watch_through(key, target.id, confirm=confirm),
+            lambda confirm: self.app.services.episodes.watch_through(
+                key, target.id, confirm=confirm
+            ),
             self._entry_changed,
         )
 

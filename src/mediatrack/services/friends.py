@@ -14,13 +14,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from mediatrack.errors import MediatrackError
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
 from mediatrack.services.library import Library
 from mediatrack.services.sync import (
-    NotConfigured,
     ServerUnreachable,
     SyncError,
+    SyncNotConfigured,
     SyncReport,
     send_now,
     sync_once,
@@ -33,7 +34,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ACTIVE = {info.active_status for info in KINDS.values()}
 
 
-class FriendsError(Exception):
+class FriendsError(MediatrackError):
     """A friend request or answer that cannot be made; the message is one sentence."""
 
 
@@ -227,7 +228,7 @@ class FriendsService:
             action_id = local.queue_action(action, email)
         try:
             report = sync_once()
-        except (ServerUnreachable, NotConfigured) as error:
+        except (ServerUnreachable, SyncNotConfigured) as error:
             return ActionResult(action, email, False, f"Queued: {error} It goes at the next sync.")
         except SyncError as error:
             with connection():

@@ -39,9 +39,9 @@ from mediatrack.auth.errors import (
     Cancelled,
     CodeExpired,
     NetworkDown,
-    NotConfigured,
     NotLoggedIn,
     SignInAgain,
+    SignInNotConfigured,
     TokenRejected,
 )
 from mediatrack.auth.http import FormPoster
@@ -66,10 +66,10 @@ __all__ = [
     "LoggedIn",
     "LoggedOut",
     "NetworkDown",
-    "NotConfigured",
     "NotLoggedIn",
     "PollTick",
     "SignInAgain",
+    "SignInNotConfigured",
     "TokenRejected",
     "ensure_access_token",
     "kept_library",

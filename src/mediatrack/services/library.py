@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mediatrack.display.entries import counted, rating_text, status_label
+from mediatrack.errors import MediatrackError
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import (
     EntryDetail,
@@ -38,7 +39,7 @@ from mediatrack.store.identity import current_user
 KEEP = object()  # "leave this value as it is", where None means "clear it"
 
 
-class LibraryError(Exception):
+class LibraryError(MediatrackError):
     """A request the library refuses; the message is one sentence for the user."""
 
 

@@ -55,11 +55,14 @@ Connect = Callable[[str, str | None], Any]  # (url, password) -> a psycopg conne
 
 
 class NotSignedIn(SyncError):
-    pass
+    """Sync needs a Google sign-in and there is none."""
 
 
-class NotConfigured(SyncError):
-    pass
+class SyncNotConfigured(SyncError):
+    """No sync server is set up, or its URL cannot be used."""
+
+
+NotConfigured = SyncNotConfigured  # the older name, for code written before the rename
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,16 +109,16 @@ def setup(url: str, password: str | None) -> Path | None:
     """
     parts = urlsplit(url.strip())
     if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
-        raise NotConfigured(f"{url!r} is not a postgresql://user@host/database URL.")
+        raise SyncNotConfigured(f"{url!r} is not a postgresql://user@host/database URL.")
     if not parts.username:
-        raise NotConfigured("The URL names no user: use postgresql://ROLE@host/database.")
+        raise SyncNotConfigured("The URL names no user: use postgresql://ROLE@host/database.")
     password = password or parts.password
     host = parts.hostname + (f":{parts.port}" if parts.port else "")
     clean = urlunsplit((parts.scheme, f"{parts.username}@{host}", parts.path, parts.query, ""))
     try:
         config.set_value("sync.url", clean)
     except config.ConfigError as error:
-        raise NotConfigured(str(error)) from None
+        raise SyncNotConfigured(str(error)) from None
     if password:
         return set_secret(_password_key(clean), password)
     return None
@@ -151,7 +154,7 @@ def _target(url: str | None, password: str | None) -> tuple[CurrentUser, str, st
         )
     url = url or sync_url()
     if not url:
-        raise NotConfigured("No sync server is set up; run `mediatrack sync setup` first.")
+        raise SyncNotConfigured("No sync server is set up; run `mediatrack sync setup` first.")
     return user, url, password if password is not None else _password(url)
 
 

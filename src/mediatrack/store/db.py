@@ -21,6 +21,7 @@ from pathlib import Path
 from peewee import IntegrityError, SqliteDatabase
 from peewee import PeeweeException as PeeweeError
 
+from mediatrack.errors import MediatrackError
 from mediatrack.folding import fold_or_none
 from mediatrack.store.models import LOCAL_USER_ID, SchemaVersion, User, database
 
@@ -45,7 +46,7 @@ PRAGMAS = {
 }
 
 
-class StoreError(Exception):
+class StoreError(MediatrackError):
     """A database problem the user can act on; the message is one sentence."""
 
 
