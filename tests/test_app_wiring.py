@@ -14,12 +14,7 @@ from mediatrack.services.library import Library, NewItem
 from mediatrack.store.db import open_database
 from mediatrack.store.identity import Profile, sign_in
 from mediatrack.widgets.library_table import LibraryTable
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tui_helpers import settle
 
 
 def test_services_are_built_for_whoever_is_signed_in_and_again_for_another(db_path: Path):

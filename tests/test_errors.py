@@ -28,6 +28,7 @@ from mediatrack.store.db import NotAMediatrackDatabase, StoreError, open_databas
 from mediatrack.store.identity import IdentityConflict
 from mediatrack.store.sync.errors import ServerRefused, ServerUnreachable, SyncError
 from mediatrack.widgets.library_table import LibraryTable
+from tui_helpers import settle, toasts
 
 SRC = Path(mediatrack.__file__).parent
 INTERNAL = {"ShapeError", "TooSoon"}  # caught where they are raised; never reach a person
@@ -137,16 +138,6 @@ def heat(db_path: Path) -> None:
     Library().add(NewItem(Kind.MOVIE, "Heat", 1995))
 
 
-def toasts(app: MediaTrackApp) -> list[str]:
-    return [str(notification.message) for notification in app._notifications]
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_an_unexpected_error_in_a_worker_is_one_sentence_and_a_log_line(
     heat, monkeypatch, caplog
 ):
@@ -166,7 +157,7 @@ async def test_an_unexpected_error_in_a_worker_is_one_sentence_and_a_log_line(
     with caplog.at_level(logging.ERROR, logger="mediatrack"):
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            assert toasts(app) == ["Something unexpected went wrong (KeyError: 'tmdb_id')."]
+            assert toasts(app) == "Something unexpected went wrong (KeyError: 'tmdb_id')."
             assert not app.screen.query_one(LibraryTable).loading  # no spinner left turning
             await pilot.press("2")
             await settle(pilot)

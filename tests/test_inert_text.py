@@ -29,6 +29,7 @@ from mediatrack.kinds import Kind
 from mediatrack.services.friends import FriendsService
 from mediatrack.services.library import Library, NewItem
 from mediatrack.store.db import open_database
+from tui_helpers import SIZE, until
 
 if TYPE_CHECKING:
     from sync_world import World
@@ -40,7 +41,6 @@ CLEAR = "\x1b[2J"  # CSI 2J: clears the screen
 HOSTILE = f"Evil{RETITLE}{CLEAR}Title\rOverwritten \u202eReversed\u2069 \x9b31mRed"
 NAME = f"Mallory{RETITLE}{CLEAR}\u202eX"
 LONG_NAME = NAME + "b" * 5000
-SIZE = (130, 40)
 
 
 def raw_controls(text: str, allowed: str = "\n") -> set[str]:
@@ -211,14 +211,6 @@ def screen_text(app: MediaTrackApp) -> str:
     """Every character the whole screen sends to the terminal, toasts and modals included."""
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     return "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
-
-
-async def until(pilot, condition, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen never got there")
 
 
 async def test_app_shows_hostile_catalog_text_inert(fake, db_path: Path):

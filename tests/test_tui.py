@@ -15,10 +15,8 @@ from mediatrack.screens.podcasts import PodcastsScreen
 from mediatrack.screens.shows import ShowsScreen
 from mediatrack.services.library import Library, NewItem
 from mediatrack.store.db import open_database
-from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.status_tabs import StatusTabs
-
-SIZE = (130, 40)
+from tui_helpers import SIZE, rendered_rows, settle, table, titles
 
 
 @pytest.fixture
@@ -37,28 +35,6 @@ def seeded(db_path: Path) -> dict[str, EntryKey]:
     }
     library.set_progress(keys["dark"], 3)
     return keys
-
-
-async def settle(pilot) -> None:
-    """Let workers finish and their results reach the screen."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def table(app: MediaTrackApp) -> LibraryTable:
-    return app.screen.query_one(LibraryTable)
-
-
-def rendered_rows(app: MediaTrackApp) -> list[str]:
-    """The table's lines as the user sees them (the header line excluded)."""
-    widget = table(app)
-    lines = [widget.render_line(y).text for y in range(1, widget.size.height)]
-    return [line.strip() for line in lines if line.strip()]
-
-
-def titles(app: MediaTrackApp) -> list[str]:
-    return [entry.title for entry in table(app).entries]
 
 
 def tab_labels(app: MediaTrackApp) -> list[str]:

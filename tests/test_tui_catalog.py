@@ -12,8 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static
-from textual.widgets._toast import Toast
+from textual.widgets import OptionList
 
 from catalog_server import FakeCatalogs
 from mediatrack.app import MediaTrackApp
@@ -39,8 +38,8 @@ from mediatrack.store.models import (
     UserProgress,
 )
 from mediatrack.widgets.library_table import LibraryTable
+from tui_helpers import SIZE, options, rendered_rows, settle, text_of, toasts
 
-SIZE = (130, 40)
 SEARCH_TV = "/3/search/tv"
 
 
@@ -64,13 +63,6 @@ def add(fake: FakeCatalogs, db_path: Path, kind: Kind, catalog_id: str):
     return CatalogService(fake.catalog()).add(kind, catalog_id)
 
 
-async def settle(pilot) -> None:
-    """Let workers finish and their results reach the screen."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def search(pilot, text: str) -> None:
     """Type ``text`` in the search dialog, then pause as a person would."""
     await pilot.press(*text)
@@ -88,25 +80,6 @@ async def open_detail(pilot, mode_key: str = "1") -> None:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
-
-
-def options(app: MediaTrackApp, selector: str) -> list[str]:
-    widget = app.screen.query_one(selector, OptionList)
-    return [str(widget.get_option_at_index(i).prompt) for i in range(widget.option_count)]
-
-
-def text_of(app: MediaTrackApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-def toasts(app: MediaTrackApp) -> str:
-    return "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
-
-
-def rendered_rows(app: MediaTrackApp) -> list[str]:
-    widget = app.screen.query_one(LibraryTable)
-    lines = [widget.render_line(y).text for y in range(1, widget.size.height)]
-    return [line.strip() for line in lines if line.strip()]
 
 
 def watched_codes() -> set[str]:

@@ -7,7 +7,6 @@ or on the server with direct SQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -26,23 +25,14 @@ from mediatrack.services.sync import URL_ENV
 from mediatrack.store.db import open_database
 from mediatrack.store.identity import Profile, sign_in
 from mediatrack.widgets.library_table import LibraryTable
+from tui_helpers import SIZE, palette_titles, rendered_rows, until
 
 if TYPE_CHECKING:
     from sync_world import Device, World
 
 pytest_plugins = ["sync_world"]  # the `world` fixture
 
-SIZE = (120, 40)
 BROWSING = {"filter", "cycle_sort", "status_tab", "clear_filter"}  # the rest write
-
-
-async def until(pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
-    """Wait for workers (syncs included) until ``condition()`` holds; fail after ``timeout``."""
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen never got there")
 
 
 def friends_text(app: MediaTrackApp) -> str:
@@ -54,16 +44,6 @@ def friends_text(app: MediaTrackApp) -> str:
         if widget.display:
             parts += [str(option.prompt) for option in widget.options]
     return "\n".join(parts)
-
-
-def palette_titles(app: MediaTrackApp) -> list[str]:
-    return [command.title for command in app.get_system_commands(app.screen)]
-
-
-def rendered_rows(app: MediaTrackApp) -> list[str]:
-    widget = app.screen.query_one(LibraryTable)
-    lines = [widget.render_line(y).text for y in range(1, widget.size.height)]
-    return [" ".join(line.split()) for line in lines if line.strip()]
 
 
 def friendship(world: World, requester: Device, recipient: Device) -> str | None:

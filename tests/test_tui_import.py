@@ -11,16 +11,7 @@ from mediatrack.app import MediaTrackApp
 from mediatrack.kinds import Kind
 from mediatrack.screens.import_file import ImportScreen, complete_path
 from mediatrack.services.library import Library
-
-SIZE = (130, 40)
-
-
-async def until(pilot, condition, tries: int = 100) -> None:
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if condition():
-            return
-    raise AssertionError("the screen never got there")
+from tui_helpers import SIZE, until
 
 
 async def test_import_from_the_palette_shows_the_summary_and_the_library_has_it(

@@ -29,9 +29,8 @@ from mediatrack.services.catalog import CatalogService
 from mediatrack.services.episodes import Episodes
 from mediatrack.services.library import Library, NeedsConfirmation, NewItem
 from mediatrack.store.db import open_database
-from mediatrack.widgets.library_table import LibraryTable
+from tui_helpers import SIZE, row_of, settle, table, toasts, until
 
-SIZE = (130, 40)
 LIVE_WITHIN = 2.0  # seconds an outside change may take to reach the screen
 
 
@@ -50,38 +49,6 @@ def seeded(db_path: Path) -> dict[str, EntryKey]:
     library.set_progress(keys["dune"], 120)
     library.set_rating(keys["dune"], 9)
     return keys
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def table(app: MediaTrackApp) -> LibraryTable:
-    return app.screen.query_one(LibraryTable)
-
-
-def row_of(app: MediaTrackApp, title: str) -> str:
-    """The table's line for ``title`` as drawn on screen ("" when it is not there)."""
-    widget = table(app)
-    lines = [widget.render_line(y).text.strip() for y in range(1, widget.size.height)]
-    return next((line for line in lines if line.startswith(title)), "")
-
-
-def toasts(app: MediaTrackApp) -> str:
-    """Every notification still on screen."""
-    return "\n".join(notification.message for notification in app._notifications)
-
-
-async def wait_until(pilot, condition, within: float = LIVE_WITHIN) -> float:
-    """Let the app run until ``condition()`` holds; how long it took (fails after ``within``)."""
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > within:
-            raise AssertionError(f"not within {within} s")
-        await pilot.pause(0.05)
-    return time.monotonic() - start
 
 
 def cli(db_path: Path, *args: str) -> None:
@@ -106,12 +73,12 @@ async def test_a_change_from_another_process_is_shown_within_two_seconds(seeded,
         assert "3/26" in row_of(app, "Dark")
 
         cli(db_path, "set", str(seeded["dark"]), "--progress", "7", "--rating", "8")
-        await wait_until(pilot, lambda: "7/26" in row_of(app, "Dark"))
+        await until(pilot, lambda: "7/26" in row_of(app, "Dark"), LIVE_WITHIN)
         assert "8/10" in row_of(app, "Dark")
         assert table(app).current.title == "Lost"  # the cursor stayed on its item
 
         cli(db_path, "set", str(seeded["severance"]), "--status", "watching")
-        await wait_until(pilot, lambda: "Watching" in row_of(app, "Severance"))
+        await until(pilot, lambda: "Watching" in row_of(app, "Severance"), LIVE_WITHIN)
         assert table(app).current.title == "Lost"
 
 
@@ -121,7 +88,7 @@ async def test_plus_after_an_outside_change_acts_on_and_shows_the_fresh_row(seed
         await settle(pilot)
         assert "3/26" in row_of(app, "Dark")
         cli(db_path, "set", str(seeded["dark"]), "--progress", "10")
-        await wait_until(pilot, lambda: "10/26" in row_of(app, "Dark"))
+        await until(pilot, lambda: "10/26" in row_of(app, "Dark"), LIVE_WITHIN)
         await pilot.press("plus")
         await settle(pilot)
         assert "11/26" in row_of(app, "Dark")
@@ -137,7 +104,7 @@ async def test_a_screen_not_shown_reads_the_file_when_it_is(seeded, db_path):
         cli(db_path, "set", str(seeded["dark"]), "--progress", "20")
         await pilot.pause(1.0)  # the shows screen is not shown: it only notes the change
         await pilot.press("1")
-        await wait_until(pilot, lambda: "20/26" in row_of(app, "Dark"))
+        await until(pilot, lambda: "20/26" in row_of(app, "Dark"), LIVE_WITHIN)
 
 
 async def test_two_writers_end_with_the_screen_matching_the_file(seeded):
@@ -161,7 +128,7 @@ async def test_two_writers_end_with_the_screen_matching_the_file(seeded):
         writer.join()
         await settle(pilot)
         assert Library().entry(key).progress == 13
-        await wait_until(pilot, lambda: "13/26" in row_of(app, "Dark"))
+        await until(pilot, lambda: "13/26" in row_of(app, "Dark"), LIVE_WITHIN)
 
 
 # --- undo ------------------------------------------------------------------------------
@@ -188,7 +155,7 @@ async def test_remove_says_what_it_removes_and_u_puts_everything_back(seeded):
         await settle(pilot)
         dune = library.entry(seeded["dune"])
         assert (dune.status, dune.progress, dune.rating) == ("reading", 120, 9)
-        await wait_until(pilot, lambda: "120/412" in row_of(app, "Dune"))
+        await until(pilot, lambda: "120/412" in row_of(app, "Dune"), LIVE_WITHIN)
         assert "9/10" in row_of(app, "Dune")
 
 
@@ -211,7 +178,7 @@ async def test_status_change_and_rating_clear_can_be_undone(seeded):
         await settle(pilot)
         assert library.entry(seeded["dune"]).rating is None
         assert "Cleared the rating 9/10 of 'Dune'" in toasts(app)
-        await wait_until(pilot, lambda: "9/10" not in row_of(app, "Dune"))
+        await until(pilot, lambda: "9/10" not in row_of(app, "Dune"), LIVE_WITHIN)
         await pilot.press("u")
         await settle(pilot)
         assert library.entry(seeded["dune"]).rating == 9
@@ -369,12 +336,13 @@ async def test_unticking_a_full_season_asks_and_u_brings_the_ticks_back(fake, db
         await settle(pilot)
         assert set(watched_at(show.key).values()) == set(ticks)
         assert Library().snapshot(show.key) == snapshot  # the same ticks, with their dates
-        await wait_until(
+        await until(
             pilot,
             lambda: (
                 str(app.screen.query_one("#seasons", OptionList).get_option_at_index(0).prompt)
                 == "Season 1 · 10/10 ✓"
             ),
+            LIVE_WITHIN,
         )
 
 
@@ -385,9 +353,9 @@ async def test_an_item_screen_goes_back_when_the_item_is_removed_outside(seeded,
         await settle(pilot)
         assert isinstance(app.screen, ItemDetailScreen)
         Library().remove(seeded["dune"], confirm=True)  # another connection, as the CLI
-        await wait_until(pilot, lambda: isinstance(app.screen, BooksScreen))
+        await until(pilot, lambda: isinstance(app.screen, BooksScreen), LIVE_WITHIN)
         assert "no longer in your library" in toasts(app)
-        await wait_until(pilot, lambda: row_of(app, "Dune") == "")
+        await until(pilot, lambda: row_of(app, "Dune") == "", LIVE_WITHIN)
     assert app._watch_stop.is_set()  # the watch thread ends with the app
 
 

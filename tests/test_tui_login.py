@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -32,9 +33,8 @@ from mediatrack.services.library import Library, NewItem
 from mediatrack.store.db import open_database
 from mediatrack.store.identity import Profile, sign_in
 from mediatrack.store.models import Session, User
-from mediatrack.widgets.library_table import LibraryTable
+from tui_helpers import SIZE, titles, until
 
-SIZE = (120, 40)
 DEVICE_CODE = "GQVQ-JKEC"  # tests/fixtures/google_oauth/device_code_response.json
 URL = "https://www.google.com/device"
 
@@ -89,14 +89,6 @@ def screen_text(app: MediaTrackApp) -> str:
     return "\n".join(str(widget.render()) for widget in app.screen.query("Static, Label"))
 
 
-async def until(pilot, condition, timeout: float = 3.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the screen never got there")
-
-
 def palette(app: MediaTrackApp) -> dict[str, Callable[[], object]]:
     """The command palette's entries by title (typing into the palette itself takes a second)."""
     return {command.title: command.callback for command in app.get_system_commands(app.screen)}
@@ -105,10 +97,6 @@ def palette(app: MediaTrackApp) -> dict[str, Callable[[], object]]:
 async def open_login(pilot) -> None:
     palette(pilot.app)["Log in"]()
     await until(pilot, lambda: isinstance(pilot.app.screen, LoginScreen))
-
-
-def titles(app: MediaTrackApp) -> list[str]:
-    return [entry.title for entry in app.screen.query_one(LibraryTable).entries]
 
 
 async def test_login_shows_code_url_and_qr_then_greets_the_user(google, gate, with_movie):
@@ -157,6 +145,21 @@ async def test_escape_cancels_and_returns_to_the_library_with_nothing_written(
         await pilot.press("o")  # the library still answers keys
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_quitting_while_the_code_waits_stops_waiting_for_google_at_once(
+    google, gate, with_movie
+):
+    google.script(*[PENDING] * 5)
+    app = MediaTrackApp(db_path=with_movie)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_login(pilot)
+        await until(pilot, lambda: DEVICE_CODE in screen_text(app))
+        quitting = time.monotonic()
+        await pilot.press("ctrl+q")
+    assert time.monotonic() - quitting < 2.0  # not the next poll, nor the code's expiry
+    assert [event.is_set() for event in gate.cancel_events] == [True]
+    assert Session.select().count() == 0
 
 
 async def test_access_denied_is_one_sentence_on_the_screen(google, gate, with_movie):

@@ -33,27 +33,9 @@ from mediatrack.store.identity import Profile, sign_in
 from mediatrack.store.models import Episode, Season
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.lists import KeyList, KeyTable
+from tui_helpers import SIZE, settle, titles, until
 
-SIZE = (130, 40)
 TODAY = dt.date.today()
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen never got there")
-
-
-def titles(app: MediaTrackApp) -> list[str]:
-    return [entry.title for entry in app.screen.query_one(LibraryTable).entries]
 
 
 def empty_text(app: MediaTrackApp) -> str:

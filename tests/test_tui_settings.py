@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from catalog_server import FakeCatalogs
 from mediatrack import config
@@ -20,8 +20,8 @@ from mediatrack.app import MediaTrackApp
 from mediatrack.screens.search import DEBOUNCE, SearchScreen
 from mediatrack.screens.settings import SettingsScreen
 from mediatrack.secrets import SERVICE
+from tui_helpers import SIZE, settle, text_of, until
 
-SIZE = (120, 40)
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.pasted-SECRET"
 
 
@@ -35,24 +35,6 @@ def catalogs(httpserver, monkeypatch: pytest.MonkeyPatch) -> FakeCatalogs:
     for name in ("MEDIATRACK_TMDB_URL", "MEDIATRACK_GOOGLE_BOOKS_URL", "MEDIATRACK_ITUNES_URL"):
         monkeypatch.setenv(name, base)
     return FakeCatalogs(httpserver)
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def until(pilot, condition, seconds: float = 5.0) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the screen never got there")
-
-
-def text_of(app: MediaTrackApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def rows(app: MediaTrackApp) -> dict[str, tuple[str, str]]:
@@ -133,7 +115,7 @@ async def test_the_palette_opens_settings_listing_each_source(
         assert found["google.client_secret"] == (config.MASK, "keyring")
         assert found["google.jwks_url"][1] == "default"
         assert found["tmdb.token"] == ("-", "unset")
-        assert str(path) in text_of(app, "#file")
+        assert text_of(app, "#file") == "File: ~/.config/mediatrack/config.toml"  # under $HOME
 
         # Choose a plain setting and change it: it goes to the file, which keeps the rest.
         table = app.screen.query_one("#settings", DataTable)

@@ -174,6 +174,10 @@ class LoginScreen(WorkerErrors, ModalScreen["LoggedIn | None"]):
         if self.state == "failed":
             self._start()
 
+    def on_unmount(self) -> None:
+        """Leaving in any way (the app quitting too) ends the wait for Google at once."""
+        self._cancel.set()
+
     def action_close(self) -> None:
         """Cancel the sign-in (or leave the greeting) and go back."""
         self._cancel.set()

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import Worker
 
 from mediatrack import config
+from mediatrack.display.paths import shown_path
 from mediatrack.screens.common import WorkerErrors
 
 if TYPE_CHECKING:
@@ -45,6 +46,13 @@ def inert(text: str) -> Text:
     return Text("".join(c if c.isprintable() else "?" for c in text))
 
 
+def _value(item: config.Resolved) -> str:
+    """The value column: "-" when unset, a path with the home folder as ``~``."""
+    if not item.shown:
+        return "-"
+    return shown_path(item.shown) if item.setting.kind == "path" else item.shown
+
+
 class SettingsScreen(WorkerErrors, ModalScreen[bool]):
     """Dismisses with ``True`` when a setting was saved."""
 
@@ -67,7 +75,7 @@ class SettingsScreen(WorkerErrors, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Settings", id="dialog-title")
-            yield Static(f"File: {config.config_path()}", id="file", markup=False)
+            yield Static(f"File: {shown_path(config.config_path())}", id="file", markup=False)
             table: DataTable[Text] = DataTable(id="settings", cursor_type="row", zebra_stripes=True)
             yield table
             yield Static(id="edit-label", markup=False)
@@ -102,7 +110,7 @@ class SettingsScreen(WorkerErrors, ModalScreen[bool]):
         for item in found:
             table.add_row(
                 Text(item.setting.key),
-                inert(item.shown or "-"),
+                inert(_value(item)),
                 Text(item.origin, style="dim" if item.source in ("default", "unset") else ""),
             )
         if first:  # the setting being edited is the one highlighted

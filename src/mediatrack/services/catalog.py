@@ -17,8 +17,7 @@ from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.services import limits
 from mediatrack.services.library import AlreadyInLibrary, InvalidValue, Library, validate_status
 from mediatrack.store import episodes, metadata, queries
-from mediatrack.store.db import connection
-from mediatrack.store.models import LOCAL_USER_ID, database
+from mediatrack.store.db import LOCAL_USER_ID, connection, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,7 @@ class CatalogService:
                 raise AlreadyInLibrary(self.library.entry(known[catalog_id]))
         item_id = self._fetch_and_save(kind, catalog_id, fresh=False)
         key = EntryKey(kind, item_id)
-        with connection(), database.atomic():
+        with transaction():
             self.library.track(kind, item_id, status)
             self._recompute(kind, item_id)
             if status == KINDS[kind].done_status:
@@ -101,11 +100,11 @@ class CatalogService:
                 return metadata.save_show(show, seasons)
         if kind is Kind.MOVIE:
             movie = self.catalog.tmdb.movie(catalog_id, fresh=fresh)
-            with connection(), database.atomic():
+            with transaction():
                 return metadata.save_movie(movie)
         if kind is Kind.BOOK:
             book = self.catalog.books.volume(catalog_id, fresh=fresh)
-            with connection(), database.atomic():
+            with transaction():
                 return metadata.save_book(book)
         podcast = self.catalog.itunes.lookup(catalog_id, fresh=fresh)
         feed = []
@@ -116,7 +115,7 @@ class CatalogService:
                 if fresh:
                     raise  # a refresh that cannot read the feed says so
                 # Adding still works without the feed; its episodes arrive with a refresh.
-        with connection(), database.atomic():
+        with transaction():
             podcast_id = metadata.save_podcast(podcast)
             if feed:
                 metadata.save_podcast_episodes(podcast_id, feed)
@@ -142,7 +141,7 @@ class CatalogService:
                 f"{entry.title!r} was added by hand: there is nothing to refresh it from."
             )
         self._fetch_and_save(key.kind, entry.catalog_id, fresh=True)
-        with connection(), database.atomic():
+        with transaction():
             self._recompute(key.kind, key.item_id)
         return self.library.entry(key)
 

@@ -25,8 +25,7 @@ from mediatrack.services.library import (
     untick_question,
 )
 from mediatrack.store import episodes as store
-from mediatrack.store.db import connection
-from mediatrack.store.models import LOCAL_USER_ID, database
+from mediatrack.store.db import LOCAL_USER_ID, connection, transaction
 
 EPISODE_CODE = re.compile(r"^\s*s(\d{1,3})\s*e(\d{1,4})\s*$", re.IGNORECASE)
 
@@ -73,7 +72,7 @@ class Episodes:
         """Tick or untick episodes. Asks first (``NeedsConfirmation``) before ticking an
         episode that has not aired or unticking more than one."""
         self._require_kind(key, Kind.TV)
-        with connection(), database.atomic():
+        with transaction():
             entry = self.library.entry(key)
             chosen = [
                 e
@@ -136,7 +135,7 @@ class Episodes:
     ) -> LibraryEntry:
         """Tick or untick podcast episodes; unticking more than one asks first."""
         self._require_kind(key, Kind.PODCAST)
-        with connection(), database.atomic():
+        with transaction():
             entry = self.library.entry(key)
             if not listened and not confirm:
                 chosen = set(episode_ids)

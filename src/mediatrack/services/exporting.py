@@ -16,8 +16,7 @@ from mediatrack.exchange import writers
 from mediatrack.kinds import Kind
 from mediatrack.services.library import LibraryError
 from mediatrack.store import exports
-from mediatrack.store.db import StoreError, connection
-from mediatrack.store.models import LOCAL_USER_ID
+from mediatrack.store.db import LOCAL_USER_ID, StoreError, connection
 
 FORMATS = ("json", "csv", "goodreads", "letterboxd", "opml")
 FORMAT_KINDS = {"goodreads": (Kind.BOOK,), "letterboxd": (Kind.MOVIE,), "opml": (Kind.PODCAST,)}

@@ -14,8 +14,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from peewee import Case
-
 from mediatrack.errors import MediatrackError
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
@@ -28,8 +26,8 @@ from mediatrack.services.sync import (
     send_now,
     sync_once,
 )
-from mediatrack.store.db import connection
-from mediatrack.store.models import LOCAL_USER_ID, Friendship, User
+from mediatrack.store import friends as friend_rows
+from mediatrack.store.db import LOCAL_USER_ID, connection
 from mediatrack.store.sync import local
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -129,31 +127,15 @@ class FriendsService:
 
     def _friendships(self) -> list[_Link]:
         """Live friendships and requests involving the user, each with the other person."""
-        other = User.alias()
-        me = self.user_id
-        other_id = Case(None, [(Friendship.user == me, Friendship.friend)], Friendship.user)
-        query = (
-            Friendship.select(
-                Friendship.user,
-                Friendship.status,
-                Friendship.created_at,
-                Friendship.updated_at,
-                other.id,
-                other.name,
-                other.email,
-            )
-            .join(other, on=(other.id == other_id))
-            .where(
-                ((Friendship.user == me) | (Friendship.friend == me))
-                & Friendship.deleted_at.is_null()
-            )
-            .order_by(Friendship.created_at)
-            .tuples()
-            .iterator()
-        )
         return [
-            _Link(requester == me, status, created, updated, Person(*person))
-            for requester, status, created, updated, *person in query
+            _Link(
+                row.sent,
+                row.status,
+                row.created_at,
+                row.updated_at,
+                Person(row.other_id, row.other_name, row.other_email),
+            )
+            for row in friend_rows.friendships(self.user_id)
         ]
 
     def _friend(self, person: Person, since: dt.datetime) -> Friend:
@@ -237,8 +219,8 @@ class FriendsService:
         if not EMAIL.match(email):
             raise FriendsError(f"{email!r} is not an email address.")
         with connection():
-            me = User.get_or_none(User.id == self.user_id)
-        if me is not None and me.email.lower() == email:
+            mine = friend_rows.email_of(self.user_id)
+        if mine is not None and mine.lower() == email:
             raise FriendsError("That is your own email.")
         return email
 

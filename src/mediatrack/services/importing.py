@@ -44,8 +44,7 @@ from mediatrack.kinds import KINDS, Kind
 from mediatrack.services.library import LibraryError
 from mediatrack.store import exports
 from mediatrack.store import imports as import_rows
-from mediatrack.store.db import connection
-from mediatrack.store.models import LOCAL_USER_ID
+from mediatrack.store.db import LOCAL_USER_ID, connection
 
 MODES = ("merge", "only-new", "overwrite")
 CATALOG_KEYS = {Kind.TV: "tmdb", Kind.MOVIE: "tmdb", Kind.BOOK: "google", Kind.PODCAST: "itunes"}

@@ -26,9 +26,15 @@ from mediatrack.records import (
 from mediatrack.services import limits
 from mediatrack.store import episodes, queries, snapshots
 from mediatrack.store import library as library_rows
-from mediatrack.store.db import IntegrityError, StoreError, connection, open_database
+from mediatrack.store.db import (
+    LOCAL_USER_ID,
+    IntegrityError,
+    StoreError,
+    connection,
+    open_database,
+    transaction,
+)
 from mediatrack.store.identity import current_user
-from mediatrack.store.models import LOCAL_USER_ID, database
 
 KEEP = object()  # "leave this value as it is", where None means "clear it"
 
@@ -169,7 +175,7 @@ class Library:
             raise InvalidValue(f"A total of {info.unit}s cannot be negative.")
         if item.year is not None and not 1800 <= item.year <= 2200:
             raise InvalidValue(f"{item.year} does not look like a year.")
-        with connection(), database.atomic():
+        with transaction():
             item_id = self._find_or_create_item(item, title)
             key = EntryKey(item.kind, item_id)
             existing = queries.library_entry(self.user_id, key)
@@ -241,7 +247,7 @@ class Library:
             validate_status(key.kind, status)
         if rating is not KEEP:
             validate_rating(rating)  # type: ignore[arg-type]
-        with connection(), database.atomic():
+        with transaction():
             entry = self._require(key)
             if total is not None:
                 entry = self.set_total(key, total)
@@ -263,7 +269,7 @@ class Library:
         if total < 1:
             raise InvalidValue(f"A total of {info.unit}s is a whole number from 1, not {total}.")
         limits.check_count(total, "A total")
-        with connection(), database.atomic():
+        with transaction():
             entry = self._require(key)
             if entry.total is not None and not entry.hand_made:
                 raise InvalidValue(
@@ -289,7 +295,7 @@ class Library:
     ) -> LibraryEntry:
         validate_status(key.kind, status)
         info = KINDS[key.kind]
-        with connection(), database.atomic():
+        with transaction():
             entry = self._require(key)
             done = status == info.done_status
             progress = entry.progress
@@ -338,7 +344,7 @@ class Library:
         if progress < 0:
             raise InvalidValue(f"Progress cannot be negative ({progress}).")
         limits.check_count(progress, "Progress")
-        with connection(), database.atomic():
+        with transaction():
             entry = self._require(key)
             if entry.total is not None and progress > entry.total:
                 raise InvalidValue(
@@ -363,7 +369,7 @@ class Library:
     ) -> LibraryEntry:
         """ "I am at this episode": every regular episode up to it ticked, none after it
         (unticking any asks first, as does ticking one not aired)."""
-        with connection(), database.atomic():
+        with transaction():
             entry = self._require(key)
             shown = episodes.regular_episodes(self.user_id, key.item_id)
             index = next((i for i, e in enumerate(shown) if e.id == episode_id), None)
@@ -379,7 +385,7 @@ class Library:
         A show ticks its Next episode (or unticks its last ticked one); a podcast
         ticks its oldest unlistened episode (or unticks its newest listened one).
         """
-        with connection(), database.atomic():
+        with transaction():
             entry = self._require(key)
             if key.kind is Kind.TV:
                 shown = episodes.regular_episodes(self.user_id, key.item_id)
@@ -447,7 +453,7 @@ class Library:
     def set_rating(self, key: EntryKey, rating: int | None) -> LibraryEntry:
         """Rate 1-10, or clear the rating with ``None``."""
         validate_rating(rating)
-        with connection(), database.atomic():
+        with transaction():
             self._require(key)
             library_rows.write_rating(self.user_id, key, rating)
             return self._require(key)
@@ -457,7 +463,7 @@ class Library:
 
         Without ``confirm`` it only asks, naming what would go.
         """
-        with connection(), database.atomic():
+        with transaction():
             entry = self._require(key)
             if not confirm:
                 ticks = len(snapshots.take(self.user_id, key).ticks)
@@ -475,7 +481,7 @@ class Library:
 
     def restore(self, snapshot: ItemSnapshot) -> LibraryEntry:
         """Put an item back exactly as ``snapshot`` saw it (status, progress, ticks, rating)."""
-        with connection(), database.atomic():
+        with transaction():
             snapshots.put_back(snapshot)
             found = queries.library_entry(self.user_id, snapshot.key)
         if found is None:  # it was not in the library when the snapshot was taken

@@ -25,7 +25,7 @@ from mediatrack import config
 from mediatrack.secrets import SecretsError, get_secret, set_secret
 from mediatrack.services.identity import CurrentUser, whoami
 from mediatrack.store.db import connection
-from mediatrack.store.models import SyncState
+from mediatrack.store.sync import local
 from mediatrack.store.sync.errors import ServerRefused, ServerUnreachable, SyncError
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ def sync_once(
     connect: Connect | None = None,
 ) -> SyncReport:
     """Push and pull once as the signed-in user. The library must be open."""
-    from mediatrack.store.sync import engine, local
+    from mediatrack.store.sync import engine
     from mediatrack.store.sync.remote import Remote
 
     user, url, password = _target(url, password)
@@ -218,12 +218,12 @@ def sync_status() -> SyncStatus:
     """What a header shows: is sync set up, when did it last work, what went wrong since."""
     url = sync_url()
     with connection():
-        state = SyncState.get_or_none(SyncState.id == 1)
+        last_sync_at, last_error = local.last_outcome()
     return SyncStatus(
         configured=url is not None,
         url=url,
-        last_sync_at=state.last_sync_at if state else None,
-        last_error=state.last_error if state else None,
+        last_sync_at=last_sync_at,
+        last_error=last_error,
     )
 
 

@@ -25,7 +25,15 @@ from mediatrack.errors import MediatrackError
 from mediatrack.folding import fold_or_none
 from mediatrack.store.models import LOCAL_USER_ID, SchemaVersion, User, database
 
-__all__ = ["IntegrityError", "StoreError", "connection", "explain_failure", "open_database"]
+__all__ = [
+    "LOCAL_USER_ID",
+    "IntegrityError",
+    "StoreError",
+    "connection",
+    "explain_failure",
+    "open_database",
+    "transaction",
+]
 
 # PRAGMA application_id marks a file as a mediatrack database ("mtrk").
 APPLICATION_ID = 0x6D74726B
@@ -298,3 +306,14 @@ def connection() -> Iterator[None]:
     finally:
         if opened_here:
             database.close()
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """All or nothing: this thread's connection (as ``connection``) inside one transaction.
+
+    Services use it around writes that must land together, so they never
+    touch the peewee database object themselves. Nested uses become savepoints.
+    """
+    with connection(), database.atomic():
+        yield

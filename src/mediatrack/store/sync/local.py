@@ -12,6 +12,7 @@ Pulled rows land through ``landing``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -76,6 +77,12 @@ def install_causal_stamps() -> None:
 
 def state() -> SyncState:
     return SyncState.get_by_id(1)
+
+
+def last_outcome() -> tuple[dt.datetime | None, str | None]:
+    """When sync last worked and the error of the last attempt since (None: none)."""
+    row = SyncState.get_or_none(SyncState.id == 1)
+    return (row.last_sync_at, row.last_error) if row else (None, None)
 
 
 def needs_claim(server: str, user_id: str) -> bool:
