@@ -171,3 +171,20 @@ def test_the_empty_library_sentences():
     assert nothing_yet_text(Kind.MOVIE) == (
         'No movies yet. Press a to search TMDB, or run: mediatrack add movie --title "Title"'
     )
+
+
+async def test_a_status_tab_change_mid_swap_never_draws_the_old_kind(db_path):
+    """Switching kind replaces the tabs and the table; until the new kind's rows are shown,
+    a tab change (the new tabs post one) must not draw the old kind's rows."""
+    app = Browsers()
+    async with app.run_test(size=SIZE) as pilot:
+        bobs = app.browser("bobs")
+        bobs.show(ENTRIES)
+        await pilot.pause()
+        await bobs.set_kind(Kind.BOOK)
+        bobs.move_tab(4)  # to "dropped", as a key press arriving before the books are shown
+        await pilot.pause()
+        assert titles(bobs) == []
+        bobs.show([])
+        await pilot.pause()
+        assert titles(bobs) == []

@@ -202,6 +202,20 @@ async def test_clicking_a_kind_tab_of_a_friends_library_asks_for_that_kind(frien
         await until(pilot, lambda: asked == ["3"])
 
 
+async def test_switching_a_friends_kinds_quickly_never_draws_one_kind_in_anothers_columns(
+    friends_app,
+):
+    app = friends_app
+    async with app.run_test(size=SIZE) as pilot:
+        await open_friends(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FriendLibraryScreen))
+        await until(pilot, lambda: rendered_rows(app))
+        await pilot.press("2", "right", "3", "1", "right", "4", "3", "right")
+        await until(pilot, lambda: any("Dune" in row for row in rendered_rows(app)))
+        assert app.screen.kind is Kind.BOOK
+
+
 async def test_c_compares_the_ratings_you_both_gave(friends_app):
     app = friends_app
     async with app.run_test(size=SIZE) as pilot:

@@ -221,6 +221,10 @@ class LibraryBrowser(Widget):
         if kind is self.kind:
             return
         self.kind = kind
+        # Until the caller shows the new kind's rows, nothing is drawn: a status tab
+        # change arriving mid-swap must not draw the old kind's rows in the new columns.
+        self.loaded = False
+        self.view.load([])
         self.view.status = None
         self._empty_message = ""
         await self.query_one(StatusTabs).remove()
