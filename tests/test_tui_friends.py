@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["sync_world"]  # the `world` fixture
 
+BROWSING = {"filter", "cycle_sort", "status_tab", "clear_filter"}  # the rest write
+
 
 def friends_text(app: MediaTrackApp) -> str:
     """What the friends screen shows: its note and every option of its three lists."""
@@ -276,3 +278,72 @@ async def test_the_palette_offers_the_friends_screens_actions(db_path):
         assert "Log in" not in commands and "Sync now" in palette_titles(app)
         commands["Add a friend"]()
         await until(pilot, lambda: app.screen.query("#email"))
+
+
+def empty_text(app: MediaTrackApp) -> str:
+    widget = app.screen.query_one("#empty")
+    return str(widget.render()) if widget.display else ""
+
+
+async def say_why_empty(pilot) -> list[str]:
+    """Books: the Completed tab (nobody finished Dune), then a filter without hits."""
+    said = []
+    await pilot.press("3")
+    await until(pilot, lambda: "Dune" in " ".join(rendered_rows(pilot.app)))
+    await pilot.press("right", "right")
+    await until(pilot, lambda: empty_text(pilot.app))
+    said.append(empty_text(pilot.app))
+    await pilot.press("slash", *"xyz")
+    await until(pilot, lambda: "xyz" in empty_text(pilot.app))
+    said.append(empty_text(pilot.app))
+    said.append(pilot.app.screen.query_one("#filter").placeholder)
+    await pilot.press("escape")
+    return said
+
+
+async def test_your_library_and_a_friends_say_the_same_empty_sentences(friends_app):
+    app = friends_app
+    async with app.run_test(size=SIZE) as pilot:
+        mine = await say_why_empty(pilot)
+        await open_friends(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FriendLibraryScreen))
+        await until(pilot, lambda: rendered_rows(app))
+        theirs = await say_why_empty(pilot)
+        assert theirs == mine
+        assert mine[:2] == [
+            "No books marked completed.",
+            "No books marked completed match 'xyz'. Escape clears the filter.",
+        ]
+        await pilot.press("2")  # neither has a movie: only whose library differs
+        await until(pilot, lambda: empty_text(app))
+        assert empty_text(app) == "Bob has no movies yet."
+
+
+async def test_no_key_that_writes_your_library_writes_a_friends(alice_and_bob, friends_app):
+    from mediatrack.screens.library import LibraryScreen
+
+    app, (alice, bob) = friends_app, alice_and_bob
+    write_keys = [
+        key
+        for binding in LibraryScreen.BINDINGS
+        if binding.action.split("(")[0] not in BROWSING
+        for key in binding.key.split(",")
+    ]
+    async with app.run_test(size=SIZE) as pilot:
+        await open_friends(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FriendLibraryScreen))
+        await pilot.press("3")
+        await until(pilot, lambda: "Dune" in " ".join(rendered_rows(app)))
+        shown = rendered_rows(app)
+        stack = len(app.screen_stack)
+        for key in [*write_keys, "u"]:  # u: nothing of yours to undo either
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, FriendLibraryScreen) and len(app.screen_stack) == stack
+        assert rendered_rows(app) == shown
+    bob_rows = [(e.title, e.status, e.progress, e.rating) for e in bob.use().all_entries()]
+    assert sorted(bob_rows) == [("Dune", "reading", 42, 9), ("Show 1399", "watching", 2, None)]
+    alice_rows = [(e.title, e.progress, e.rating) for e in alice.use().all_entries()]
+    assert alice_rows == [("Dune", 0, 7)]

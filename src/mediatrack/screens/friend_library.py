@@ -1,8 +1,9 @@
-"""A friend's library, read-only: the same table as yours, their status, progress and rating.
+"""A friend's library, read-only: the same browser as yours, their status, progress and rating.
 
 The whole library is read once in a worker; keys 1-4 (or the kind row)
-switch kinds, status tabs and the filter work in memory as on your own
-screens. There are no keys that write: the server would refuse them anyway.
+switch kinds; status tabs, filter, sort and the empty sentences are the
+``LibraryBrowser`` of your own screens, in its read-only mode. There are no
+keys that write: the server would refuse them anyway.
 """
 
 from __future__ import annotations
@@ -10,23 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import events, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Static
 from textual.worker import Worker
 
-from mediatrack.display.entries import counted
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.screens.common import ScreenCommands, WorkerErrors
+from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
-from mediatrack.widgets.library_view import LibraryView, no_match_text
-from mediatrack.widgets.status_tabs import StatusTabs
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -85,18 +83,11 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
         self.kind = Kind.TV
         self.by_kind: dict[Kind, list[LibraryEntry]] = {}
         self.counts: dict[Kind, int] = {}
-        self.view = LibraryView()
-        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield KindTabs(id="kind-tabs")
-        yield StatusTabs(KINDS[self.kind].statuses, id="status-tabs")
-        with Vertical(id="list"):
-            yield Input(placeholder="Filter by title, author or artist", id="filter")
-            yield Label(id="summary", markup=False)
-            yield LibraryTable(self.kind, id="table")
-            yield Static(id="empty", markup=False)
+        yield LibraryBrowser(self.kind, friend=self.friend_name, id="browser")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -104,15 +95,22 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
         self.app.sync_changed.subscribe(self, self.show_sync)
         self.query_one(KindTabs).show(self.kind, self.counts)
         self.table.focus()
-        self.table.loading = True
         self.load_library()
 
     def show_sync(self, line: SyncLine) -> None:
         self.sub_title = line.with_label(f"{self.friend_name}'s library (read-only)")
 
     @property
+    def browser(self) -> LibraryBrowser:
+        return self.query_one(LibraryBrowser)
+
+    @property
     def table(self) -> LibraryTable:
-        return self.query_one(LibraryTable)
+        return self.browser.table
+
+    @property
+    def loaded(self) -> bool:
+        return self.browser.loaded
 
     # --- loading --------------------------------------------------------------------
 
@@ -126,14 +124,12 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
         for entry in entries:
             self.by_kind[entry.kind].append(entry)
         self.counts = {kind: len(items) for kind, items in self.by_kind.items()}
-        self.loaded = True
-        self.table.loading = False
         if not self.by_kind[self.kind]:  # open on a kind they have, shows first
             self.kind = next((kind for kind in Kind if self.by_kind[kind]), self.kind)
         await self._show_kind(self.kind)
 
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
-        self.table.loading = False
+        self.browser.load_failed()
         return False  # the app notifies it
 
     # --- browsing --------------------------------------------------------------------
@@ -143,80 +139,29 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
             await self._show_kind(KIND_KEYS[key])
 
     async def _show_kind(self, kind: Kind) -> None:
-        """Swap the table and status tabs for another kind's (their columns differ)."""
-        if kind is not self.table.kind:
-            self.view.status = None
-            await self.query_one(StatusTabs).remove()
-            await self.table.remove()
-            await self.mount(
-                StatusTabs(KINDS[kind].statuses, id="status-tabs"), after=self.query_one(KindTabs)
-            )
-            await self.query_one("#list").mount(LibraryTable(kind, id="table"), after="#summary")
+        """Browse another kind of theirs; the filter and the sort order stay."""
+        browser = self.browser
+        await browser.set_kind(kind)
         self.kind = kind
         self.query_one(KindTabs).show(kind, self.counts)
-        self.view.load(self.by_kind.get(kind, []))
-        self._show_rows(focus=True)
-
-    def _show_rows(self, focus: bool = False) -> None:
-        self.view.refresh()
-        self.query_one(StatusTabs).set_counts(self.view.counts(), len(self.view))
-        table = self.table
-        current = table.current
-        table.show(self.view.visible, self.view.order, current.key if current else None)
-        if focus and not self.query_one("#filter", Input).has_focus:
-            table.focus()
-        info = KINDS[self.kind]
-        shown = counted(len(self.view), info.noun)
-        if len(self.view.visible) != len(self.view):
-            shown = f"{len(self.view.visible)} of {shown}"
-        order = f"sorted by {self.view.order.label} ({self.view.order.direction})"
-        self.query_one("#summary", Label).update(f"{shown} · {order} · read-only")
-        empty = self.query_one("#empty", Static)
-        message = ""
-        if self.loaded and not len(self.view):
-            message = f"{self.friend_name} has no {info.label.lower()} yet."
-        elif self.loaded and not self.view.visible:
-            message = no_match_text(self.view, f"{info.noun}s")
-        empty.update(message)
-        empty.display = bool(message)
-        table.set_class(bool(message), "-empty")
-
-    @on(StatusTabs.Changed)
-    def _status_tab_changed(self, event: StatusTabs.Changed) -> None:
-        self.view.status = event.status
-        if self.loaded:
-            self._show_rows()
+        browser.show(self.by_kind.get(kind, []))
+        box = browser.filter_box
+        if box is None or not box.has_focus:
+            browser.table.focus()
 
     def action_status_tab(self, step: int) -> None:
-        self.query_one(StatusTabs).move(step)
+        self.browser.move_tab(step)
 
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.add_class("shown")
-        box.focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.view.text = event.value
-        self._show_rows()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.table.focus()
+    async def action_filter(self) -> None:
+        await self.browser.open_filter()
 
     def action_cycle_sort(self) -> None:
-        self.view.set_order(self.view.order.next())
-        self._show_rows()
+        self.browser.cycle_sort()
 
     def action_back(self) -> None:
         """Clear the filter first, if one is open; else back to the friends."""
-        box = self.query_one("#filter", Input)
-        if box.has_class("shown"):
-            box.value = ""
-            box.remove_class("shown")
-            self.table.focus()
-            return
-        self.dismiss()
+        if not self.browser.clear_filter():
+            self.dismiss()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         for key, kind in KIND_KEYS.items():

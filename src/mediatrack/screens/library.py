@@ -1,8 +1,9 @@
-"""The library screen every media kind shares: status tabs, filter, sort, table, detail pane.
+"""Your library of one kind: the ``LibraryBrowser`` widget, and the keys that change it.
 
 Each kind's screen (shows.py, movies.py, books.py, podcasts.py) only names
-its kind. All reads and writes run in thread workers; the screen keeps the
-loaded entries in a ``LibraryView`` and filters them in memory. When the
+its kind. The browser (status tabs, filter, sort, summary, table, detail pane)
+is shared with a friend's library; this screen adds what writes. All reads and
+writes run in thread workers. When the
 library file changes (the app's "library changed" signal: the CLI, a second
 app, a sync) the screen reads it again, keeping the cursor on the same item.
 
@@ -19,30 +20,24 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header
 from textual.worker import Worker
 
-from mediatrack.display.entries import counted, rating_text, status_label
+from mediatrack.display.entries import rating_text, status_label
 from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.records import EntryKey, LibraryEntry
+from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.screens.common import WorkerErrors
-from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
+from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
-from mediatrack.widgets.library_view import LibraryView, no_match_text
-from mediatrack.widgets.status_tabs import ALL, StatusTabs
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
     from mediatrack.services.identity import KeptLibrary
 
 PROGRESS_GROUP = Binding.Group("Progress", compact=True)
-LOADING_DELAY = 0.25  # seconds before a slow first load shows a loading indicator
-DETAIL_DELAY = 0.1  # seconds the cursor rests before the detail pane reads the database
 ITEM_ACTIONS = {
     "change_status",
     "progress",
@@ -59,7 +54,6 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     """A user's library of one kind."""
 
     KIND: ClassVar[Kind]
-    CSS_PATH = "library.tcss"
     BINDINGS = [
         Binding("a", "add", "Add"),
         Binding("enter", "open_detail", "Details"),
@@ -82,28 +76,12 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.info = KINDS[self.KIND]
-        self.view = LibraryView()
-        self.loaded = False
-        self._detail_timer: Timer | None = None
-        self._empty_message = ""
-        self._kept: KeptLibrary | None = None  # signed out: whose library is kept, hidden
         self._opened: EntryKey | None = None  # the item whose detail screen is open
         self._stale = False  # the file changed while another screen was shown
 
-    # --- layout -------------------------------------------------------------
-
     def compose(self) -> ComposeResult:
         yield Header()
-        yield StatusTabs(self.info.statuses, id="status-tabs")
-        with Horizontal(id="body"):
-            with Vertical(id="list"):
-                yield Label(
-                    id="summary", markup=False
-                )  # the filter box is mounted above it on first use
-                yield LibraryTable(self.KIND, id="table")
-                yield Static(id="empty", markup=False)
-            # Mounted just after the first frame (Lazy), so they do not delay it.
-            yield Lazy(DetailPane(id="detail"))
+        yield LibraryBrowser(self.KIND, id="browser")
         yield Lazy(Footer())
 
     def on_mount(self) -> None:
@@ -114,26 +92,24 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         self.app.library_changed.subscribe(self, self._library_changed)
         # After the first frame: reading the library must not delay the first paint.
         self.call_after_refresh(self.load_library)
-        # A loading indicator only when loading is slow enough to notice.
-        self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
 
     def show_sync(self, line: SyncLine) -> None:
         """The app's sync state, after the kind in the header."""
         self.sub_title = line.with_label(self.info.label)
 
-    def _show_loading(self) -> None:
-        if not self.loaded:
-            self.table.loading = True
-
-    def on_resize(self) -> None:
-        for pane in self.query(DetailPane):
-            pane.display = self.size.width >= MIN_SCREEN_WIDTH
+    @property
+    def browser(self) -> LibraryBrowser:
+        return self.query_one(LibraryBrowser)
 
     @property
     def table(self) -> LibraryTable:
-        return self.query_one(LibraryTable)
+        return self.browser.table
 
-    # --- loading --------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        return self.browser.loaded
+
+    # --- loading and browsing -----------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
@@ -145,6 +121,9 @@ class LibraryScreen(WorkerErrors, Screen[None]):
             kept = kept_library()
         self.app.call_from_thread(self._show_loaded, entries, kept)
 
+    def _show_loaded(self, entries: list[LibraryEntry], kept: KeptLibrary | None) -> None:
+        self.browser.show(entries, kept)
+
     def _library_changed(self, _: None = None) -> None:
         """The file changed: read it again now if this screen is shown, else when it is."""
         if self.is_current and self.loaded:
@@ -152,126 +131,29 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         else:
             self._stale = True
 
-    def _show_loaded(self, entries: list[LibraryEntry], kept: KeptLibrary | None = None) -> None:
-        self._kept = kept
-        self.view.load(entries)
-        self.loaded = True
-        self.table.loading = False
-        self._update_tabs()
-        self._show_rows()
-
-    def _show_rows(self, keep: EntryKey | None = None) -> None:
-        table = self.table
-        current = table.current
-        keep = keep or (current.key if current else None)
-        table.show(self.view.visible, self.view.order, keep)
-        self._update_summary()
-
-    def _update_tabs(self) -> None:
-        self.query_one(StatusTabs).set_counts(self.view.counts(), len(self.view))
-
-    def _update_summary(self) -> None:
-        view = self.view
-        noun = f"{self.info.noun}s"
-        shown = f"{len(view.visible)} of {len(view)} {noun}"
-        if len(view.visible) == len(view):
-            shown = counted(len(view), self.info.noun)
-        order = f"sorted by {view.order.label} ({view.order.direction})"
-        self.query_one("#summary", Label).update(f"{shown} · {order} · o to change", layout=False)
-        if not self.loaded:
-            message = ""
-        elif not len(view):
-            message = self._no_items_text()
-        elif not view.visible:
-            message = no_match_text(view, noun)
-        else:
-            message = ""
-        if message != self._empty_message:
-            self._empty_message = message
-            empty = self.query_one("#empty", Static)
-            empty.update(message)
-            empty.display = bool(message)
-            self.table.set_class(bool(message), "-empty")
-
-    def _no_items_text(self) -> str:
-        """An empty library: how to add the first item, or whose library is hidden."""
-        kept = self._kept
-        if kept is not None:
-            items = counted(kept.items, "item")
-            return (
-                f"You are signed out: {kept.name}'s library ({kept.email}, {items}) is kept "
-                "on this machine; log in (ctrl+p → Log in) to see it."
-            )
-        return (
-            f"No {self.info.noun}s yet. Press a to search {self.info.catalog}, "
-            f'or run: mediatrack add {self.KIND.value} --title "Title"'
-        )
-
-    # --- browsing -------------------------------------------------------------
-
-    @on(StatusTabs.Changed)
-    def _status_tab_changed(self, event: StatusTabs.Changed) -> None:
-        self.view.status = event.status
-        self.view.refresh()
-        self._show_rows()
-
     def action_status_tab(self, step: int) -> None:
-        self.query_one(StatusTabs).move(step)
+        self.browser.move_tab(step)
 
     async def action_filter(self) -> None:
-        boxes = self.query("#filter").results(Input)
-        box = next(boxes, None)
-        if box is None:  # created on first use: one widget less before the first frame
-            box = Input(
-                placeholder="Filter by title, original title, author or artist", id="filter"
-            )
-            await self.query_one("#list").mount(box, before="#summary")
-        box.add_class("shown")
-        box.focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.view.text = event.value
-        self.view.refresh()
-        self._show_rows()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.table.focus()
+        await self.browser.open_filter()
 
     def action_clear_filter(self) -> None:
-        for box in self.query("#filter").results(Input):
-            box.value = ""
-            box.remove_class("shown")
-        self.table.focus()
+        self.browser.clear_filter()
 
     def action_cycle_sort(self) -> None:
-        self.view.set_order(self.view.order.next())
-        self._show_rows()
+        self.browser.cycle_sort()
 
-    @on(LibraryTable.Highlighted)
-    def _highlighted(self, event: LibraryTable.Highlighted) -> None:
-        """Show the row's summary at once; read the full record once the cursor rests."""
-        for pane in self.query(DetailPane):
-            pane.show_entry(event.entry)
-        self.refresh_bindings()  # the item keys are dimmed in the Footer only with no row
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-            self._detail_timer = None
-        if event.entry is not None:
-            key = event.entry.key
-            self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self.load_detail(key))
+    @on(LibraryBrowser.Rested)
+    def _rested(self, event: LibraryBrowser.Rested) -> None:
+        self.load_detail(event.entry.key)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, key: EntryKey) -> None:
         detail = self.app.services.library.detail(key)
         self.app.call_from_thread(self._show_detail, detail)
 
-    def _show_detail(self, detail) -> None:
-        current = self.table.current
-        if current is not None and current.key == detail.entry.key:
-            for pane in self.query(DetailPane):
-                pane.show_detail(detail)
+    def _show_detail(self, detail: EntryDetail) -> None:
+        self.browser.show_detail(detail)
 
     # --- changing the highlighted item -------------------------------------------
 
@@ -289,11 +171,7 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     def _added_from_search(self, entry: LibraryEntry | None) -> None:
         if entry is None:
             return
-        self.view.put(entry)
-        if self.view.index_of(entry.key) is None:  # hidden by the filter or the status tab
-            self.action_clear_filter()
-            self.view.text, self.view.status = "", None
-            self.query_one(StatusTabs).active = ALL
+        self.browser.add(entry)  # the filter and status tab open up if they hide it
         self._changed(entry)
         self.app.request_sync()
         self.table.focus()
@@ -457,26 +335,15 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         self.app.push_screen(ConfirmScreen(question, confirm_label, cancel), answered)
 
     def _changed(self, entry: LibraryEntry) -> None:
-        if entry.key not in self.view:
-            return  # removed meanwhile: a change that finished late must not bring it back
-        self.view.put(entry)
-        self._update_tabs()
-        self._show_rows(keep=entry.key)
-        current = self.table.current
-        if current is not None:
-            for pane in self.query(DetailPane):
-                pane.show_entry(current)
-            self.load_detail(current.key)
+        # Not put back if removed meanwhile: a change that finished late must not revive it.
+        self.browser.put(entry)
 
     def _removed(self, entry: LibraryEntry) -> None:
-        self.view.discard(entry.key)
-        self._update_tabs()
-        self._show_rows()
+        self.browser.discard(entry.key)
 
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
         if worker.group == "load":
-            self._loading_timer.stop()  # a failed load shows no spinner, now or later
-            self.table.loading = False
+            self.browser.load_failed()
         return False  # the app notifies it
 
     # --- command palette --------------------------------------------------------

@@ -1,0 +1,291 @@
+"""Browsing one kind of a library: status tabs, the ``/`` filter, sort, summary, table, detail.
+
+Your own library and a friend's are the same widget; ``friend`` names whose
+library it is and makes it read-only: the summary says so, the empty library
+says whose it is, and there is no detail pane (it speaks of *your* status).
+The widget reads nothing itself: its screen loads the entries and, for the
+detail pane, the full record when the widget asks (``Rested``), so every read
+stays in the screen's workers. Keys stay on the screens (the Footer lists them
+in the screen's order); the screens call ``open_filter``, ``cycle_sort`` and
+``move_tab``. Only the screen of your own library has keys that write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from mediatrack.display.entries import counted
+from mediatrack.kinds import KINDS, Kind
+from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
+from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
+from mediatrack.widgets.library_table import LibraryTable
+from mediatrack.widgets.library_view import LibraryView, no_match_text
+from mediatrack.widgets.status_tabs import ALL, StatusTabs
+
+if TYPE_CHECKING:
+    from mediatrack.services.identity import KeptLibrary
+
+LOADING_DELAY = 0.25  # seconds before a slow first load shows a loading indicator
+DETAIL_DELAY = 0.1  # seconds the cursor rests before the screen reads the full record
+FILTER_PLACEHOLDER = "Filter by title, original title, author or artist"
+
+
+def nothing_yet_text(kind: Kind, friend: str | None = None, kept: KeptLibrary | None = None) -> str:
+    """An empty library: whose it is (a friend's), whose is hidden (signed out), or how to add."""
+    info = KINDS[kind]
+    if friend is not None:
+        return f"{friend} has no {info.label.lower()} yet."
+    if kept is not None:
+        items = counted(kept.items, "item")
+        return (
+            f"You are signed out: {kept.name}'s library ({kept.email}, {items}) is kept "
+            "on this machine; log in (ctrl+p → Log in) to see it."
+        )
+    return (
+        f"No {info.noun}s yet. Press a to search {info.catalog}, "
+        f'or run: mediatrack add {kind.value} --title "Title"'
+    )
+
+
+def summary_text(view: LibraryView, kind: Kind, read_only: bool) -> str:
+    """``2 of 5 shows · sorted by title (A-Z) · o to change`` (``· read-only`` for a friend's)."""
+    info = KINDS[kind]
+    shown = counted(len(view), info.noun)
+    if len(view.visible) != len(view):
+        shown = f"{len(view.visible)} of {len(view)} {info.noun}s"
+    order = f"sorted by {view.order.label} ({view.order.direction})"
+    return f"{shown} · {order} · {'read-only' if read_only else 'o to change'}"
+
+
+class LibraryBrowser(Widget):
+    """The entries of one kind, browsed; ``friend`` set: someone else's, read-only."""
+
+    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+
+    class Rested(Message):
+        """The cursor rested on ``entry``: the screen may read its full record."""
+
+        def __init__(self, browser: LibraryBrowser, entry: LibraryEntry) -> None:
+            super().__init__()
+            self.browser = browser
+            self.entry = entry
+
+        @property
+        def control(self) -> LibraryBrowser:
+            return self.browser
+
+    def __init__(self, kind: Kind, *, friend: str | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kind = kind
+        self.friend = friend  # whose library, shown inert; None: yours
+        self.view = LibraryView()
+        self.loaded = False
+        self._kept: KeptLibrary | None = None  # signed out: whose library is kept, hidden
+        self._empty_message = ""
+        self._detail_timer: Timer | None = None
+        self._loading_timer: Timer | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.friend is not None
+
+    # --- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusTabs(KINDS[self.kind].statuses, id="status-tabs")
+        with Horizontal(id="body"):
+            with Vertical(id="list"):
+                # the filter box is mounted above the summary on first use
+                yield Label(id="summary", markup=False)
+                yield LibraryTable(self.kind, id="table")
+                yield Static(id="empty", markup=False)
+            if not self.read_only:  # mounted just after the first frame: it must not delay it
+                yield Lazy(DetailPane(id="detail"))
+
+    def on_mount(self) -> None:
+        # A loading indicator only when loading is slow enough to notice.
+        self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
+
+    def _show_loading(self) -> None:
+        if not self.loaded:
+            self.table.loading = True
+
+    def load_failed(self) -> None:
+        """Reading the entries failed: no spinner, now or later (the app says why)."""
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        self.table.loading = False
+
+    def on_resize(self) -> None:
+        for pane in self.query(DetailPane):
+            pane.display = self.app.size.width >= MIN_SCREEN_WIDTH
+
+    @property
+    def table(self) -> LibraryTable:
+        return self.query_one(LibraryTable)
+
+    @property
+    def current(self) -> LibraryEntry | None:
+        """The highlighted entry (None before the table is mounted or when it is empty)."""
+        tables = self.query(LibraryTable)
+        return tables.first().current if tables else None
+
+    @property
+    def filter_box(self) -> Input | None:
+        return next(self.query("#filter").results(Input), None)
+
+    # --- entries ------------------------------------------------------------------
+
+    def show(self, entries: Iterable[LibraryEntry], kept: KeptLibrary | None = None) -> None:
+        """Show these entries (all of the kind); ``kept``: signed out, whose library is hidden."""
+        self._kept = None if self.read_only else kept
+        self.view.load(entries)
+        self.loaded = True
+        self.table.loading = False
+        self.refresh_rows()
+
+    def put(self, entry: LibraryEntry) -> bool:
+        """Show a changed entry; False if it is not (or no longer) in the library."""
+        if entry.key not in self.view:
+            return False
+        self.view.put(entry)
+        self.refresh_rows(keep=entry.key)
+        current = self.current
+        if current is not None:
+            for pane in self.query(DetailPane):
+                pane.show_entry(current)
+            self.post_message(self.Rested(self, current))
+        return True
+
+    def add(self, entry: LibraryEntry) -> None:
+        """A new entry, under the cursor: the filter and status tab open up if they hide it."""
+        self.view.put(entry)
+        if self.view.index_of(entry.key) is None:
+            self.clear_filter()
+            self.view.text, self.view.status = "", None
+            self.query_one(StatusTabs).active = ALL
+
+    def discard(self, key: EntryKey) -> None:
+        self.view.discard(key)
+        self.refresh_rows()
+
+    def show_detail(self, detail: EntryDetail) -> None:
+        """The full record read for ``Rested``, if the cursor is still on it."""
+        current = self.current
+        if current is not None and current.key == detail.entry.key:
+            for pane in self.query(DetailPane):
+                pane.show_detail(detail)
+
+    def refresh_rows(self, keep: EntryKey | None = None) -> None:
+        """Redraw the tabs' counts, the rows (the cursor stays on ``keep`` or its row), the rest."""
+        self.view.refresh()
+        self.query_one(StatusTabs).set_counts(self.view.counts(), len(self.view))
+        self._show_rows(keep)
+
+    def _show_rows(self, keep: EntryKey | None = None) -> None:
+        table = self.table
+        current = table.current
+        keep = keep or (current.key if current else None)
+        table.show(self.view.visible, self.view.order, keep)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        view = self.view
+        summary = summary_text(view, self.kind, self.read_only)
+        self.query_one("#summary", Label).update(summary, layout=False)
+        message = ""
+        if self.loaded and not len(view):
+            message = nothing_yet_text(self.kind, self.friend, self._kept)
+        elif self.loaded and not view.visible:
+            message = no_match_text(view, f"{KINDS[self.kind].noun}s")
+        if message != self._empty_message:
+            self._empty_message = message
+            empty = self.query_one("#empty", Static)
+            empty.update(message)
+            empty.display = bool(message)
+            self.table.set_class(bool(message), "-empty")
+
+    async def set_kind(self, kind: Kind) -> None:
+        """Browse another kind (its columns and statuses differ); filter and order stay."""
+        if kind is self.kind:
+            return
+        self.kind = kind
+        self.view.status = None
+        self._empty_message = ""
+        await self.query_one(StatusTabs).remove()
+        await self.table.remove()
+        await self.mount(StatusTabs(KINDS[kind].statuses, id="status-tabs"), before="#body")
+        await self.query_one("#list").mount(LibraryTable(kind, id="table"), after="#summary")
+
+    # --- browsing -----------------------------------------------------------------
+
+    @on(StatusTabs.Changed)
+    def _status_tab_changed(self, event: StatusTabs.Changed) -> None:
+        event.stop()
+        self.view.status = event.status
+        self.view.refresh()
+        if self.loaded:
+            self._show_rows()
+
+    def move_tab(self, step: int) -> None:
+        self.query_one(StatusTabs).move(step)
+
+    async def open_filter(self) -> None:
+        box = self.filter_box
+        if box is None:  # created on first use: one widget less before the first frame
+            box = Input(placeholder=FILTER_PLACEHOLDER, id="filter")
+            await self.query_one("#list").mount(box, before="#summary")
+        box.add_class("shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.view.text = event.value
+        self.view.refresh()
+        self._show_rows()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    def clear_filter(self) -> bool:
+        """Empty and hide the filter box, back to the table; False if none was shown."""
+        box = self.filter_box
+        shown = box is not None and box.has_class("shown")
+        if box is not None:
+            box.value = ""
+            box.remove_class("shown")
+        self.table.focus()
+        return shown
+
+    def cycle_sort(self) -> None:
+        self.view.set_order(self.view.order.next())
+        self._show_rows()
+
+    @on(LibraryTable.Highlighted)
+    def _highlighted(self, event: LibraryTable.Highlighted) -> None:
+        """Show the row's summary at once; ask for the full record once the cursor rests."""
+        for pane in self.query(DetailPane):
+            pane.show_entry(event.entry)
+        self.refresh_bindings()  # the item keys are dimmed in the Footer only with no row
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        entry = event.entry
+        if entry is not None and not self.read_only:
+            self._detail_timer = self.set_timer(
+                DETAIL_DELAY, lambda: self.post_message(self.Rested(self, entry))
+            )
