@@ -147,6 +147,10 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     def _rested(self, event: LibraryBrowser.Rested) -> None:
         self.load_detail(event.entry.key)
 
+    @on(LibraryTable.Highlighted)
+    def _highlighted(self, _: LibraryTable.Highlighted) -> None:
+        self.refresh_bindings()  # the item keys are dimmed in the Footer only with no row
+
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, key: EntryKey) -> None:
         detail = self.app.services.library.detail(key)

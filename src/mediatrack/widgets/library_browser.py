@@ -280,7 +280,6 @@ class LibraryBrowser(Widget):
         """Show the row's summary at once; ask for the full record once the cursor rests."""
         for pane in self.query(DetailPane):
             pane.show_entry(event.entry)
-        self.refresh_bindings()  # the item keys are dimmed in the Footer only with no row
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
