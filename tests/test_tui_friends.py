@@ -15,7 +15,7 @@ from mediatrack import app as app_module
 from mediatrack.app import MediaTrackApp
 from mediatrack.kinds import Kind
 from mediatrack.screens.compare import CompareScreen
-from mediatrack.screens.friend_library import FriendLibraryScreen
+from mediatrack.screens.friend_library import FriendLibraryScreen, KindTabs
 from mediatrack.screens.friends import LOGGED_OUT, UNCONFIGURED, FriendsScreen
 from mediatrack.screens.login import LoginScreen
 from mediatrack.screens.shows import ShowsScreen
@@ -181,6 +181,25 @@ async def test_enter_opens_a_friends_library_read_only(alice_and_bob, friends_ap
         assert isinstance(app.screen, FriendsScreen)
     bob_rows = [(e.title, e.status, e.progress, e.rating) for e in bob.use().all_entries()]
     assert sorted(bob_rows) == [("Dune", "reading", 42, 9), ("Show 1399", "watching", 2, None)]
+
+
+async def test_clicking_a_kind_tab_of_a_friends_library_asks_for_that_kind(friends_app):
+    app = friends_app
+    async with app.run_test(size=SIZE) as pilot:
+        await open_friends(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FriendLibraryScreen))
+        await until(pilot, lambda: rendered_rows(app))
+        asked: list[str] = []
+
+        async def show_kind(key: str) -> None:  # the key's own path is tested above
+            asked.append(key)
+
+        app.screen.action_show_kind = show_kind  # type: ignore[method-assign]
+        tabs = app.screen.query_one(KindTabs)
+        column = 1 + str(tabs.render()).index("3 Books")  # 1: the tabs' left padding
+        await pilot.click(KindTabs, offset=(column, 0))
+        await until(pilot, lambda: asked == ["3"])
 
 
 async def test_c_compares_the_ratings_you_both_gave(friends_app):

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -388,7 +388,9 @@ class MediaTrackApp(App[None]):
                 self.call_from_thread(self.notify, str(error), severity="warning", timeout=8)
             return
         except sync.SyncError as error:
-            state = "offline" if isinstance(error, sync.ServerUnreachable) else "error"
+            state: Literal["offline", "error"] = (
+                "offline" if isinstance(error, sync.ServerUnreachable) else "error"
+            )
             self.call_from_thread(
                 self.set_sync_line, SyncLine(state, line.last_sync_at, str(error))
             )

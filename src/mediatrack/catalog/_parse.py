@@ -61,7 +61,7 @@ class Fields:
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None
 
-    def int(self, key: str) -> int:
+    def req_int(self, key: str) -> int:
         value = self.opt_int(key)
         if value is None:
             raise ShapeError(f"{self._path(key)} is missing")
@@ -91,7 +91,7 @@ class Fields:
             raise ShapeError(f"{self._path(key)} is not true or false")
         return value
 
-    def str(self, key: str) -> str:
+    def req_str(self, key: str) -> str:
         value = self.opt_str(key)
         if value is None:
             raise ShapeError(f"{self._path(key)} is missing")
@@ -108,7 +108,7 @@ class Fields:
 
     def title(self, key: str) -> str:
         """A title or name: required text, cut to ``MAX_TITLE`` characters."""
-        return clip(self.str(key))  # type: ignore[return-value]
+        return clip(self.req_str(key))  # type: ignore[return-value]
 
     def opt_title(self, key: str) -> str | None:
         return clip(self.opt_str(key))

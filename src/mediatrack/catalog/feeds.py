@@ -115,7 +115,7 @@ def _episode(entry: Any, base: str) -> FeedEpisode | None:
     return FeedEpisode(
         guid=guid,
         title=clip(_text(entry.get("title"))),
-        published=dt.datetime(*when[:6], tzinfo=dt.UTC) if when else None,
+        published=dt.datetime(*when[:6]).replace(tzinfo=dt.UTC) if when else None,
         duration_seconds=parse_duration(entry.get("itunes_duration")),
         enclosure_url=urljoin(base, enclosure) if enclosure else None,
     )

@@ -7,6 +7,7 @@ before any request is made, so the rest of the app keeps working.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -255,7 +256,7 @@ class TmdbClient:
             found |= self._get(
                 f"/tv/{_id(show_id, what)}",
                 params,
-                lambda data, batch=batch: parse_batch(batch, data),
+                functools.partial(parse_batch, batch),
                 ttl=self.options.details_ttl,
                 fresh=fresh,
                 what=what,
@@ -287,7 +288,7 @@ def _search_result(item: Fields, kind: Kind) -> SearchResult:
     original = item.opt_title(original_key)
     return SearchResult(
         kind=kind,
-        catalog_id=str(item.int("id")),
+        catalog_id=str(item.req_int("id")),
         title=title,
         year=year_of(item.opt_str(date_key)),
         subtitle_line=original if original and original != title else None,
@@ -301,7 +302,7 @@ def _genres(fields: Fields) -> tuple[str, ...]:
 
 def parse_movie(fields: Fields) -> MovieDetails:
     return MovieDetails(
-        tmdb_id=fields.int("id"),
+        tmdb_id=fields.req_int("id"),
         title=fields.title("title"),
         original_title=fields.opt_title("original_title"),
         overview=fields.opt_str("overview"),
@@ -322,8 +323,8 @@ def _airing(fields: Fields | None) -> EpisodeAiring | None:
         return None
     return EpisodeAiring(
         tmdb_id=fields.opt_int("id"),
-        season_number=fields.int("season_number"),
-        episode_number=fields.int("episode_number"),
+        season_number=fields.req_int("season_number"),
+        episode_number=fields.req_int("episode_number"),
         name=fields.opt_title("name"),
         air_date=fields.opt_date("air_date"),
     )
@@ -332,7 +333,7 @@ def _airing(fields: Fields | None) -> EpisodeAiring | None:
 def parse_show(fields: Fields) -> ShowDetails:
     seasons = tuple(
         SeasonSummary(
-            season_number=season.int("season_number"),
+            season_number=season.req_int("season_number"),
             tmdb_id=season.opt_int("id"),  # the season's own details carry the id that counts
             name=season.opt_title("name"),
             air_date=season.opt_date("air_date"),
@@ -351,7 +352,7 @@ def parse_show(fields: Fields) -> ShowDetails:
     if upcoming is not None and last is not None and upcoming.tmdb_id == last.tmdb_id:
         upcoming = None  # an episode that already aired is not "next"
     return ShowDetails(
-        tmdb_id=fields.int("id"),
+        tmdb_id=fields.req_int("id"),
         title=fields.title("name"),
         original_title=fields.opt_title("original_name"),
         overview=fields.opt_str("overview"),
@@ -375,7 +376,7 @@ def parse_show(fields: Fields) -> ShowDetails:
 def parse_season(fields: Fields, show_id: int | str = "?") -> SeasonDetails | None:
     """A season and its episodes. A season or episode without an id (an older answer
     shape) cannot be matched later, so it is left out with a logged note; None for a season."""
-    number = fields.int("season_number")
+    number = fields.req_int("season_number")
     tmdb_id = fields.opt_int("id")
     if tmdb_id is None:
         log.warning(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mediatrack.cli.common import (
     CliError,
@@ -16,6 +17,9 @@ from mediatrack.cli.common import (
     print_table,
 )
 from mediatrack.display.text import inert
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 SOURCES = ("goodreads", "storygraph", "letterboxd", "trakt", "imdb", "opml", "mediatrack")
 
@@ -90,7 +94,7 @@ class _Bar:
 
     def __init__(self, enabled: bool) -> None:
         self.progress = None
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
         if enabled:
             from rich.progress import (
                 BarColumn,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import Any
 
 from mediatrack.cli.common import (
     CliError,
@@ -191,7 +192,7 @@ def list_items(args: argparse.Namespace) -> int:
 def set_values(args: argparse.Namespace) -> int:
     if all(value is None for value in (args.status, args.progress, args.rating, args.total)):
         raise CliError("Say what to change: --status, --progress, --rating or --total.")
-    changes: dict[str, object] = {
+    changes: dict[str, Any] = {  # keyword arguments of Library.update
         "status": args.status,
         "progress": args.progress,
         "total": args.total,

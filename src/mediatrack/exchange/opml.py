@@ -57,7 +57,8 @@ def parse_text(text: str, name: str = "the OPML file") -> ParseResult:
 
 def _outline_lines(text: str) -> list[int]:
     """The line of each ``<outline`` in document order, for reports."""
-    lines, line, position = [], 1, 0
+    lines: list[int] = []
+    line, position = 1, 0
     while True:
         found = text.find("<outline", position)
         if found < 0:

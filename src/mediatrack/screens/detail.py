@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult, SystemCommand
@@ -30,6 +30,8 @@ from mediatrack.screens.common import ScreenCommands, WorkerErrors
 from mediatrack.services.library import NeedsConfirmation
 
 if TYPE_CHECKING:
+    from textual._path import CSSPathType  # what Screen.CSS_PATH is declared as
+
     from mediatrack.app import MediaTrackApp
 
 # Runs in a worker with confirm=False (then True if the user agrees); returns the updated entry.
@@ -45,7 +47,7 @@ def added_by_hand(entry: LibraryEntry) -> bool:
 class DetailScreen(WorkerErrors, Screen[None]):
     """One library item on a screen of its own; subclasses say what to read and show."""
 
-    CSS_PATH = "detail.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = "detail.tcss"  # subclasses add their own
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("escape,backspace", "back", "Back"),

@@ -45,13 +45,13 @@ class KindTabs(Static):
             parts += [Content.styled(text, "bold reverse" if kind is active else ""), " "]
         self.update(Content.assemble(*parts))
 
-    def on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         x = event.x - 1  # left padding
         counts = self.screen.counts if isinstance(self.screen, FriendLibraryScreen) else {}
         for key, kind in KIND_KEYS.items():
             width = len(f" {key} {KINDS[kind].label} {counts.get(kind, 0)} ") + 1
             if 0 <= x < width:
-                self.screen.run_action(f"show_kind('{key}')")
+                await self.screen.run_action(f"show_kind('{key}')")
                 return
             x -= width
 
@@ -117,7 +117,8 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
         entries = self.app.services.friends.library(self.friend.email).all_entries()
-        self.app.call_from_thread(self._show_loaded, entries)
+        # mypy cannot solve call_from_thread's ``T | Awaitable[T]`` for a coroutine function
+        self.app.call_from_thread(self._show_loaded, entries)  # type: ignore[arg-type]
 
     async def _show_loaded(self, entries: list[LibraryEntry]) -> None:
         self.by_kind = {kind: [] for kind in Kind}

@@ -282,14 +282,14 @@ class FriendsScreen(WorkerErrors, Screen[None]):
 
         def chosen(email: str | None) -> None:
             if email:
-                self.run_action("add", email)
+                self.run_friend_action("add", email)
 
         self.app.push_screen(AddFriendScreen(), chosen)
 
     def action_answer(self, answer: str) -> None:
         email = self._highlighted("incoming")
         if email is not None and self._focused_list() == "incoming":
-            self.run_action(answer, email)
+            self.run_friend_action(answer, email)
 
     def action_remove(self) -> None:
         """Cancel a request you sent; or, after a yes, end a friendship."""
@@ -298,19 +298,19 @@ class FriendsScreen(WorkerErrors, Screen[None]):
         if email is None:
             return
         if focused == "outgoing":
-            self.run_action("remove", email)
+            self.run_friend_action("remove", email)
             return
         from mediatrack.screens.confirm import ConfirmScreen
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.run_action("remove", email)
+                self.run_friend_action("remove", email)
 
         question = f"Remove {email} from your friends? You stop seeing each other's libraries."
         self.app.push_screen(ConfirmScreen(question), confirmed)
 
     @work(thread=True, group="friends", exit_on_error=False)
-    def run_action(self, action: str, email: str) -> None:
+    def run_friend_action(self, action: str, email: str) -> None:
         """Ask, answer or remove (the service syncs at once), then read the screen again."""
         from mediatrack.services.friends import FriendsError
         from mediatrack.services.sync import sync_status
@@ -334,7 +334,10 @@ class FriendsScreen(WorkerErrors, Screen[None]):
     def action_log_in(self) -> None:
         from mediatrack.screens.login import LoginScreen
 
-        self.app.push_screen(LoginScreen(), lambda _: self.load_overview())
+        def reload(_: object) -> None:
+            self.load_overview()
+
+        self.app.push_screen(LoginScreen(), reload)
 
     # --- command palette ---------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from mediatrack.widgets.library_table import LibraryTable
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
+    from mediatrack.screens.detail import DetailScreen
     from mediatrack.services.identity import KeptLibrary
 
 PROGRESS_GROUP = Binding.Group("Progress", compact=True)
@@ -185,6 +186,7 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         entry = self.table.current
         if entry is None:
             return
+        Detail: type[DetailScreen]
         if entry.kind is Kind.TV:
             from mediatrack.screens.show_detail import ShowDetailScreen as Detail
         elif entry.kind is Kind.PODCAST:

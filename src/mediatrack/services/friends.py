@@ -108,7 +108,9 @@ class FriendsService:
     # --- reads -----------------------------------------------------------------------
 
     def overview(self) -> FriendsOverview:
-        friends, incoming, outgoing = [], [], []
+        friends: list[Friend] = []
+        incoming: list[Request] = []
+        outgoing: list[Request] = []
         with connection():
             for link in self._friendships():
                 if link.status == "accepted":
@@ -161,12 +163,12 @@ class FriendsService:
     def compare(self, email: str) -> list[Compared]:
         """Items both of you rated, with both ratings."""
         theirs = {
-            (entry.kind, entry.catalog_id): entry
+            (entry.kind, entry.catalog_id): entry.rating
             for entry in self.library(email).all_entries()
             if entry.rating
         }
         return [
-            Compared(entry.kind, entry.title, entry.rating, theirs[key].rating)
+            Compared(entry.kind, entry.title, entry.rating, theirs[key])
             for entry in Library(self.user_id).all_entries()
             if entry.rating and (key := (entry.kind, entry.catalog_id)) in theirs
         ]

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -252,7 +253,7 @@ class Matcher:
             isbn = record.ids.get(key)
             if isbn:
                 results = self._value(
-                    ("books", f"isbn:{isbn}"), lambda i=isbn: books.search(f"isbn:{i}")
+                    ("books", f"isbn:{isbn}"), functools.partial(books.search, f"isbn:{isbn}")
                 )
                 if results:
                     return self._from_result(results[0], record)

@@ -189,6 +189,7 @@ def sync_once(
     from mediatrack.store.sync.remote import Remote
 
     user, url, password = _target(url, password)
+    assert user.email is not None  # _target refuses a user without one
     try:
         with _one_at_a_time, (connect or _default_connect)(url, password) as session:
             result = engine.run(

@@ -46,6 +46,7 @@ def show_episodes(user_id: str, show_id: int) -> list[ShowEpisode]:
             & (Season.media_item == show_id)
         )
         .tuples()
+        .iterator()
     }
     rows = (
         Episode.select(
@@ -55,8 +56,12 @@ def show_episodes(user_id: str, show_id: int) -> list[ShowEpisode]:
         .where(Season.media_item == show_id)
         .order_by(Season.season_number, Episode.episode_number)
         .tuples()
+        .iterator()
     )
-    return [ShowEpisode(*row, watched=row[0] in watched) for row in rows]
+    return [
+        ShowEpisode(episode_id, season, number, name, air_date, watched=episode_id in watched)
+        for episode_id, season, number, name, air_date in rows
+    ]
 
 
 def set_episodes_watched(
@@ -77,6 +82,7 @@ def set_episodes_watched(
             .join(Season)
             .where((Season.media_item == show_id) & Episode.id.in_(ids))
             .tuples()
+            .iterator()
         }
         if watched:
             rows = [
@@ -208,6 +214,7 @@ def podcast_episodes(user_id: str, podcast_id: int) -> list[PodcastEpisodeRow]:
             & (PodcastEpisode.podcast == podcast_id)
         )
         .tuples()
+        .iterator()
     }
     rows = (
         PodcastEpisode.select(
@@ -220,8 +227,14 @@ def podcast_episodes(user_id: str, podcast_id: int) -> list[PodcastEpisodeRow]:
         .where(PodcastEpisode.podcast == podcast_id)
         .order_by(PodcastEpisode.published_at.desc(nulls="LAST"), PodcastEpisode.id.desc())
         .tuples()
+        .iterator()
     )
-    return [PodcastEpisodeRow(*row, listened=row[0] in listened) for row in rows]
+    return [
+        PodcastEpisodeRow(
+            episode_id, guid, title, published, seconds, listened=episode_id in listened
+        )
+        for episode_id, guid, title, published, seconds in rows
+    ]
 
 
 def set_podcast_episodes_listened(
@@ -241,6 +254,7 @@ def set_podcast_episodes_listened(
             for (episode_id,) in PodcastEpisode.select(PodcastEpisode.id)
             .where((PodcastEpisode.podcast == podcast_id) & PodcastEpisode.id.in_(ids))
             .tuples()
+            .iterator()
         ]
         if listened:
             for episode_id in belongs:
@@ -335,6 +349,7 @@ def season_progress(user_id: str, show_id: int) -> list[SeasonProgress]:
         .where(Season.media_item == show_id)
         .order_by(Season.season_number)
         .tuples()
+        .iterator()
     )
     result = []
     for number, name, air_date in seasons:

@@ -13,13 +13,14 @@ from typing import Any
 
 from mediatrack.kinds import Kind
 from mediatrack.store.db import SchemaTooNew, StoreError, latest_version, read_schema_version
-from mediatrack.store.imports import ITEM_MODELS, SKIPPED_COLUMNS, catalog_column
+from mediatrack.store.imports import ITEM_MODELS, RATED, SKIPPED_COLUMNS, catalog_column
 from mediatrack.store.models import (
     PROGRESS_TABLES,
     Episode,
     EpisodeWatch,
     FinishDate,
     Friendship,
+    MediaItem,
     Rating,
     Season,
     User,
@@ -53,23 +54,24 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
     table = PROGRESS_TABLES[kind]
     model = ITEM_MODELS[kind]
     columns = [table.item_column, table.model.status, table.model.progress, table.model.updated_at]
-    if kind in (Kind.BOOK, Kind.PODCAST):
+    if issubclass(table.model, RATED):  # books and podcasts
         columns.append(table.model.rating)
     query = table.model.select(*columns).where(
         (table.model.user == user_id) & table.model.deleted_at.is_null()
     )
     if kind in (Kind.TV, Kind.MOVIE):
         query = query.join(model, on=(table.item_column == model.id)).where(
-            model.type == kind.value
+            MediaItem.type == kind.value
         )
-    rows = {row[0]: row for row in query.tuples()}
+    rows = {row[0]: row for row in query.tuples().iterator()}
     item_ids = list(rows)
     items: dict[int, dict[str, Any]] = {}
     ratings: dict[int, int] = {}
     for start in range(0, len(item_ids), 500):
         chunk = item_ids[start : start + 500]
         items.update(
-            (item["id"], item) for item in model.select().where(model.id.in_(chunk)).dicts()
+            (item["id"], item)
+            for item in model.select().where(model.id.in_(chunk)).dicts().iterator()
         )
         if kind in (Kind.TV, Kind.MOVIE):
             ratings.update(
@@ -80,6 +82,7 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
                     & Rating.deleted_at.is_null()
                 )
                 .tuples()
+                .iterator()
             )
     dates: dict[int, list[str]] = {}
     for item_id, day in (
@@ -87,6 +90,7 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
         .where((FinishDate.user == user_id) & (FinishDate.kind == kind.value))
         .order_by(FinishDate.finished_on)
         .tuples()
+        .iterator()
     ):
         dates.setdefault(item_id, []).append(day)
     key = catalog_column(kind).name
@@ -146,6 +150,7 @@ def _seasons(user_id: str, show_id: int) -> list[dict[str, Any]]:
             & EpisodeWatch.deleted_at.is_null()
         )
         .tuples()
+        .iterator()
     )
     seasons = []
     for season in (
@@ -168,7 +173,7 @@ def _seasons(user_id: str, show_id: int) -> list[dict[str, Any]]:
 
 def friends(user_id: str) -> list[dict[str, Any]]:
     """The user's friendships, each with the other person's id, name and e-mail."""
-    out = []
+    out: list[dict[str, Any]] = []
     for friendship in Friendship.select().where(
         ((Friendship.user == user_id) | (Friendship.friend == user_id))
         & Friendship.deleted_at.is_null()

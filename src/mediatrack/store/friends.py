@@ -44,6 +44,7 @@ def friendships(user_id: str) -> list[FriendshipRow]:
         )
         .order_by(Friendship.created_at)
         .tuples()
+        .iterator()
     )
     return [
         FriendshipRow(requester == user_id, status, created, updated, *person)

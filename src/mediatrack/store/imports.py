@@ -30,11 +30,19 @@ from mediatrack.store.models import (
     Rating,
     Season,
     TextListField,
+    UserBookProgress,
+    UserPodcastProgress,
     database,
     utcnow,
 )
 
-ITEM_MODELS = {Kind.TV: MediaItem, Kind.MOVIE: MediaItem, Kind.BOOK: Book, Kind.PODCAST: Podcast}
+ITEM_MODELS: dict[Kind, type[MediaItem | Book | Podcast]] = {
+    Kind.TV: MediaItem,
+    Kind.MOVIE: MediaItem,
+    Kind.BOOK: Book,
+    Kind.PODCAST: Podcast,
+}
+RATED = (UserBookProgress, UserPodcastProgress)  # progress rows that carry the rating
 BATCH = 200
 # item columns a backup carries; ids and bookkeeping are the store's own
 SKIPPED_COLUMNS = {"id", "created_at", "updated_at"}
@@ -111,7 +119,7 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
         query = model.select(model.id, column).where(column.in_(chunk))
         if model is MediaItem:
             query = query.where(MediaItem.type == kind.value)
-        items = {item_id: str(key) for item_id, key in query.tuples()}
+        items = {item_id: str(key) for item_id, key in query.tuples().iterator()}
         if not items:
             continue
         progress = {
@@ -121,7 +129,7 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
                 table.model.status,
                 table.model.progress,
                 table.model.updated_at,
-                *([table.model.rating] if kind in (Kind.BOOK, Kind.PODCAST) else []),
+                *([table.model.rating] if issubclass(table.model, RATED) else []),
             )
             .where(
                 (table.model.user == user_id)
@@ -129,6 +137,7 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
                 & table.model.deleted_at.is_null()
             )
             .objects()
+            .iterator()
         }
         ratings: dict[int, int] = {}
         if kind in (Kind.TV, Kind.MOVIE):
@@ -140,6 +149,7 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
                     & Rating.deleted_at.is_null()
                 )
                 .tuples()
+                .iterator()
             )
         ticks: dict[int, set[tuple[int, int]]] = {}
         unticked: dict[int, set[tuple[int, int]]] = {}
@@ -155,6 +165,7 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
                 .join(Season)
                 .where((EpisodeWatch.user == user_id) & Season.media_item.in_(list(items)))
                 .tuples()
+                .iterator()
             ):
                 into = ticks if deleted is None else unticked
                 into.setdefault(show, set()).add((season, number))
@@ -167,6 +178,7 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
                 & FinishDate.item_id.in_(list(items))
             )
             .tuples()
+            .iterator()
         ):
             dates.setdefault(item_id, set()).add(day)
         for item_id, key in items.items():
@@ -197,6 +209,7 @@ def podcast_ids_by_feed(feed_urls: Iterable[str]) -> dict[str, str]:
         for itunes_id, feed in Podcast.select(Podcast.itunes_id, Podcast.feed_url)
         .where(Podcast.feed_url.in_(urls))
         .tuples()
+        .iterator()
     }
 
 
@@ -284,8 +297,8 @@ def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
         query = model.select(model.id, column).where(column.in_(keys[start : start + 500]))
         if model is MediaItem:
             query = query.where(MediaItem.type == kind.value)
-        ids.update({str(key): item_id for item_id, key in query.tuples()})
-    taken = set()
+        ids.update({str(key): item_id for item_id, key in query.tuples().iterator()})
+    taken: set[int] = set()
     item_ids = list(ids.values())
     for start in range(0, len(item_ids), 500):
         taken.update(
@@ -295,11 +308,15 @@ def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
                 (table.model.user == user_id) & table.item_column.in_(item_ids[start : start + 500])
             )
             .tuples()
+            .iterator()
         )
-    left, fresh = [], []
+    left: list[Write] = []
+    fresh: list[Write] = []
     for write in writes:
         (left if ids[write.catalog_id] in taken else fresh).append(write)
-    progress_rows, ratings, dates = [], [], []
+    progress_rows: list[dict[str, Any]] = []
+    ratings: list[dict[str, Any]] = []
+    dates: list[dict[str, Any]] = []
     for write in fresh:
         item_id = ids[write.catalog_id]
         stamp = write.updated_at or now
@@ -450,7 +467,7 @@ def _apply_one(user_id: str, write: Write) -> None:
         if write.progress is not None and write.progress != row.progress:
             values["progress"] = write.progress
         if (
-            write.kind in (Kind.BOOK, Kind.PODCAST)
+            isinstance(row, RATED)  # books and podcasts
             and (write.rating is not None or write.clear_rating)
             and write.rating != row.rating
         ):
@@ -509,6 +526,7 @@ def _tick(
         .join(Season)
         .where(Season.media_item == show_id)
         .tuples()
+        .iterator()
     }
     now = utcnow()
     rows = [
@@ -545,6 +563,7 @@ def show_episode_numbers(show_id: int) -> set[tuple[int, int]]:
         .join(Season)
         .where(Season.media_item == show_id)
         .tuples()
+        .iterator()
     }
 
 
@@ -607,6 +626,7 @@ def answers(user_id: str) -> dict[str, str]:
         ImportReview.select(ImportReview.row_key, ImportReview.chosen)
         .where((ImportReview.user == user_id) & ImportReview.chosen.is_null(False))
         .tuples()
+        .iterator()
     )
 
 
@@ -625,7 +645,8 @@ def drop_review(user_id: str, row_keys: Iterable[str]) -> int:
     if not keys or not waiting.exists():
         return 0
     return (
-        ImportReview.delete()
+        # peewee's stubs declare Model.delete as a generic attribute: [misc] on a class
+        ImportReview.delete()  # type: ignore[misc]
         .where(
             (ImportReview.user == user_id)
             & ImportReview.row_key.in_(keys)

@@ -13,6 +13,8 @@ from mediatrack.store.models import (
     MediaItem,
     Podcast,
     Rating,
+    UserBookProgress,
+    UserPodcastProgress,
     utcnow,
 )
 
@@ -91,7 +93,7 @@ def same_title(user_id: str, kind: Kind, title: str) -> list[int]:
     )
     if kind in (Kind.TV, Kind.MOVIE):
         query = query.where(item.type == kind.value)
-    return [item_id for (item_id,) in query.tuples()]
+    return [item_id for (item_id,) in query.tuples().iterator()]
 
 
 def track(user_id: str, kind: Kind, item_id: int, status: str) -> None:
@@ -111,7 +113,7 @@ def track(user_id: str, kind: Kind, item_id: int, status: str) -> None:
         return
     row.status, row.deleted_at, row.updated_at = status, None, now
     row.progress = 0
-    if kind in (Kind.BOOK, Kind.PODCAST):
+    if isinstance(row, UserBookProgress | UserPodcastProgress):  # books and podcasts
         row.rating = None  # as a removed movie's or show's rating is tombstoned
     row.save()
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from peewee import (
     SQL,
@@ -38,6 +38,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    NodeList,
     TextField,
 )
 
@@ -56,7 +57,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _in(column: str, values: tuple[str, ...]) -> Check:
+def _in(column: str, values: tuple[str, ...]) -> SQL | NodeList:
     listed = ", ".join(f"'{value}'" for value in values)
     return Check(f"{column} IN ({listed})")
 
@@ -78,6 +79,10 @@ class TextListField(Field):
 
 
 class BaseModel(Model):
+    # For type checkers only: peewee adds an ``id`` AutoField at run time to a model that
+    # names no primary key of its own (User, Session and Account name a text one).
+    id: ClassVar[Field[Any]]
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -360,11 +365,17 @@ class Friendship(SyncedModel):
     )
     friend = ForeignKeyField(User, backref="friend_of", on_delete="CASCADE", on_update="CASCADE")
     status = TextField(default="pending", constraints=[_in("status", FRIENDSHIP_STATUSES)])
+    # For type checkers only: the raw ids peewee adds beside ``user`` and ``friend``
+    user_id: str
+    friend_id: str
 
     class Meta:
         table_name = "friendships"
         indexes = ((("user_id", "friend_id"), True),)
         constraints = [SQL("CHECK (user_id <> friend_id)")]
+
+
+ProgressModel = UserProgress | UserBookProgress | UserPodcastProgress  # one row per tracked item
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,7 +385,7 @@ class ProgressTable:
     Every progress table names its figure ``progress``, as the seed does.
     """
 
-    model: type[SyncedModel]
+    model: type[ProgressModel]
     item_field: str
     title_field: str = "title"  # the item's title column
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from peewee import JOIN, Expression, Value, fn
+from peewee import JOIN, Expression, Field, Value, fn
 
 from mediatrack.folding import fold
 from mediatrack.kinds import Kind
@@ -230,6 +230,8 @@ def library_keys_by_catalog_id(
     if not ids:
         return {}
     table = PROGRESS_TABLES[kind]
+    item: type[MediaItem | Book | Podcast]
+    column: Field
     if kind in (Kind.TV, Kind.MOVIE):
         numbers = [int(value) for value in ids if value.lstrip("-").isdigit()]
         item, column = MediaItem, MediaItem.tmdb_id
@@ -243,6 +245,7 @@ def library_keys_by_catalog_id(
         .join(table.model, on=(table.item_column == item.id))
         .where(wanted & (table.model.user == user_id) & table.model.deleted_at.is_null())
         .tuples()
+        .iterator()
     )
     return {str(catalog_id): EntryKey(kind, item_id) for item_id, catalog_id in rows}
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import ModelSelect
 
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey
@@ -42,7 +45,7 @@ class ItemSnapshot:
 def take(user_id: str, key: EntryKey) -> ItemSnapshot:
     table = PROGRESS_TABLES[key.kind]
     row = table.model.get_or_none(table.row_of(user_id, key.item_id))
-    live = row is not None and row.deleted_at is None
+    live = row if row is not None and row.deleted_at is None else None
     rating = None
     if key.kind in (Kind.TV, Kind.MOVIE):
         found = Rating.get_or_none(
@@ -54,10 +57,10 @@ def take(user_id: str, key: EntryKey) -> ItemSnapshot:
     return ItemSnapshot(
         key=key,
         user_id=user_id,
-        in_library=live,
-        status=row.status if live else None,
-        progress=row.progress if live else 0,
-        item_rating=getattr(row, "rating", None) if live else None,
+        in_library=live is not None,
+        status=live.status if live is not None else None,
+        progress=live.progress if live is not None else 0,
+        item_rating=getattr(live, "rating", None),
         rating=rating,
         ticks=_live_ticks(user_id, key),
     )
@@ -96,6 +99,7 @@ def put_back(snapshot: ItemSnapshot) -> None:
 
 
 def _live_ticks(user_id: str, key: EntryKey) -> dict[int, dt.datetime]:
+    query: ModelSelect[Any]
     if key.kind is Kind.TV:
         query = (
             EpisodeWatch.select(EpisodeWatch.episode, EpisodeWatch.watched_at)
@@ -119,7 +123,7 @@ def _live_ticks(user_id: str, key: EntryKey) -> dict[int, dt.datetime]:
         )
     else:
         return {}
-    return {episode_id: when for episode_id, when in query.tuples()}
+    return {episode_id: when for episode_id, when in query.tuples().iterator()}
 
 
 def _put_back_ticks(snapshot: ItemSnapshot, now: dt.datetime) -> None:

@@ -203,11 +203,11 @@ def _stage(table: SyncTable, rows: list[Row]) -> None:
     lists = [i for i, name in enumerate(names) if name in table.list_columns()]
     for at, value in enumerate(values):  # text[] is JSON text here, as the store writes it
         if any(value[i] is not None for i in lists):
-            value = list(value)
+            cells = list(value)
             for i in lists:
-                if value[i] is not None:
-                    value[i] = _list_json(value[i])
-            values[at] = tuple(value)
+                if cells[i] is not None:
+                    cells[i] = _list_json(cells[i])
+            values[at] = tuple(cells)
     database.cursor().executemany(
         f"INSERT INTO {staging} VALUES ({', '.join('?' for _ in names)})", values
     )
@@ -286,8 +286,8 @@ def _recompute(applied: Applied, user_id: str) -> None:
             recompute_show(person, show, derive_status=False)
         else:
             save_watch_position(person, show)
-    for person, itunes_id in applied.podcasts:
-        if person in (None, user_id):
+    for owner, itunes_id in applied.podcasts:
+        if owner in (None, user_id):
             for (podcast_id,) in database.execute_sql(
                 "SELECT id FROM podcasts WHERE itunes_id = ?", (itunes_id,)
             ):

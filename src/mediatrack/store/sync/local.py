@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from peewee import Field
+
 from mediatrack.store.models import (
     SyncChange,
     SyncOutboxAction,
@@ -92,7 +94,8 @@ def needs_claim(server: str, user_id: str) -> bool:
 def adopt(server: str, user_id: str) -> None:
     """Start over with a new server or user: nothing pulled yet, every own row to push."""
     with database.atomic():
-        SyncChange.delete().execute()
+        # peewee's stubs declare Model.delete as a generic attribute: [misc] on a class
+        SyncChange.delete().execute()  # type: ignore[misc]
         pushed = seq = state().change_seq
         for table in ALL_TABLES:
             if not table.pushed:
@@ -113,7 +116,7 @@ def adopt(server: str, user_id: str) -> None:
 def record_outcome(error: str | None) -> None:
     """Remember when sync last finished, and how (None: it worked)."""
     with database.atomic():
-        values = {SyncState.last_error: error}
+        values: dict[Field, Any] = {SyncState.last_error: error}
         if error is None:
             values[SyncState.last_sync_at] = utcnow()
         SyncState.update(values).where(SyncState.id == 1).execute()
@@ -131,7 +134,8 @@ def pending_actions() -> list[SyncOutboxAction]:
 
 
 def drop_action(action_id: int) -> None:
-    SyncOutboxAction.delete().where(SyncOutboxAction.id == action_id).execute()
+    # peewee's stubs declare Model.delete as a generic attribute: [misc] on a class
+    SyncOutboxAction.delete().where(SyncOutboxAction.id == action_id).execute()  # type: ignore[misc]
 
 
 # --- push ----------------------------------------------------------------------------
@@ -193,7 +197,8 @@ def next_batch(
 def mark_pushed(upto: int) -> None:
     """The server committed every change numbered up to ``upto``: forget them."""
     with database.atomic():
-        SyncChange.delete().where(SyncChange.seq <= upto).execute()
+        # peewee's stubs declare Model.delete as a generic attribute: [misc] on a class
+        SyncChange.delete().where(SyncChange.seq <= upto).execute()  # type: ignore[misc]
         SyncState.update(pushed_seq=upto).where(SyncState.id == 1).execute()
 
 
@@ -216,6 +221,7 @@ def _with_parents(changed: dict[str, list[str]], user_id: str) -> dict[str, list
         keys = [int(key) for key in changed.get(table.name, [])]
         if not keys:
             continue
+        assert table.ref is not None  # every owned table refers to its item
         rows = database.execute_sql(
             f"SELECT id, {table.ref.column} FROM {table.name} WHERE id {IN_LIST} AND user_id = ?",
             (json.dumps(keys), user_id),

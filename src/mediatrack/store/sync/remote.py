@@ -140,6 +140,13 @@ def _connect_error(error: Exception) -> SyncError:
     return ServerUnreachable(f"Cannot reach the sync server ({text}).")
 
 
+def one_row(cursor: psycopg.Cursor[Any]) -> tuple[Any, ...]:
+    """The row of a query that always returns exactly one (a function call, an aggregate)."""
+    row = cursor.fetchone()
+    assert row is not None, "a query that always returns one row returned none"
+    return row
+
+
 @contextlib.contextmanager
 def translated_errors() -> Iterator[None]:
     """psycopg's errors as ``SyncError``s with one sentence."""
@@ -189,7 +196,7 @@ class Remote:
     def _one(self, query: str, params: Any = None) -> tuple:
         self.statements += 1
         with translated_errors():
-            return self.connection.execute(query, params).fetchone()
+            return one_row(self.connection.execute(query, params))
 
     def _rowcount(self, query: str, params: Any = None) -> int:
         self.statements += 1
@@ -217,15 +224,16 @@ class Remote:
     def push(self, batch: Batch) -> Pushed:
         """Upsert one batch (parents first), last writer wins, in one transaction."""
         written = refused = 0
-        first = last = None
+        first: int | None = None
+        last: int | None = None
         with translated_errors(), self.connection.transaction():
             for table in ALL_TABLES:
                 if table.name not in batch.rows:
                     continue
                 self.statements += 1
-                unresolved, wrote, kept, low, high = self.connection.execute(
-                    push_sql(table), (batch.rows[table.name],)
-                ).fetchone()
+                unresolved, wrote, kept, low, high = one_row(
+                    self.connection.execute(push_sql(table), (batch.rows[table.name],))
+                )
                 if unresolved:
                     raise SyncError(
                         f"{unresolved} {table.name} rows name items the server lacks; "
@@ -236,7 +244,8 @@ class Remote:
                 if low is not None:
                     first = low if first is None else min(first, low)
                     last = high if last is None else max(last, high)
-        return Pushed(written, refused, (first, last) if first is not None else None)
+        span = (first, last) if first is not None and last is not None else None
+        return Pushed(written, refused, span)
 
     # --- pull -------------------------------------------------------------------------
 

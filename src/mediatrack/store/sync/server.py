@@ -15,7 +15,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from mediatrack.store.sync.errors import ServerRefused
-from mediatrack.store.sync.remote import connect, translated_errors
+from mediatrack.store.sync.remote import connect, one_row, translated_errors
 
 if TYPE_CHECKING:
     import psycopg
@@ -69,9 +69,9 @@ def init_schema(admin_url: str, target: int | None = None) -> SchemaStatus:
             "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
         )
         connection.execute("REVOKE ALL ON mediatrack_schema_version FROM PUBLIC")
-        (before,) = connection.execute(
-            "SELECT coalesce(max(version), 0) FROM mediatrack_schema_version"
-        ).fetchone()
+        (before,) = one_row(
+            connection.execute("SELECT coalesce(max(version), 0) FROM mediatrack_schema_version")
+        )
         after = before
         for version, sql in server_steps():
             if before < version <= (target or version):
@@ -143,7 +143,7 @@ def provision(admin_url: str, email: str, role: str | None = None) -> Provisione
 
 
 def _require_schema(connection: psycopg.Connection) -> None:
-    (found,) = connection.execute("SELECT to_regclass('sync_roles') IS NOT NULL").fetchone()
+    (found,) = one_row(connection.execute("SELECT to_regclass('sync_roles') IS NOT NULL"))
     if not found:
         raise ServerRefused(
             "This database has no mediatrack schema yet; run `mediatrack sync init` first."

@@ -19,6 +19,7 @@ from typing import Any
 from peewee import BooleanField, DateTimeField, ForeignKeyField, IntegerField
 
 from mediatrack.store.models import (
+    BaseModel,
     Book,
     Episode,
     EpisodeWatch,
@@ -118,7 +119,7 @@ def _pg_type(field_: Any) -> str:
     return "text"
 
 
-def _columns(model: type, ref: Ref | None) -> tuple[tuple[str, str], ...]:
+def _columns(model: type[BaseModel], ref: Ref | None) -> tuple[tuple[str, str], ...]:
     """Every column of ``model`` but the serial id and the foreign key ``ref`` replaces."""
     skip = {"id", ref.column if ref else None}
     return tuple(
@@ -213,7 +214,9 @@ def _podcast(row: Row) -> ItemKey:
     return ("podcast", row["itunes_id"])
 
 
-def _table(model: type, conflict: tuple[str, ...], ref: Ref | None = None, **options) -> SyncTable:
+def _table(
+    model: type[BaseModel], conflict: tuple[str, ...], ref: Ref | None = None, **options
+) -> SyncTable:
     owned = issubclass(model, SyncedModel) and model is not Friendship
     per_writer = not owned and model not in (User, Friendship)
     return SyncTable(
