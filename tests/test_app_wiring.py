@@ -14,7 +14,7 @@ from mediatrack.services.library import Library, NewItem
 from mediatrack.store.db import open_database
 from mediatrack.store.identity import Profile, sign_in
 from mediatrack.widgets.library_table import LibraryTable
-from tui_helpers import settle
+from tui_helpers import settle, until
 
 
 def test_services_are_built_for_whoever_is_signed_in_and_again_for_another(db_path: Path):
@@ -58,12 +58,11 @@ async def test_the_sync_state_reaches_every_open_screen_through_the_signal(db_pa
         await pilot.press("1")
         await settle(pilot)
         app.set_sync_line(SyncLine("offline"))
-        await pilot.pause()
+        await until(pilot, lambda: app.screen.sub_title == "Shows · offline", 5.0)
         assert isinstance(app.screen, ShowsScreen)
-        assert app.screen.sub_title == "Shows · offline"
         (friends,) = app.get_screen_stack("friends")
         assert isinstance(friends, FriendsScreen)
-        assert friends.sub_title == "Friends · offline"  # a mode in the background too
+        await until(pilot, lambda: friends.sub_title == "Friends · offline", 5.0)  # background
 
 
 async def test_a_login_elsewhere_reaches_the_screens_through_library_changed(db_path: Path):

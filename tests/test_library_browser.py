@@ -15,8 +15,8 @@ from mediatrack.services.identity import KeptLibrary
 from mediatrack.widgets.detail_pane import DetailPane
 from mediatrack.widgets.library_browser import LibraryBrowser, nothing_yet_text
 from mediatrack.widgets.library_table import LibraryTable
+from tui_helpers import SIZE
 
-SIZE = (120, 30)
 BROWSING = {"filter", "cycle_sort", "status_tab", "clear_filter"}  # the rest write
 
 
