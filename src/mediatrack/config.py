@@ -31,6 +31,7 @@ from typing import Any
 import platformdirs
 
 from mediatrack.errors import MediatrackError
+from mediatrack.files import replace_file
 
 APP_NAME = "mediatrack"
 CONFIG_FILE_NAME = "config.toml"
@@ -415,20 +416,7 @@ def _edit_file(item: Setting, value: str | None) -> None:
 def _replace(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        temporary.unlink(missing_ok=True)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        descriptor = os.open(temporary, flags, mode)
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        replace_file(path, text, mode)
     except OSError as error:
         raise ConfigError(f"The config file {path} cannot be written ({error.strerror}).") from None

@@ -60,18 +60,7 @@ class ItunesClient:
         return self._session
 
     def search(self, query: str) -> list[SearchResult]:
-        if not query.strip():
-            return []
-        params = {"media": "podcast", "entity": "podcast", "term": query.strip()}
-        return get_json(
-            self.session,
-            f"{self.base_url}/search",
-            {**params, "limit": SEARCH_LIMIT},
-            PROVIDER,
-            lambda data: [_search_result(podcast) for podcast in _podcasts(data)],
-            expire_after=self.options.search_ttl,
-            what=f"search at {self.base_url} (check {PROVIDER.url_setting})",
-        )
+        return [_search_result(podcast) for podcast in self.search_podcasts(query)]
 
     def search_podcasts(self, query: str) -> list[PodcastDetails]:
         """Like ``search``, with each podcast's details (its feed URL among them)."""

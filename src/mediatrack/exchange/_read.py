@@ -6,10 +6,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from mediatrack.exchange.records import ExchangeError
+from mediatrack.exchange.records import ExchangeError, ImportRecord, Malformed, ParseResult
 
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -131,3 +131,26 @@ def parse_year(value: str) -> int | None:
 
 def at_noon(day: dt.date | None) -> dt.datetime | None:
     return None if day is None else dt.datetime.combine(day, dt.time(12))
+
+
+def parse_rows(
+    text: str,
+    name: str,
+    required: tuple[str, ...],
+    record: Callable[[int, dict[str, str]], ImportRecord | None],
+    skipped_as: Callable[[dict[str, str]], str],
+) -> ParseResult:
+    """One record per CSV row: a row ``record`` refuses (ValueError) is reported with its line,
+    one it returns None for is counted under ``skipped_as(row)``; the rest are read."""
+    result = ParseResult()
+    for line, row in csv_rows(text, name, required):
+        try:
+            made = record(line, row)
+        except ValueError as error:
+            result.malformed.append(Malformed(line, str(error)))
+            continue
+        if made is None:
+            result.skipped[skipped_as(row)] += 1
+            continue
+        result.records.append(made)
+    return result

@@ -6,14 +6,14 @@ from pathlib import Path
 
 from mediatrack.exchange._read import (
     at_noon,
-    csv_rows,
     excel_text,
     parse_date,
     parse_int,
+    parse_rows,
     parse_year,
     read_text,
 )
-from mediatrack.exchange.records import ImportRecord, Malformed, ParseResult
+from mediatrack.exchange.records import ImportRecord, ParseResult
 from mediatrack.kinds import Kind
 
 SOURCE = "goodreads"
@@ -34,18 +34,9 @@ def parse(path: Path) -> ParseResult:
 
 
 def parse_text(text: str, name: str = "the Goodreads export") -> ParseResult:
-    result = ParseResult()
-    for line, row in csv_rows(text, name, REQUIRED):
-        try:
-            record = _record(line, row)
-        except ValueError as error:
-            result.malformed.append(Malformed(line, str(error)))
-            continue
-        if record is None:
-            result.skipped[f"on shelf {row.get('Exclusive Shelf')!r}"] += 1
-            continue
-        result.records.append(record)
-    return result
+    return parse_rows(
+        text, name, REQUIRED, _record, lambda row: f"on shelf {row.get('Exclusive Shelf')!r}"
+    )
 
 
 def book_rating(stars: int | None) -> int | None:

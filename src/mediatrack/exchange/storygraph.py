@@ -7,12 +7,12 @@ from pathlib import Path
 
 from mediatrack.exchange._read import (
     at_noon,
-    csv_rows,
     parse_date,
     parse_int,
+    parse_rows,
     read_text,
 )
-from mediatrack.exchange.records import ImportRecord, Malformed, ParseResult
+from mediatrack.exchange.records import ImportRecord, ParseResult
 from mediatrack.kinds import Kind
 
 SOURCE = "storygraph"
@@ -31,18 +31,9 @@ def parse(path: Path) -> ParseResult:
 
 
 def parse_text(text: str, name: str = "the StoryGraph export") -> ParseResult:
-    result = ParseResult()
-    for line, row in csv_rows(text, name, REQUIRED):
-        try:
-            record = _record(line, row)
-        except ValueError as error:
-            result.malformed.append(Malformed(line, str(error)))
-            continue
-        if record is None:
-            result.skipped[f"read status {row.get('Read Status')!r}"] += 1
-            continue
-        result.records.append(record)
-    return result
+    return parse_rows(
+        text, name, REQUIRED, _record, lambda row: f"read status {row.get('Read Status')!r}"
+    )
 
 
 def star_rating(value: str) -> int | None:
