@@ -299,3 +299,15 @@ def test_any_rows_in_any_order_imported_twice_change_nothing_the_second_time(
         assert {(m.tmdb_id, m.title) for m in MediaItem.select()} == before
         assert import_rows.held(library.user_id, Kind.MOVIE, [str(m[0]) for m in MOVIES]) == held
     assert len(Library(library.user_id).entries(Kind.MOVIE)) == len(before)
+
+
+def test_merge_never_brings_back_an_item_removed_after_the_file(service, library, tmp_path):
+    folder = letterboxd_folder(tmp_path)
+    service.run("letterboxd", folder)
+    [movie] = library.entries(Kind.MOVIE)
+    library.remove(movie.key, confirm=True)
+    again = service.run("letterboxd", folder)
+    assert library.entries(Kind.MOVIE) == []  # the removal is newer than the file: it stands
+    assert again.added == 0
+    service.run("letterboxd", folder, mode="overwrite")  # the file wins only when asked
+    assert [entry.key for entry in library.entries(Kind.MOVIE)] == [movie.key]

@@ -225,7 +225,7 @@ async def test_c_compares_the_ratings_you_both_gave(friends_app):
         table = app.screen.query_one("DataTable")
         await until(pilot, lambda: table.row_count == 1)
         assert [column.label.plain for column in table.ordered_columns[2:4]] == ["You", "Bob"]
-        assert table.get_row_at(0) == ["book", "Dune", "7/10", "9/10", "-2"]
+        assert [str(cell) for cell in table.get_row_at(0)] == ["book", "Dune", "7/10", "9/10", "-2"]
         summary = str(app.screen.query_one("#compare-summary").render())
         assert "1 item you both rated" in summary
 

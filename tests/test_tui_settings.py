@@ -111,7 +111,10 @@ async def test_the_palette_opens_settings_listing_each_source(
         await settle(pilot)
         found = rows(app)
         assert found["tmdb.url"][1] == "environment (MEDIATRACK_TMDB_URL)"
-        assert found["google.client_id"] == ("[bold]from-file?", "file")  # inert text
+        assert found["google.client_id"] == (
+            "[bold]from-file␛",
+            "file",
+        )  # inert: ESC shown as its picture
         assert found["google.client_secret"] == (config.MASK, "keyring")
         assert found["google.jwks_url"][1] == "default"
         assert found["tmdb.token"] == ("-", "unset")

@@ -232,7 +232,8 @@ def run_export(args: argparse.Namespace) -> int:
     if args.output is None:
         if len(files) > 1:
             raise CliError("A csv export of every kind is one file per kind: give -o FOLDER.")
-        sys.stdout.write(files[0].text)
+        text = files[0].text  # exact into a pipe or file; inert on a terminal
+        sys.stdout.write(inert(text, single_line=False) if sys.stdout.isatty() else text)
         return 0
     if len(files) > 1 or args.output.is_dir():
         args.output.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker
 
+from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
 from mediatrack.screens.common import WorkerErrors
@@ -93,7 +94,7 @@ class AddByHandScreen(WorkerErrors, ModalScreen[LibraryEntry | None]):
     def _say(self, message: str, error: bool = False) -> None:
         line = self.query_one("#hand-message", Static)
         line.set_class(error, "error")
-        line.update(message)
+        line.update(inert(message, single_line=False))
 
     def _value(self, name: str) -> str:
         found = self.query(f"#{name}").results(Input)

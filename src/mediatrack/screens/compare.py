@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -56,7 +57,7 @@ class CompareScreen(WorkerErrors, Screen[None]):
         self.show_sync(self.app.sync_line)
         self.app.sync_changed.subscribe(self, self.show_sync)
         table = self.query_one(DataTable)
-        table.add_columns("Kind", "Title", "You", self.friend_name, "Difference")
+        table.add_columns("Kind", "Title", "You", Text(self.friend_name), "Difference")
         table.focus()
         self.load_ratings()
 
@@ -76,7 +77,7 @@ class CompareScreen(WorkerErrors, Screen[None]):
         table.add_rows(
             (
                 KINDS[row.kind].noun,
-                inert(row.title),
+                Text(inert(row.title)),  # a Text: DataTable reads a plain string as markup
                 rating_text(row.mine),
                 rating_text(row.theirs),
                 "same" if row.mine == row.theirs else f"{row.mine - row.theirs:+d}",

@@ -43,9 +43,9 @@ class ImportReviewScreen(WorkerErrors, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Rows to review", classes="dialog-title")
-            yield OptionList(id="review-rows")
+            yield OptionList(id="review-rows", markup=False)
             yield Label("Candidates (enter takes one)")
-            yield OptionList(id="candidates")
+            yield OptionList(id="candidates", markup=False)
             yield Static(
                 "enter pick · h add by hand · s skip · r match all again · escape close",
                 id="import-summary",

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 from textual.worker import Worker
 
+from mediatrack.display.text import inert
 from mediatrack.records import LibraryEntry
 from mediatrack.screens.common import WorkerErrors
 
@@ -39,7 +40,9 @@ class ProgressDialog(WorkerErrors, ModalScreen[LibraryEntry | None]):
         from mediatrack.services.progress_input import progress_as_text, progress_hint
 
         with Vertical(classes="picker"):
-            yield Label(f"Progress of {self.entry.title}", classes="picker-title", markup=False)
+            yield Label(
+                f"Progress of {inert(self.entry.title)}", classes="picker-title", markup=False
+            )
             yield Label(progress_hint(self.entry), id="progress-hint", markup=False)
             yield Input(progress_as_text(self.entry), id="progress-value", select_on_focus=True)
             yield Label(id="progress-error", markup=False)
@@ -59,7 +62,7 @@ class ProgressDialog(WorkerErrors, ModalScreen[LibraryEntry | None]):
 
     def _say(self, sentence: str) -> None:
         error = self.query_one("#progress-error", Label)
-        error.update(sentence)
+        error.update(inert(sentence, single_line=False))
         error.display = bool(sentence)
 
     @work(thread=True, exclusive=True, group="progress", exit_on_error=False)

@@ -20,6 +20,7 @@ from textual.worker import Worker
 
 from mediatrack import config
 from mediatrack.display.paths import shown_path
+from mediatrack.display.text import inert as inert_text
 from mediatrack.screens.common import WorkerErrors
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def settings_offer(error: BaseException | None) -> tuple[str, str] | None:
 def inert(text: str) -> Text:
     """A value from a file someone wrote: shown as it is, with no control character reaching
     the terminal and no markup read into it."""
-    return Text("".join(c if c.isprintable() else "?" for c in text))
+    return Text(inert_text(text))
 
 
 def _value(item: config.Resolved) -> str:
@@ -75,7 +76,9 @@ class SettingsScreen(WorkerErrors, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Settings", id="dialog-title")
-            yield Static(f"File: {shown_path(config.config_path())}", id="file", markup=False)
+            yield Static(
+                f"File: {inert_text(shown_path(config.config_path()))}", id="file", markup=False
+            )
             table: DataTable[Text] = DataTable(id="settings", cursor_type="row", zebra_stripes=True)
             yield table
             yield Static(id="edit-label", markup=False)
@@ -182,7 +185,7 @@ class SettingsScreen(WorkerErrors, ModalScreen[bool]):
     def _say(self, message: str, error: bool = False) -> None:
         line = self.query_one("#message", Static)
         line.set_class(error, "error")
-        line.update(message)
+        line.update(inert_text(message, single_line=False))
 
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
         self.query_one("#settings", DataTable).loading = False

@@ -98,7 +98,7 @@ def restore(backup_path: Path, library: Path) -> Path:
     """Put a backup in place of the library, after checking it; returns where the library
     that was there is kept."""
     aside = library.with_name(
-        f"{library.stem}-before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}{library.suffix}"
+        f"{library.stem}-before-restore-{dt.datetime.now():%Y%m%d-%H%M%S-%f}{library.suffix}"
     )
     if backup_path.resolve() == library.resolve():
         raise ExportError("That is the library itself, not a backup of it.")

@@ -469,7 +469,7 @@ class ImportService:
         for record, found in pairs:
             have = held[found.kind].get(found.catalog_id)
             write = self._write(record, found, have, mode)
-            if have is None or have.status is None:
+            if write is not None and (have is None or have.status is None):
                 summary.added += 1
             elif write is None:
                 summary.unchanged += 1
@@ -495,6 +495,13 @@ class ImportService:
         if kind is Kind.TV and record.source != "mediatrack":
             progress = None  # follows the ticks (a backup's progress is already theirs)
         base = self._base_write(record, found)
+        if (
+            have is not None
+            and have.removed_at is not None
+            and mode != "overwrite"
+            and (record.changed is None or record.changed <= have.removed_at)
+        ):
+            return None  # removed after the file was written: the removal stands
         if have is None or have.status is None:
             base.status, base.rating, base.progress = status, record.rating, progress or 0
             base.ticks, base.dates = ticks, dates

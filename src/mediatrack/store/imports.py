@@ -70,6 +70,7 @@ class Held:
     ticks: frozenset[tuple[int, int]]
     dates: frozenset[str]
     unticked: frozenset[tuple[int, int]] = frozenset()  # ticks the user took back
+    removed_at: dt.datetime | None = None  # the user took the item out of the library then
 
 
 @dataclass(slots=True)
@@ -129,13 +130,10 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
                 table.model.status,
                 table.model.progress,
                 table.model.updated_at,
+                table.model.deleted_at,
                 *([table.model.rating] if issubclass(table.model, RATED) else []),
             )
-            .where(
-                (table.model.user == user_id)
-                & table.item_column.in_(list(items))
-                & table.model.deleted_at.is_null()
-            )
+            .where((table.model.user == user_id) & table.item_column.in_(list(items)))
             .objects()
             .iterator()
         }
@@ -183,6 +181,9 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
             dates.setdefault(item_id, set()).add(day)
         for item_id, key in items.items():
             row = progress.get(item_id)
+            removed_at = row.deleted_at if row is not None else None
+            if removed_at is not None:
+                row = None
             rating = ratings.get(item_id) if kind in (Kind.TV, Kind.MOVIE) else None
             if row is not None and kind in (Kind.BOOK, Kind.PODCAST):
                 rating = row.rating
@@ -195,6 +196,7 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
                 ticks=frozenset(ticks.get(item_id, ())),
                 dates=frozenset(dates.get(item_id, ())),
                 unticked=frozenset(unticked.get(item_id, ())),
+                removed_at=removed_at,
             )
     return found
 
@@ -493,8 +495,12 @@ def _apply_one(user_id: str, write: Write) -> None:
                 for day in write.dates
             ]
         ).on_conflict_ignore().execute()
-    if write.kind is Kind.TV and (write.ticks or write.seasons):
+    # One truth: a show's and a podcast's progress are their ticks. A figure from the file
+    # becomes ticks (oldest first) for a podcast; a show without episodes keeps its count.
+    if write.kind is Kind.TV and (write.ticks or write.seasons or write.progress is not None):
         episode_rows.recompute_show(user_id, item_id, derive_status=write.derive_status)
+    if write.kind is Kind.PODCAST:
+        episode_rows.recompute_podcast(user_id, item_id, derive_status=False, keep_count=True)
 
 
 def _write_rating(user_id: str, item_id: int, rating: int | None, stamp: dt.datetime) -> None:

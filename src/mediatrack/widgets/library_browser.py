@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from mediatrack.display.entries import counted
+from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
@@ -212,7 +213,7 @@ class LibraryBrowser(Widget):
         if message != self._empty_message:
             self._empty_message = message
             empty = self.query_one("#empty", Static)
-            empty.update(message)
+            empty.update(inert(message))
             empty.display = bool(message)
             self.table.set_class(bool(message), "-empty")
 
