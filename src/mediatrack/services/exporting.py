@@ -67,12 +67,6 @@ def export(fmt: str, kind: Kind | None = None, user_id: str = LOCAL_USER_ID) -> 
     return [ExportFile(f"mediatrack-{fmt}.{extension}", writer[fmt](items), len(items))]
 
 
-def restore_friends(text: str, user_id: str = LOCAL_USER_ID) -> None:
-    """The friends list of a backup (``import mediatrack`` restores items; this, friends)."""
-    with connection():
-        exports.restore_friends(user_id, backup_format.friends(text))
-
-
 def default_backup_path(library: Path) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return library.parent / "backups" / f"{library.stem}-{stamp}.db"

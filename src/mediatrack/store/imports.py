@@ -562,17 +562,6 @@ def _tick(
         ).execute()
 
 
-def show_episode_numbers(show_id: int) -> set[tuple[int, int]]:
-    return {
-        (season, number)
-        for season, number in Episode.select(Season.season_number, Episode.episode_number)
-        .join(Season)
-        .where(Season.media_item == show_id)
-        .tuples()
-        .iterator()
-    }
-
-
 # --- the review list ------------------------------------------------------------
 
 
