@@ -35,8 +35,15 @@ if TYPE_CHECKING:
     from mediatrack.services.identity import CurrentUser
     from mediatrack.services.library import ItemSnapshot
 
-MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts·Friends", compact=True)
-MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts", "5": "friends"}
+MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts·Friends·Stats", compact=True)
+MODE_KEYS = {
+    "1": "shows",
+    "2": "movies",
+    "3": "books",
+    "4": "podcasts",
+    "5": "friends",
+    "8": "stats",
+}
 SYNC_DELAY = 5.0  # seconds of quiet after a change before the background sync runs
 STARTUP_SYNC_DELAY = 1.0  # seconds after start-up before the first sync
 SYNC_TICK = 30.0  # how often "synced 2m ago" is brought up to date
@@ -71,6 +78,13 @@ def friends_screen() -> Screen:
     return FriendsScreen()
 
 
+def stats_screen() -> Screen:
+    """The Stats mode's screen (and textual-plotext), imported when first opened."""
+    from mediatrack.screens.stats import StatsScreen
+
+    return StatsScreen()
+
+
 class MediaTrackApp(App[None]):
     """The terminal app.
 
@@ -87,6 +101,7 @@ class MediaTrackApp(App[None]):
         "books": BooksScreen,
         "podcasts": PodcastsScreen,
         "friends": friends_screen,
+        "stats": stats_screen,
     }
     DEFAULT_MODE = "shows"
     BINDINGS = [
@@ -96,6 +111,7 @@ class MediaTrackApp(App[None]):
         Binding("3", "switch_mode('books')", "Books", group=MODES_GROUP),
         Binding("4", "switch_mode('podcasts')", "Podcasts", group=MODES_GROUP),
         Binding("5", "switch_mode('friends')", "Friends", group=MODES_GROUP),
+        Binding("8", "switch_mode('stats')", "Stats", group=MODES_GROUP),
         Binding("ctrl+s", "sync_now", "Sync now", show=False),
         Binding("u", "undo", "Undo", show=False),  # the toast of each undoable change says so
         Binding("question_mark", "toggle_help", "Help", key_display="?"),
