@@ -147,9 +147,9 @@ def activity(user_id: str, limit: int = 50) -> list[Activity]:
     """
     sql = f"""WITH {_FRIENDS.strip()}, {_RATINGS.strip()},
     progress AS (
-      SELECT user_id, type AS kind, media_item_id AS item_id, status, p.updated_at
+      SELECT p.user_id, m.type AS kind, p.media_item_id AS item_id, p.status, p.updated_at
       FROM user_progress p JOIN media_items m ON m.id = p.media_item_id
-      WHERE p.deleted_at IS NULL AND user_id IN (SELECT id FROM friends)
+      WHERE p.deleted_at IS NULL AND p.user_id IN (SELECT id FROM friends)
       UNION ALL
       SELECT user_id, 'book', book_id, status, updated_at FROM user_book_progress
       WHERE deleted_at IS NULL AND user_id IN (SELECT id FROM friends)
