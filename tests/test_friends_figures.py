@@ -10,37 +10,13 @@ from mediatrack.records import EntryKey
 from mediatrack.services.friends import FriendsService
 from mediatrack.services.library import AlreadyInLibrary, Library
 from mediatrack.store.db import connection
-from stats_library import befriend, book, movie, person
+from stats_library import friends_circle, person
 
 
 @pytest.fixture
 def circle(db) -> dict[str, int]:
-    """Me, my friends Ana and Bob, Carol (who only asked), and what each rated."""
-    items: dict[str, int] = {}
     with connection():
-        for user_id, name in (("me", "Me"), ("ana", "Ana"), ("bob", "Bob"), ("carol", "Carol")):
-            person(user_id, name)
-        befriend("me", "ana")
-        befriend("bob", "me")  # Bob asked, I accepted: a friend all the same
-        befriend("carol", "me", status="pending")
-        items["heat"] = movie("Heat", user="me", rating=9, on="2025-01-01")
-        movie("Heat", user="ana", rating=7, on="2025-06-10", item=items["heat"])
-        movie("Heat", user="bob", rating=9, on="2025-05-01", item=items["heat"])
-        movie("Heat", user="carol", rating=1, on="2025-05-02", item=items["heat"])
-        items["ronin"] = movie("Ronin", user="me", rating=5)
-        movie("Ronin", user="ana", rating=8, item=items["ronin"], on="2025-01-02")
-        items["alien"] = movie("Alien", user="me", rating=6)
-        movie("Alien", user="ana", rating=6, item=items["alien"], on="2025-01-03")
-        items["dune"] = book("Dune", user="me", rating=4)
-        book("Dune", user="ana", rating=9, item=items["dune"], on="2025-01-04")
-        items["tenet"] = movie("Tenet", user="me", rating=7)  # Ana has not rated it...
-        movie("Tenet", user="ana", status="watching", on="2025-07-01", item=items["tenet"])
-        items["up"] = movie("Up", user="ana", status="plan_to_watch", on="2025-08-01", rating=6)
-        items["gone"] = movie("Gone", user="me", rating=3)  # ...and removed this one
-        movie("Gone", user="ana", rating=3, item=items["gone"], removed=True, on="2025-09-01")
-        book("Solaris", user="bob", on="2025-09-02 10:00:00", rating=8)
-        movie("Stalker", user="carol", on="2025-10-01")  # not a friend: not in the feed
-    return items
+        return friends_circle()
 
 
 def test_compare_counts_what_both_rated_the_average_gap_and_the_widest(circle):

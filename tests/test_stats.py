@@ -13,64 +13,15 @@ from mediatrack.kinds import Kind
 from mediatrack.services.stats import StatsError, StatsService, period_for
 from mediatrack.store.db import connection
 from mediatrack.store.models import ALL_MODELS, LOCAL_USER_ID, User, database
-from stats_library import book, movie, podcast, show
+from stats_library import book, known_library, movie, show
 
 TODAY = dt.date(2026, 3, 15)
 
 
 @pytest.fixture
 def known(db) -> None:
-    """A library whose figures for 2025, 2026 and the last 12 months are worked out by hand."""
     with connection():
-        movie("Heat", runtime=170, on="2025-03-05", rating=9, genres=["Crime", "Drama"])
-        movie("Ronin", runtime=None, on="2025-12-31 23:59:59", rating=7, genres=["Action", "Crime"])
-        movie("Alien", runtime=117, on="2026-01-01 00:00:00", genres=["Horror"])  # unrated
-        movie("Tenet", runtime=150, status="watching", on="2025-05-01")
-        movie("Gone", runtime=200, on="2025-07-01", rating=2, removed=True)
-        show(
-            "Dark",
-            runtimes=[60, None, 45],
-            watched=["2025-11-02", "2025-12-31 22:00:00", "2026-01-01 01:00:00"],
-            rating=8,
-        )
-        show("Removed", runtimes=[30], watched=["2025-06-01"], removed=True)
-        show(
-            "Fleabag",
-            runtimes=[25, 25],
-            watched=["2025-08-01", "2025-08-02"],
-            status="completed",
-            on="2025-08-02",
-            rating=10,
-            genres=["Comedy"],
-        )
-        # Marked done on 2026-02-01 (an import), finished on 2025-09-14: the finish day counts.
-        book(
-            "Dune",
-            pages=600,
-            on="2026-02-01",
-            finished_on=("2025-09-14",),
-            rating=9,
-            authors=["Frank Herbert"],
-            categories=["Fiction"],
-        )
-        book(
-            "Children of Dune",
-            pages=None,
-            on="2025-10-10",
-            authors=["Frank Herbert"],
-            categories=["Fiction"],
-        )
-        book("Notes", pages=None, progress=120, on="2025-10-11", rating=6, authors=["Ann Lee"])
-        book("Reading", pages=500, progress=100, status="reading", on="2025-10-12")
-        podcast("Radiolab", listened=["2025-01-05", "2025-12-31 23:00:00", "2026-01-02"])
-        podcast(
-            "Serial",
-            listened=["2025-04-04"],
-            status="listened",
-            on="2025-04-20",
-            rating=8,
-            genres=["True Crime"],
-        )
+        known_library()
 
 
 def months_of(stats, kind: Kind) -> dict[str, int]:
