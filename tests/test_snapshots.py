@@ -246,3 +246,12 @@ def test_settings(snap_compare, library_world, fake, size):
         await until(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen))
 
     assert snap_compare(app_for(fake), terminal_size=size, run_before=then(press("2"), opened))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_stats(snap_compare, library_world, fake, size):
+    async def figures(pilot: Pilot) -> None:
+        review = pilot.app.screen.query_one("#stats-review")
+        await until(pilot, lambda: "Finished" in str(review.render()))
+
+    assert snap_compare(app_for(fake), terminal_size=size, run_before=then(press("8"), figures))
