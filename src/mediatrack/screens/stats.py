@@ -4,7 +4,8 @@ The figures are read in a worker (SQL aggregates: see ``store/stats.py`` for
 which date counts); the summary lines come first, then the charts. Every chart
 has its numbers beside it (``n`` hides or shows them). ``y`` switches between
 the last 12 months and a calendar year (``[`` and ``]`` step through years).
-This module (and textual-plotext) is imported when the mode is first opened.
+This module is imported when the mode is first opened; textual-plotext (and
+plotext) once the first figures are on screen, which they never wait for.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, LoadingIndicator, Static
-from textual_plotext import PlotextPlot
 
 from mediatrack.display import stats as shown
 from mediatrack.display.sync import SyncLine
@@ -29,6 +29,7 @@ from mediatrack.screens.common import ScreenCommands, WorkerErrors
 
 if TYPE_CHECKING:
     from textual.worker import Worker
+    from textual_plotext import PlotextPlot
 
     from mediatrack.app import MediaTrackApp
     from mediatrack.figures import Ranked, Stats
@@ -76,8 +77,7 @@ class StatsScreen(WorkerErrors, Screen[None]):
             yield Static(id="stats-review", markup=False)
             for name in CHARTS:
                 yield Label("", id=f"{name}-title", classes="section", markup=False)
-                with Horizontal(classes="chart-row"):
-                    yield PlotextPlot(id=f"{name}-chart")
+                with Horizontal(id=f"{name}-row", classes="chart-row"):
                     yield DataTable(id=f"{name}-numbers", classes="numbers", cursor_type="none")
         yield Footer()
 
@@ -120,7 +120,7 @@ class StatsScreen(WorkerErrors, Screen[None]):
     def _section(self, name: str, title: str, table: shown.Table) -> None:
         header, rows = table
         self.query_one(f"#{name}-title", Label).update(title if rows else f"{title}: none yet")
-        self.query_one(f"#{name}-chart", PlotextPlot).parent.display = bool(rows)  # type: ignore[union-attr]
+        self.query_one(f"#{name}-row").display = bool(rows)
         numbers = self.query_one(f"#{name}-numbers", DataTable)
         numbers.clear(columns=True)
         numbers.add_columns(*header)
@@ -129,7 +129,12 @@ class StatsScreen(WorkerErrors, Screen[None]):
         )
 
     def _draw_charts(self, stats: Stats) -> None:
-        """The charts, after the numbers are on screen."""
+        """The charts, after the numbers are on screen (made, and plotext imported, once)."""
+        if not self.query("PlotextPlot"):
+            from textual_plotext import PlotextPlot
+
+            for name in CHARTS:
+                self.query_one(f"#{name}-row").mount(PlotextPlot(id=f"{name}-chart"), before=0)
         months = [shown.month_text(month, short=True) for month in stats.period.months]
         plot = self._plot("completed")
         plot.stacked_bar(
@@ -167,13 +172,18 @@ class StatsScreen(WorkerErrors, Screen[None]):
         self._refresh(name)
 
     def _plot(self, name: str):
-        plot = self.query_one(f"#{name}-chart", PlotextPlot).plt
+        plot = self._chart(name).plt
         plot.clear_data()
         plot.clear_figure()
         return plot
 
     def _refresh(self, name: str) -> None:
-        self.query_one(f"#{name}-chart", PlotextPlot).refresh()
+        self._chart(name).refresh()
+
+    def _chart(self, name: str) -> PlotextPlot:
+        from textual_plotext import PlotextPlot
+
+        return self.query_one(f"#{name}-chart", PlotextPlot)
 
     # --- actions ----------------------------------------------------------------------
 
