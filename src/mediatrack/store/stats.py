@@ -37,8 +37,8 @@ from mediatrack.store.models import database
 TOP = 10  # genres and authors listed
 BEST = 5  # highest rated finished items listed
 
-# One row per completed item of the user: its kind, id, day, title, rating and labels.
-# ``genres`` and ``authors`` are JSON lists (or NULL).
+# One row per item of the user completed in the period: its kind, id, day, title,
+# rating and labels. ``genres`` and ``authors`` are JSON lists (or NULL).
 _DONE = """
 WITH done AS (
   SELECT m.type AS kind, m.id AS item_id, m.title AS title, m.runtime AS runtime,
@@ -62,9 +62,10 @@ WITH done AS (
             AND f.kind = 'podcast' AND f.item_id = p.podcast_id), date(p.updated_at))
   FROM user_podcast_progress p JOIN podcasts c ON c.id = p.podcast_id
   WHERE p.user_id = :user AND p.status = 'listened' AND p.deleted_at IS NULL
-),
-period AS (SELECT * FROM done WHERE day >= :start AND day < :end)
+)
+SELECT * FROM done WHERE day >= :start AND day < :end
 """
+PERIOD = "temp.stats_period"  # the completed items of the period, made once per ``stats``
 
 
 def _rows(sql: str, params: dict[str, Any]) -> list[tuple]:
@@ -75,29 +76,28 @@ def _params(user_id: str, period: Period) -> dict[str, Any]:
     return {"user": user_id, "start": period.start.isoformat(), "end": period.end.isoformat()}
 
 
-def completed_by_month(user_id: str, period: Period) -> dict[Kind, list[int]]:
+def _completed_by_month(period: Period) -> dict[Kind, list[int]]:
     """Per kind, how many items were completed in each month of the period."""
     months = period.months
     counts = {kind: [0] * len(months) for kind in Kind}
-    sql = _DONE + "SELECT substr(day, 1, 7), kind, count(*) FROM period GROUP BY 1, 2"
-    for month, kind, count in _rows(sql, _params(user_id, period)):
+    sql = f"SELECT substr(day, 1, 7), kind, count(*) FROM {PERIOD} GROUP BY 1, 2"
+    for month, kind, count in _rows(sql, {}):
         if month in months:
             counts[Kind(kind)][months.index(month)] = count
     return counts
 
 
-def consumption(user_id: str, period: Period) -> Consumption:
+def _consumption(user_id: str, period: Period) -> Consumption:
     """Minutes watched, pages read, episodes listened in the period (see the module's notes)."""
     params = _params(user_id, period)
     ((movie_minutes, movies_unknown, pages, pages_unknown),) = _rows(
-        _DONE
-        + """SELECT
+        f"""SELECT
           coalesce(sum(CASE WHEN kind = 'movie' THEN runtime END), 0),
           coalesce(sum(kind = 'movie' AND runtime IS NULL), 0),
           coalesce(sum(CASE WHEN kind = 'book' THEN pages END), 0),
           coalesce(sum(kind = 'book' AND pages IS NULL), 0)
-        FROM period""",
-        params,
+        FROM {PERIOD}""",
+        {},
     )
     ((episode_minutes, episodes_unknown),) = _rows(
         """SELECT coalesce(sum(e.runtime), 0), coalesce(sum(e.runtime IS NULL), 0)
@@ -126,56 +126,60 @@ def consumption(user_id: str, period: Period) -> Consumption:
     )
 
 
-def rating_distribution(user_id: str, period: Period) -> dict[Kind, list[int]]:
+def _rating_distribution() -> dict[Kind, list[int]]:
     """Per kind, how many items completed in the period got each rating from 1 to 10."""
     counts = {kind: [0] * 10 for kind in Kind}
-    sql = _DONE + (
-        "SELECT kind, rating, count(*) FROM period WHERE rating IS NOT NULL GROUP BY 1, 2"
-    )
-    for kind, rating, count in _rows(sql, _params(user_id, period)):
+    sql = f"SELECT kind, rating, count(*) FROM {PERIOD} WHERE rating IS NOT NULL GROUP BY 1, 2"
+    for kind, rating, count in _rows(sql, {}):
         counts[Kind(kind)][rating - 1] = count
     return counts
 
 
-def _ranked(column: str, user_id: str, period: Period) -> list[Ranked]:
-    sql = _DONE + (
-        f"SELECT trim(j.value), count(*) FROM period, json_each(period.{column}) j "
+def _ranked(column: str) -> list[Ranked]:
+    sql = (
+        f"SELECT trim(j.value), count(*) FROM {PERIOD} AS p, json_each(p.{column}) AS j "
         "WHERE trim(j.value) <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT :top"
     )
-    return [
-        Ranked(name, count) for name, count in _rows(sql, {**_params(user_id, period), "top": TOP})
-    ]
+    return [Ranked(name, count) for name, count in _rows(sql, {"top": TOP})]
 
 
-def top_genres(user_id: str, period: Period) -> list[Ranked]:
+def _top_genres() -> list[Ranked]:
     """The genres (book categories too) most often carried by items completed in the period."""
-    return _ranked("genres", user_id, period)
+    return _ranked("genres")
 
 
-def top_authors(user_id: str, period: Period) -> list[Ranked]:
+def _top_authors() -> list[Ranked]:
     """The authors of the most books completed in the period."""
-    return _ranked("authors", user_id, period)
+    return _ranked("authors")
 
 
-def best_rated(user_id: str, period: Period) -> list[Standout]:
+def _best_rated() -> list[Standout]:
     """The highest rated items completed in the period, most recent first on a tie."""
-    sql = _DONE + (
-        "SELECT kind, title, rating FROM period WHERE rating IS NOT NULL "
+    sql = (
+        f"SELECT kind, title, rating FROM {PERIOD} WHERE rating IS NOT NULL "
         "ORDER BY rating DESC, day DESC, title LIMIT :best"
     )
-    rows = _rows(sql, {**_params(user_id, period), "best": BEST})
+    rows = _rows(sql, {"best": BEST})
     return [Standout(Kind(kind), title, rating) for kind, title, rating in rows]
 
 
 def stats(user_id: str, period: Period) -> Stats:
-    """Every figure for one period, in one read transaction (a consistent picture)."""
+    """Every figure for one period, in one transaction (a consistent picture).
+
+    The items completed in the period are gathered once, into a temporary table
+    of this connection; each figure then reads that table.
+    """
     with database.atomic():
-        return Stats(
+        database.execute_sql(f"DROP TABLE IF EXISTS {PERIOD}")
+        database.execute_sql(f"CREATE TEMP TABLE stats_period AS {_DONE}", _params(user_id, period))
+        figures = Stats(
             period=period,
-            completed=completed_by_month(user_id, period),
-            consumption=consumption(user_id, period),
-            ratings=rating_distribution(user_id, period),
-            genres=top_genres(user_id, period),
-            authors=top_authors(user_id, period),
-            best=best_rated(user_id, period),
+            completed=_completed_by_month(period),
+            consumption=_consumption(user_id, period),
+            ratings=_rating_distribution(),
+            genres=_top_genres(),
+            authors=_top_authors(),
+            best=_best_rated(),
         )
+        database.execute_sql(f"DROP TABLE {PERIOD}")
+        return figures
