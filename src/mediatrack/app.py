@@ -94,7 +94,9 @@ class MediaTrackApp(App[None]):
     """
 
     TITLE = "mediatrack"
-    CSS_PATH = "app.tcss"
+    # The Stats screen's rules are read with the app's: a screen's own CSS_PATH makes Textual
+    # parse the whole stylesheet again the first time it opens.
+    CSS_PATH = ["app.tcss", "screens/stats.tcss"]
     MODES = {
         "shows": ShowsScreen,
         "movies": MoviesScreen,

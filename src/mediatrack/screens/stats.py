@@ -20,7 +20,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, LoadingIndicator, Static
+from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from mediatrack.display import stats as shown
 from mediatrack.display.sync import SyncLine
@@ -48,7 +48,7 @@ def _whole_ticks(plot, top: int, axis: str = "y") -> None:
 class StatsScreen(WorkerErrors, Screen[None]):
     """Charts and numbers of one period: the last 12 months, or a year in review."""
 
-    CSS_PATH = "stats.tcss"
+    # stats.tcss (beside this file) is read with the app's CSS: see MediaTrackApp.CSS_PATH.
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("y", "toggle_year", "Year/12 months"),
@@ -72,7 +72,7 @@ class StatsScreen(WorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("", id="stats-period", markup=False)
-        yield LoadingIndicator(id="stats-loading")
+        yield Label("Reading your stats…", id="stats-reading", markup=False)
         with VerticalScroll(id="stats-body"):
             yield Static(id="stats-review", markup=False)
             for name in CHARTS:
@@ -102,12 +102,12 @@ class StatsScreen(WorkerErrors, Screen[None]):
         self.app.call_from_thread(self._show, figures)
 
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
-        self.query_one("#stats-loading").display = False
+        self.query_one("#stats-reading").display = False
         return False
 
     def _show(self, stats: Stats) -> None:
         self.stats = stats
-        self.query_one("#stats-loading").display = False
+        self.query_one("#stats-reading").display = False
         self.query_one("#stats-body").display = True
         self.query_one("#stats-period", Label).update(shown.period_text(stats.period))
         self.query_one("#stats-review", Static).update("\n".join(shown.review_lines(stats)))
