@@ -80,6 +80,7 @@ class CalendarScreen(WorkerErrors, Screen[None]):
 
     CSS_PATH = "calendar.tcss"
     COMMANDS = {ScreenCommands}
+    AUTO_FOCUS = "#calendar"
     BINDINGS = [
         Binding("d", "cycle_range", "7/30/90 days"),
         Binding("enter", "open_item", "Details", show=False),
@@ -129,6 +130,7 @@ class CalendarScreen(WorkerErrors, Screen[None]):
         listing = self.query_one(CalendarList)
         highlighted = listing.highlighted
         listing.loading = False
+        listing.focus()
         listing.set_options(calendar_options(calendar))
         if listing.option_count:
             listing.highlighted = highlighted if highlighted is not None else 0

@@ -66,6 +66,7 @@ class UpNextScreen(WorkerErrors, Screen[None]):
 
     CSS_PATH = "up_next.tcss"
     COMMANDS = {ScreenCommands}
+    AUTO_FOCUS = "#up-next"
     BINDINGS = [
         Binding("enter", "open_item", "Details"),
         Binding("space", "tick", "Tick"),
@@ -127,6 +128,8 @@ class UpNextScreen(WorkerErrors, Screen[None]):
         self.items, self.loaded = items, True
         self.table.loading = False
         self._show_rows(keep, row)
+        if not self.query_one("#up-next-filter").has_class("shown"):
+            self.table.focus()
 
     def _show_rows(self, keep: EntryKey | None = None, row: int = 0) -> None:
         from mediatrack.services.agenda import filter_up_next
