@@ -41,9 +41,11 @@ def kind_mark(item: UpNextItem) -> str:
     return "podcast" if isinstance(item, NextPodcastRow) else "book"
 
 
-def up_next_cells(item: UpNextItem, today: dt.date) -> tuple[str, str, str, str]:
-    """(title, next, left, when), each inert."""
-    title = inert(item.title, limit=TITLE_LIMIT)
+def up_next_cells(
+    item: UpNextItem, today: dt.date, title_limit: int = TITLE_LIMIT, name_limit: int = NAME_LIMIT
+) -> tuple[str, str, str, str]:
+    """(title, next, left, when), each inert; titles and names cut at the limits."""
+    title = inert(item.title, limit=title_limit)
     if isinstance(item, NextShowRow):
         code = episode_code(item.season_number, item.episode_number) or ""
         name = inert(item.episode_name, limit=NAME_LIMIT)
@@ -54,10 +56,10 @@ def up_next_cells(item: UpNextItem, today: dt.date) -> tuple[str, str, str, str]
             air_text(item.air_date, today),
         )
     if isinstance(item, NextPodcastRow):
-        name = inert(item.episode_title, limit=NAME_LIMIT) or "untitled episode"
+        name = inert(item.episode_title, limit=name_limit) or "untitled episode"
         when = day_text(item.published_at, "no date")
         return title, name, f"{item.left} left", when
-    authors = inert(", ".join(item.authors), limit=NAME_LIMIT)
+    authors = inert(", ".join(item.authors), limit=name_limit)
     page = f"page {item.page}/{item.pages}" if item.pages else f"page {item.page}"
     return title, authors, page, ""
 

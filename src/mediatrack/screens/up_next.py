@@ -138,8 +138,11 @@ class UpNextScreen(WorkerErrors, Screen[None]):
         table = self.table
         table.clear()
         today = dt.date.today()  # air dates are local dates
+        # Left and When take about 34 columns: the title and what is next share the rest.
+        room = max(self.size.width - 38, 30)
+        title_limit, name_limit = room * 11 // 20, room * 9 // 20
         for item in self.shown:
-            cells = up_next_cells(item, today)
+            cells = up_next_cells(item, today, title_limit - 9, name_limit)
             title = Text(cells[0])
             title.append(f"  {kind_mark(item)}", style="dim")
             table.add_row(title, *(Text(cell) for cell in cells[1:]), key=str(item.key))
