@@ -61,6 +61,12 @@ def open_detail(app: MediaTrackApp, entry: LibraryEntry) -> None:
         app.push_screen(ItemDetailScreen(entry))
 
 
+class UpNextTable(KeyTable):
+    """The rows; enter opens the highlighted item (and says so in the Footer)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Details")]
+
+
 class UpNextScreen(WorkerErrors, Screen[None]):
     """What to watch, listen to and read next, most recently active first."""
 
@@ -68,7 +74,7 @@ class UpNextScreen(WorkerErrors, Screen[None]):
     COMMANDS = {ScreenCommands}
     AUTO_FOCUS = "#up-next"
     BINDINGS = [
-        Binding("enter", "open_item", "Details"),
+        Binding("enter", "open_item", "Details", show=False),
         Binding("space", "tick", "Tick"),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -87,7 +93,7 @@ class UpNextScreen(WorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Filter: title, episode or author", id="up-next-filter")
-        yield KeyTable(id="up-next", cursor_type="row", zebra_stripes=True)
+        yield UpNextTable(id="up-next", cursor_type="row", zebra_stripes=True)
         yield Static(NOTHING_NEXT, id="up-next-empty", markup=False)
         yield Footer()
 
