@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -102,7 +103,7 @@ class CalendarScreen(WorkerErrors, Screen[None]):
         yield Static(range_text(self.days), id="calendar-range", markup=False)
         yield CalendarList(id="calendar")
         yield Static("", id="calendar-empty", markup=False)
-        yield Footer()
+        yield Lazy(Footer())  # after the first frame, as the library screens
 
     def on_mount(self) -> None:
         self.title = "mediatrack"
@@ -113,7 +114,7 @@ class CalendarScreen(WorkerErrors, Screen[None]):
         listing = self.query_one(CalendarList)
         listing.loading = True
         listing.focus()
-        self.call_after_refresh(self.load)
+        self.load()  # at once, in a thread: the screen's first paint is drawn meanwhile
 
     def show_sync(self, line: SyncLine) -> None:
         self.sub_title = line.with_label("Calendar")

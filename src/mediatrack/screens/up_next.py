@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 NOTHING_MATCHES = "Nothing up next matches the filter (escape clears it)."
 ITEM_ACTIONS = {"open_item", "tick"}
+FIRST_ROWS = 60  # rows added before the first frame; the rest right after it
 
 
 def agenda_for(app: MediaTrackApp) -> Agenda:
@@ -89,13 +91,14 @@ class UpNextScreen(WorkerErrors, Screen[None]):
         self.loaded = False
         self._stale = False
         self._filter = ""
+        self._generation = 0  # bumped each time the rows are shown anew
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Filter: title, episode or author", id="up-next-filter")
         yield UpNextTable(id="up-next", cursor_type="row", zebra_stripes=True)
         yield Static(NOTHING_NEXT, id="up-next-empty", markup=False)
-        yield Footer()
+        yield Lazy(Footer())  # after the first frame, as the library screens
 
     def on_mount(self) -> None:
         self.title = "mediatrack"
@@ -103,10 +106,19 @@ class UpNextScreen(WorkerErrors, Screen[None]):
         self.app.sync_changed.subscribe(self, self.show_sync)
         self.app.library_changed.subscribe(self, self._library_changed)
         table = self.table
-        table.add_columns(*UP_NEXT_HEADER)
+        # Fixed widths: the table measures no cell (a long list fills at once).
+        for label, width in zip(UP_NEXT_HEADER, self._widths(), strict=True):
+            table.add_column(label, width=width)
         table.loading = True
         table.focus()
-        self.call_after_refresh(self.load)
+        self.load()  # at once, in a thread: the screen's first paint is drawn meanwhile
+
+    def _widths(self) -> tuple[int, int, int, int]:
+        """Left and When take 29 columns, cell padding and the scrollbar 11: the title and
+        what is next share the rest."""
+        room = max(self.app.size.width - 40, 30)
+        title = room * 11 // 20
+        return title, room - title, 12, 17
 
     def show_sync(self, line: SyncLine) -> None:
         self.sub_title = line.with_label("Up Next")
@@ -138,27 +150,41 @@ class UpNextScreen(WorkerErrors, Screen[None]):
             self.table.focus()
 
     def _show_rows(self, keep: EntryKey | None = None, row: int = 0) -> None:
+        """Fill the table: a screenful at once, the rest after that frame is drawn (a long
+        list costs its first frame nothing)."""
         from mediatrack.services.agenda import filter_up_next
 
         self.shown = filter_up_next(self.items, self._filter)
+        self._generation += 1
         table = self.table
         table.clear()
-        today = dt.date.today()  # air dates are local dates
-        # Left and When take about 34 columns: the title and what is next share the rest.
-        room = max(self.size.width - 38, 30)
-        title_limit, name_limit = room * 11 // 20, room * 9 // 20
-        for item in self.shown:
-            cells = up_next_cells(item, today, title_limit - 9, name_limit)
-            title = Text(cells[0])
-            title.append(f"  {kind_mark(item)}", style="dim")
-            table.add_row(title, *(Text(cell) for cell in cells[1:]), key=str(item.key))
         index = next((i for i, item in enumerate(self.shown) if item.key == keep), None)
+        target = index if index is not None else min(row, max(len(self.shown) - 1, 0))
+        first = max(target + 1, FIRST_ROWS)
+        self._add_rows(self.shown[:first])
         if self.shown:
-            table.move_cursor(row=index if index is not None else min(row, len(self.shown) - 1))
+            table.move_cursor(row=target)
+        if len(self.shown) > first:
+            generation = self._generation
+            self.call_after_refresh(self._add_rest, generation, first)
         empty = self.query_one("#up-next-empty", Static)
         empty.update(NOTHING_MATCHES if self.items and self._filter.strip() else NOTHING_NEXT)
         empty.display = not self.shown
         self.refresh_bindings()
+
+    def _add_rows(self, items: list[UpNextItem]) -> None:
+        table = self.table
+        today = dt.date.today()  # air dates are local dates
+        title_width, next_width, _, _ = self._widths()
+        for item in items:
+            cells = up_next_cells(item, today, title_width - 9, next_width - 7)
+            title = Text(cells[0])
+            title.append(f"  {kind_mark(item)}", style="dim")
+            table.add_row(title, *(Text(cell) for cell in cells[1:]), key=str(item.key))
+
+    def _add_rest(self, generation: int, start: int) -> None:
+        if generation == self._generation:  # not shown again meanwhile
+            self._add_rows(self.shown[start:])
 
     def _library_changed(self, _: None = None) -> None:
         if self.is_current and self.loaded:
