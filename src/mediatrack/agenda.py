@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from mediatrack.records import EntryKey
 
+CALENDAR_RANGES = (7, 30, 90)  # the calendar's spans in days, today included; the app cycles them
+
 
 @dataclass(frozen=True, slots=True)
 class NextShowRow:

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
+from mediatrack.agenda import CALENDAR_RANGES as RANGES
 from mediatrack.agenda import Calendar
 from mediatrack.display.agenda import (
     airing_cells,
@@ -40,7 +41,6 @@ from mediatrack.widgets.lists import KeyList
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
 
-RANGES = (7, 30, 90)  # the spans ``d`` cycles through, in days
 log = logging.getLogger(__name__)
 
 

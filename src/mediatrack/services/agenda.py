@@ -11,7 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from mediatrack.agenda import Calendar, CalendarDay, NextPodcastRow, NextShowRow, UpNextItem
+from mediatrack.agenda import (
+    CALENDAR_RANGES,
+    Calendar,
+    CalendarDay,
+    NextPodcastRow,
+    NextShowRow,
+    UpNextItem,
+)
 from mediatrack.errors import MediatrackError
 from mediatrack.folding import fold
 from mediatrack.records import EntryKey, LibraryEntry
@@ -21,7 +28,6 @@ from mediatrack.services.library import InvalidValue, Library
 from mediatrack.store import agenda as store
 from mediatrack.store.db import LOCAL_USER_ID, connection
 
-RANGES = (7, 30, 90)  # the calendar's spans, in days; a key cycles them
 MAX_DAYS = 366
 REFRESH_EVERY = dt.timedelta(days=1)  # a show is fetched again at most this often
 REFRESH_AT_ONCE = 40  # shows per background refresh: TMDB's limiter paces them anyway
@@ -89,7 +95,7 @@ class Agenda:
 
     # --- calendar ---------------------------------------------------------------
 
-    def calendar(self, days: int = RANGES[0], today: dt.date | None = None) -> Calendar:
+    def calendar(self, days: int = CALENDAR_RANGES[0], today: dt.date | None = None) -> Calendar:
         """Episodes of every tracked show airing in the next ``days`` days (today included),
         by day; podcast episodes new since the latest listen. Reads only what is stored."""
         first = today or dt.date.today()
