@@ -95,3 +95,15 @@ async def test_calendar_by_day_and_d_cycles_the_range(library):
         assert calendar_lines(app)[-1].endswith("finale")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ShowDetailScreen))
+
+
+async def test_up_next_follows_a_change_made_outside_the_app(library):
+    key = add_show(1, "Severance", [days_from(TODAY, -30, -20)])
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await until(pilot, lambda: isinstance(app.screen, UpNextScreen) and app.screen.loaded)
+        episodes = Episodes()
+        episodes.set_watched(key, [episodes.find(key, "S01E01").id], True)  # as the CLI would
+        await until(pilot, lambda: "S1E2" in " ".join(up_next_rows(app)))
