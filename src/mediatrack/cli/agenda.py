@@ -163,10 +163,14 @@ def print_calendar(args: argparse.Namespace) -> int:
     print(range_text(calendar.span))
     if not calendar.days:
         print(nothing_airing(calendar.span))
-    for day in calendar.days:
+    rows = [
+        (day_heading(day.day, calendar.first) if n == 0 else "", *airing_cells(row))
+        for day in calendar.days
+        for n, row in enumerate(day.episodes)
+    ]
+    if rows:
         print()
-        print(day_heading(day.day, calendar.first))
-        print_table(("Show", "Episode", ""), [airing_cells(row) for row in day.episodes], wide=0)
+        print_table(("Day", "Show", "Episode", ""), rows)
     if calendar.podcasts:
         print()
         print("New podcast episodes")
