@@ -220,10 +220,12 @@ def _get(
     expire_after: int | None,
     fresh: bool,
     accept: str,
+    *,
+    stream: bool = False,
 ) -> requests.Response:
     import requests
 
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"stream": True} if stream else {}
     if hasattr(session, "cache"):  # a requests_cache.CachedSession
         if expire_after is not None:
             extra["expire_after"] = expire_after
