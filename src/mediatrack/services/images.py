@@ -205,7 +205,9 @@ def _decode(data: bytes) -> Image:
                 raise ValueError(f"The picture is too large to show ({width}x{height}).")
             opened.draft("RGB", BOX)  # JPEG decodes at a fraction of its size
             picture = opened.convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, PILImage.DecompressionBombError):
+    except PILImage.DecompressionBombError:
+        raise ValueError("The picture is too large to show.") from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValueError("The picture cannot be read (damaged or cut short).") from None
     picture.thumbnail(BOX)
     return picture

@@ -17,6 +17,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
@@ -26,6 +27,7 @@ from mediatrack.services.images import Poster as Picture
 from mediatrack.services.images import posters
 
 _import_lock = threading.Lock()
+REST = 0.25  # seconds an item stays shown before its picture is fetched: scrolling fetches none
 
 
 def image_class(mode: str) -> Any:
@@ -70,8 +72,10 @@ class Poster(Widget):
 
     DEFAULT_CSS = """
     Poster {
+        display: none;
         height: auto;
         width: 1fr;
+        &.-shown { display: block; }
         & > .poster-image { width: auto; height: 14; }
         & > .poster-note { color: $text-muted; height: 1; }
     }
@@ -81,6 +85,7 @@ class Poster(Widget):
         super().__init__(id=id, classes=classes)
         self.key: EntryKey | None = None
         self.fetches = 0  # look-ups started, for tests: a resting cursor starts one
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         return iter(())
@@ -90,8 +95,17 @@ class Poster(Widget):
         if key == self.key:
             return
         self.key = key
+        self.remove_class("-shown")
         self.remove_children()
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
         if key is not None:
+            self._timer = self.set_timer(REST, lambda: self._start(key))
+
+    def _start(self, key: EntryKey) -> None:
+        self._timer = None
+        if key == self.key:
             self.fetches += 1
             self._load(key)
 
@@ -117,6 +131,7 @@ class Poster(Widget):
         if key != self.key:
             return  # the cursor moved on meanwhile
         self.remove_children()
+        self.add_class("-shown")
         if picture.image is not None and cls is not None:
             self.mount(cls(picture.image, classes="poster-image"))
         elif picture.note:
