@@ -164,3 +164,10 @@ def test_the_setting_is_checked_and_read(monkeypatch):
         config.set_value("images.cache_mb", "-3")
     config.set_value("images.cache_mb", "7")
     assert posters().cache.max_bytes == 7 * 1024 * 1024
+
+
+def test_auto_shows_nothing_in_a_headless_app(monkeypatch):
+    monkeypatch.setenv("MEDIATRACK_IMAGES_SHOW", "auto")
+    monkeypatch.setenv("TERM", "xterm-kitty")
+    assert image_mode(headless=True) == "off"
+    assert posters(headless=True).enabled is False

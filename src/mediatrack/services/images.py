@@ -66,13 +66,18 @@ def detect_mode(environ: Mapping[str, str], is_tty: bool) -> str:
     return "halfblocks"
 
 
-def image_mode(settings: config.Config | None = None) -> str:
-    """``images.show`` resolved: "off", "halfblocks", "kitty" or "sixel"."""
+def image_mode(settings: config.Config | None = None, *, headless: bool = False) -> str:
+    """``images.show`` resolved: "off", "halfblocks", "kitty" or "sixel".
+
+    A headless app (tests, snapshots) has no terminal to ask: "auto" is "off" there.
+    """
     import sys
 
     settings = settings or config.load()
     chosen = (settings.get("images.show") or "auto").strip().lower()
     if chosen in ("auto", "on"):
+        if headless:
+            return "off"
         stdout = sys.__stdout__
         return detect_mode(os.environ, bool(stdout and stdout.isatty()))
     return chosen if chosen in config.IMAGE_MODES else "off"
@@ -223,11 +228,11 @@ _shared: tuple[tuple[Any, ...], Posters] | None = None
 _shared_lock = threading.Lock()
 
 
-def posters() -> Posters:
+def posters(*, headless: bool = False) -> Posters:
     """The posters service for the current settings (built again when they change)."""
     global _shared
     settings = config.load()
-    mode = image_mode(settings)
+    mode = image_mode(settings, headless=headless)
     url = settings.get("tmdb.image_url") or "https://image.tmdb.org/t/p"
     megabytes = settings.get("images.cache_mb") or "100"
     limit = int(megabytes) * MB if megabytes.isdigit() else 100 * MB

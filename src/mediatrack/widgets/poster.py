@@ -117,7 +117,7 @@ class Poster(Widget):
     @work(thread=True, exclusive=True, group="poster", exit_on_error=False)
     def _load(self, key: EntryKey) -> None:
         worker = get_current_worker()
-        service = posters()
+        service = posters(headless=self.app.is_headless)
         if not service.enabled:
             return
         picture = service.for_entry(key)
