@@ -182,10 +182,11 @@ class CatalogService:
         entries = [
             entry for kind in kinds for entry in self.library.entries(kind) if not entry.hand_made
         ]
-        refreshed: dict[int, LibraryEntry] = {}
+        refreshed: list[int] = []
         failed: dict[int, tuple[LibraryEntry, str]] = {}
         if entries:
-            with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            # One connection for every write (opening one per item costs more than the write).
+            with connection(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
                 pending = {
                     pool.submit(self._patient_fetch, entry): index
                     for index, entry in enumerate(entries)
@@ -197,13 +198,15 @@ class CatalogService:
                         self._save(future.result())
                         with transaction():
                             self._recompute(entry.kind, entry.key.item_id)
-                        refreshed[index] = self.library.entry(entry.key)
+                        refreshed.append(index)
                     except MediatrackError as error:  # a catalog's answer, or one it sent
                         failed[index] = (entry, str(error))
                     if on_progress is not None:
                         on_progress(done, len(entries), entry)
+        # The entries as they are now, read once rather than one query per item.
+        now = {e.key: e for kind in kinds for e in self.library.entries(kind)} if refreshed else {}
         return RefreshReport(
-            refreshed=[refreshed[i] for i in sorted(refreshed)],
+            refreshed=[now.get(entries[i].key, entries[i]) for i in sorted(refreshed)],
             failed=[failed[i] for i in sorted(failed)],
         )
 
