@@ -65,6 +65,7 @@ class World:
         self.server = server
         self.delay = delay
         self.paths: list[str] = []
+        self.headers: list[dict[str, str]] = []
         self.broken: set[int] = set()
         self.in_flight = 0
         self.max_in_flight = 0
@@ -77,6 +78,7 @@ class World:
     def _timed(self, request: Request, answer: dict[str, object], status: int = 200) -> Response:
         with self._lock:
             self.paths.append(request.full_path)
+            self.headers.append(dict(request.headers))
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -188,3 +190,25 @@ def test_the_same_limit_still_refuses_an_interactive_lookup_at_once(world):
     itunes.lookup("501")
     with pytest.raises(RateLimited):
         itunes.lookup("502")
+
+
+def test_a_refresh_asks_the_provider_past_the_cache_and_says_nothing_of_it(world, tmp_path):
+    from dataclasses import replace
+
+    cached = replace(OPTIONS, cache=True, cache_path=tmp_path / "http.sqlite")
+    base = world.server.url_for("/").rstrip("/")
+    catalog = Catalog(
+        tmdb=TmdbClient(base, token="t", options=cached),
+        books=GoogleBooksClient(base, options=cached),
+        itunes=ItunesClient(base, options=cached),
+        feeds=FeedClient(options=cached),
+    )
+    service = CatalogService(catalog)
+    service.add(Kind.TV, "1001")
+    service.add(Kind.TV, "1002")
+    world.paths.clear()
+    world.headers.clear()
+    report = service.refresh_all()
+    assert len(report.refreshed) == 2
+    assert len(world.paths) == 4  # the cached answers of the add were not served
+    assert not any(name.lower().startswith("x-mediatrack") for h in world.headers for name in h)
