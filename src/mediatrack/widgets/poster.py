@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -23,8 +23,9 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from mediatrack.records import EntryKey
-from mediatrack.services.images import Poster as Picture
-from mediatrack.services.images import posters
+
+if TYPE_CHECKING:
+    from mediatrack.services.images import Poster as Picture
 
 _import_lock = threading.Lock()
 REST = 0.25  # seconds an item stays shown before its picture is fetched: scrolling fetches none
@@ -116,6 +117,8 @@ class Poster(Widget):
 
     @work(thread=True, exclusive=True, group="poster", exit_on_error=False)
     def _load(self, key: EntryKey) -> None:
+        from mediatrack.services.images import posters  # the store and Pillow: not at start-up
+
         worker = get_current_worker()
         service = posters(headless=self.app.is_headless)
         if not service.enabled:
