@@ -10,7 +10,7 @@ import datetime as dt
 import random
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mediatrack.display.entries import counted, rating_text, status_label
@@ -24,7 +24,7 @@ from mediatrack.records import (
     ShowEpisode,
 )
 from mediatrack.services import limits
-from mediatrack.store import episodes, queries, snapshots
+from mediatrack.store import episodes, notes, queries, runs, snapshots
 from mediatrack.store import library as library_rows
 from mediatrack.store.db import (
     LOCAL_USER_ID,
@@ -147,6 +147,12 @@ class Library:
     def detail(self, key: EntryKey) -> EntryDetail:
         with connection():
             found = queries.entry_detail(self.user_id, key)
+            if found is not None:  # the note and the runs finished, beside the record
+                found = replace(
+                    found,
+                    note=notes.read(self.user_id, key),
+                    runs=runs.runs_done(self.user_id, key),
+                )
         if found is None:
             raise UnknownItem(f"There is no item {key} in your library.")
         return found
