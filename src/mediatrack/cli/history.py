@@ -43,9 +43,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
             parents=[common],
             help=f"{verb} a finished item again: a new run, the old one kept",
             description=(
-                f"Start a new run of a finished show, movie or book: its progress starts again "
-                f"at 0, and the run you finished stays in its history. Without --yes it only "
-                f"says what would change."
+                "Start a new run of a finished show, movie or book: its progress starts again "
+                "at 0, and the run you finished stays in its history. Without --yes it only "
+                "says what would change."
             ),
         )
         again.add_argument(

@@ -38,8 +38,8 @@ def run_text(run: int) -> str:
 
 
 def runs_badge(runs: int) -> str:
-    """``×2`` beside a status once an item was finished more than once."""
-    return f"×{runs}" if runs > 1 else ""
+    """``x2`` (a multiplication sign) beside a status once an item was finished more than once."""
+    return f"\N{MULTIPLICATION SIGN}{runs}" if runs > 1 else ""
 
 
 def note_lines(text: str, limit: int = 12) -> str:

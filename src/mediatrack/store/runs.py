@@ -38,7 +38,7 @@ def runs_done(user_id: str, key: EntryKey) -> int:
         return 0
     table = PROGRESS_TABLES[key.kind]
     row = table.model.get_or_none(table.row_of(user_id, key.item_id))
-    if row is None or row.deleted_at is not None:
+    if not isinstance(row, UserProgress | UserBookProgress) or row.deleted_at is not None:
         return 0
     return int(row.runs) + (row.status == KINDS[key.kind].done_status)
 
@@ -72,7 +72,7 @@ def start_again(user_id: str, key: EntryKey) -> int:
 
 def _archive_ticks(user_id: str, show_id: int, run: int, now: dt.datetime) -> dt.datetime | None:
     """Copy the live ticks of a show into run ``run``, untick them; the last tick's time."""
-    ticks = list(
+    ticks: list[tuple[int, dt.datetime]] = list(
         EpisodeWatch.select(EpisodeWatch.episode, EpisodeWatch.watched_at)
         .join(Episode)
         .join(Season)
