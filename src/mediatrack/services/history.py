@@ -9,7 +9,7 @@ from mediatrack.services.library import InvalidValue, LibraryError, NeedsConfirm
 from mediatrack.store import history as history_rows
 from mediatrack.store import notes as note_rows
 from mediatrack.store import queries, runs, snapshots
-from mediatrack.store.db import connection, transaction
+from mediatrack.store.db import LOCAL_USER_ID, connection, transaction
 
 NOTE_LIMIT = 10_000  # characters: a note, not a diary
 PAGE = 50
@@ -22,7 +22,7 @@ class CannotRepeat(LibraryError):
 class History:
     """One user's history, runs and notes. Safe to call from any thread."""
 
-    def __init__(self, user_id: str) -> None:
+    def __init__(self, user_id: str = LOCAL_USER_ID) -> None:
         self.user_id = user_id
 
     def events(
