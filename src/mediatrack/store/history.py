@@ -109,7 +109,8 @@ def history(
     union = " UNION ALL ".join(f"SELECT * FROM ({branch})" for branch in branches)
     sql = (
         "WITH h(at, kind, item_id, title, event, season, episode, detail, run) AS "
-        f"({union}) SELECT * FROM h ORDER BY at DESC, title LIMIT :limit OFFSET :offset"
+        f"({union}) SELECT * FROM h ORDER BY at DESC, title, kind, item_id, season DESC, "
+        "episode DESC, detail LIMIT :limit OFFSET :offset"
     )
     params.update(limit=limit, offset=offset)
     cursor = database.execute_sql(sql, params)  # sqlite3 takes named parameters
