@@ -93,6 +93,15 @@ def history(
     user_id: str, key: EntryKey | None = None, *, limit: int = 50, offset: int = 0
 ) -> list[HistoryEvent]:
     """One page of the user's history (or of one item's), newest first."""
+    sql, params = page_query(user_id, key, limit=limit, offset=offset)
+    cursor = database.execute_sql(sql, params)  # sqlite3 takes named parameters
+    return [_event(row) for row in cursor.fetchall()]
+
+
+def page_query(
+    user_id: str, key: EntryKey | None = None, *, limit: int = 50, offset: int = 0
+) -> tuple[str, dict[str, Any]]:
+    """The SQL of one page and its parameters (a test reads its query plan)."""
     params: dict[str, Any] = {"user": user_id, "upto": offset + limit}
     if key is None:
         branches = [branch.format(item="") for branch in _ALL]
@@ -113,8 +122,7 @@ def history(
         "episode DESC, detail LIMIT :limit OFFSET :offset"
     )
     params.update(limit=limit, offset=offset)
-    cursor = database.execute_sql(sql, params)  # sqlite3 takes named parameters
-    return [_event(row) for row in cursor.fetchall()]
+    return sql, params
 
 
 def _event(row: tuple) -> HistoryEvent:

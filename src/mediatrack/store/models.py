@@ -255,7 +255,7 @@ class PastEpisodeWatch(SyncedModel):  # ext: the ticks of an earlier run of a sh
 
     class Meta:
         table_name = "past_episode_watches"
-        indexes = ((("user_id", "episode_id", "run"), True),)
+        indexes = ((("user_id", "episode_id", "run"), True), (("user_id", "watched_at"), False))
 
 
 class WatchPosition(BaseModel):  # ext: derived from episode_watches, never synced

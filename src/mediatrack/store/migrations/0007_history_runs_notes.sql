@@ -13,6 +13,7 @@ CREATE INDEX "podcast_listens_user_id_listened_at" ON "podcast_listens" ("user_i
 CREATE TABLE "past_episode_watches" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "deleted_at" DATETIME, "user_id" TEXT NOT NULL, "episode_id" INTEGER NOT NULL, "run" INTEGER NOT NULL, "watched_at" DATETIME NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY ("episode_id") REFERENCES "episodes" ("id") ON DELETE CASCADE);
 CREATE INDEX "past_episode_watches_episode_id" ON "past_episode_watches" ("episode_id");
 CREATE UNIQUE INDEX "past_episode_watches_user_id_episode_id_run" ON "past_episode_watches" ("user_id", "episode_id", "run");
+CREATE INDEX "past_episode_watches_user_id_watched_at" ON "past_episode_watches" ("user_id", "watched_at");
 CREATE TABLE "media_notes" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "updated_at" DATETIME NOT NULL, "deleted_at" DATETIME, "user_id" TEXT NOT NULL, "note" TEXT NOT NULL, "note_shared" INTEGER NOT NULL DEFAULT 0, "media_item_id" INTEGER NOT NULL, FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE ON UPDATE CASCADE, FOREIGN KEY ("media_item_id") REFERENCES "media_items" ("id") ON DELETE CASCADE);
 CREATE INDEX "media_notes_media_item_id" ON "media_notes" ("media_item_id");
 CREATE UNIQUE INDEX "media_notes_user_id_media_item_id" ON "media_notes" ("user_id", "media_item_id");
