@@ -146,3 +146,128 @@ def _moment(value: Any) -> dt.datetime:
     if len(text) == 10:  # a finish date: a day, no time
         return dt.datetime.fromisoformat(text)
     return dt.datetime.fromisoformat(text.replace(" ", "T"))
+
+
+# --- the backup: notes, runs and the ticks of earlier runs ------------------------------
+
+
+def backup_extras(user_id: str, kind: Kind) -> dict[int, dict[str, Any]]:
+    """By item id: what a backup item carries beyond its record, only where there is some.
+
+    ``note`` and ``note_shared``; ``runs`` (earlier runs finished) and, for a show,
+    ``past_runs``: each tick of those runs as run, season, episode and time.
+    """
+    from mediatrack.store.models import (
+        NOTE_TABLES,
+        PROGRESS_TABLES,
+        Episode,
+        MediaItem,
+        PastEpisodeWatch,
+        Season,
+    )
+
+    extras: dict[int, dict[str, Any]] = {}
+    model, field = NOTE_TABLES[kind]
+    item = getattr(model, field)
+    notes = model.select(item, model.note, model.note_shared).where(
+        (model.user == user_id) & model.deleted_at.is_null()
+    )
+    if kind in (Kind.TV, Kind.MOVIE):
+        notes = notes.join(MediaItem, on=(item == MediaItem.id)).where(MediaItem.type == kind.value)
+    for item_id, note, shared in notes.tuples().iterator():
+        extras.setdefault(item_id, {}).update(note=note, note_shared=bool(shared))
+    if kind is Kind.PODCAST:
+        return extras
+    table = PROGRESS_TABLES[kind]
+    progress: Any = table.model  # shows, movies and books: they have runs
+    runs = progress.select(table.item_column, progress.runs).where(
+        (progress.user == user_id) & progress.deleted_at.is_null() & (progress.runs > 0)
+    )
+    for item_id, count in runs.tuples().iterator():
+        extras.setdefault(item_id, {})["runs"] = count
+    if kind is Kind.TV:
+        past = (
+            PastEpisodeWatch.select(
+                Season.media_item,
+                PastEpisodeWatch.run,
+                Season.season_number,
+                Episode.episode_number,
+                PastEpisodeWatch.watched_at,
+            )
+            .join(Episode)
+            .join(Season)
+            .where((PastEpisodeWatch.user == user_id) & PastEpisodeWatch.deleted_at.is_null())
+            .order_by(PastEpisodeWatch.run, Season.season_number, Episode.episode_number)
+        )
+        for show_id, run, season, episode, when in past.tuples().iterator():
+            if show_id in extras and "runs" in extras[show_id]:
+                extras[show_id].setdefault("past_runs", []).append(
+                    {
+                        "run": run,
+                        "season_number": season,
+                        "episode_number": episode,
+                        "watched_at": when.isoformat(sep="T"),
+                    }
+                )
+    return extras
+
+
+def restore_extras(user_id: str, extras: list[dict[str, Any]]) -> None:
+    """Write back what ``backup_extras`` wrote, for items the restore put in the library."""
+    from mediatrack.store import notes as note_rows
+    from mediatrack.store.imports import ITEM_MODELS, catalog_column
+    from mediatrack.store.models import (
+        PROGRESS_TABLES,
+        Episode,
+        MediaItem,
+        PastEpisodeWatch,
+        Season,
+        utcnow,
+    )
+
+    now = utcnow()
+    with database.atomic():
+        for extra in extras:
+            kind = Kind(extra["kind"])
+            model = ITEM_MODELS[kind]
+            column = catalog_column(kind)
+            value = (
+                int(extra["catalog_id"]) if kind in (Kind.TV, Kind.MOVIE) else extra["catalog_id"]
+            )
+            query = model.select(model.id).where(column == value)
+            if model is MediaItem:
+                query = query.where(MediaItem.type == kind.value)
+            found = query.scalar()
+            if found is None:
+                continue
+            key = EntryKey(kind, found)
+            if extra.get("note"):
+                note_rows.write(user_id, key, extra["note"], bool(extra.get("note_shared")))
+            if kind is Kind.PODCAST or not extra.get("runs"):
+                continue
+            table = PROGRESS_TABLES[kind]
+            progress: Any = table.model  # shows, movies and books: they have runs
+            progress.update(runs=extra["runs"]).where(
+                table.row_of(user_id, found) & (progress.runs < extra["runs"])
+            ).execute()
+            for tick in extra.get("past_runs") or []:
+                episode = (
+                    Episode.select(Episode.id)
+                    .join(Season)
+                    .where(
+                        (Season.media_item == found)
+                        & (Season.season_number == tick["season_number"])
+                        & (Episode.episode_number == tick["episode_number"])
+                    )
+                    .scalar()
+                )
+                if episode is None:
+                    continue
+                PastEpisodeWatch.insert(
+                    user=user_id,
+                    episode=episode,
+                    run=tick["run"],
+                    watched_at=dt.datetime.fromisoformat(tick["watched_at"]),
+                    created_at=now,
+                    updated_at=now,
+                ).on_conflict_ignore().execute()
