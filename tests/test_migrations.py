@@ -84,7 +84,9 @@ def test_an_old_file_is_migrated_to_the_latest_keeping_its_rows(db_path: Path) -
         "progress) VALUES ('2024-01-01', '2024-01-01', 'local', 7, 'watching', 12)"
     )
     old.close()
-    seed_columns = "id, created_at, updated_at, deleted_at, user_id, media_item_id, status, progress"
+    seed_columns = (
+        "id, created_at, updated_at, deleted_at, user_id, media_item_id, status, progress"
+    )
     rows_before = query(db_path, f"SELECT {seed_columns} FROM user_progress")
 
     open_database(db_path)
