@@ -28,7 +28,7 @@ def what_text(event: HistoryEvent) -> str:
         parts.append(f"S{event.season}E{event.episode}")
     text = " ".join(parts)
     if event.detail:
-        text += f" · {event.detail}"
+        text += f" · {event.detail}" if len(parts) > 1 else f" {event.detail}"
     return text
 
 

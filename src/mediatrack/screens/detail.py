@@ -53,8 +53,9 @@ class DetailScreen(WorkerErrors, Screen[None]):
         Binding("escape,backspace", "back", "Back"),
         Binding("R", "refresh_metadata", "Refresh", key_display="R"),
         Binding("p", "set_progress", "Progress"),
-        Binding("n", "note", "Note"),
-        Binding("h", "history", "History"),
+        # In the palette and the help panel: the footer keeps its room for ticking.
+        Binding("n", "note", "Note", show=False),
+        Binding("h", "history", "History", show=False),
     ]
 
     app: MediaTrackApp
