@@ -78,15 +78,29 @@ def test_a_friend_reads_a_note_only_once_it_is_shared(world: World):
     bobs = bob.device()
     bobs.sync()
     assert bobs.db.execute_sql("SELECT note FROM media_notes").fetchall() == []
-    assert bobs.db.execute_sql("SELECT note FROM book_notes").fetchall() == [("read it twice",)]
+    assert live_notes(bobs, "book_notes") == ["read it twice"]
 
     laptop.use()
     History(alice.user_id).set_note(heat, "my secret", shared=True)
     laptop.sync()
     with bob.sql() as sql:
         assert sql.execute("SELECT note FROM media_notes").fetchall() == [("my secret",)]
+    bobs.sync()
+    assert live_notes(bobs, "media_notes") == ["my secret"]
+
     laptop.use()
-    History(alice.user_id).set_note(heat, "my secret", shared=False)
+    History(alice.user_id).set_note(heat, "my secret, again", shared=False)
     laptop.sync()
-    with bob.sql() as sql:  # taken back: unshared again, unreadable again
-        assert sql.execute("SELECT note FROM media_notes").fetchall() == []
+    with bob.sql() as sql:  # taken back: what a friend reads is a tombstone with no text
+        assert sql.execute("SELECT note, deleted_at IS NOT NULL FROM media_notes").fetchall() == [
+            ("", True)
+        ]
+    bobs.sync()
+    assert live_notes(bobs, "media_notes") == []  # and the friend's device dropped its copy
+    laptop.use()
+    assert History(alice.user_id).note(heat).text == "my secret, again"
+
+
+def live_notes(device, table: str) -> list[str]:
+    rows = device.db.execute_sql(f"SELECT note FROM {table} WHERE deleted_at IS NULL")
+    return [note for (note,) in rows.fetchall()]

@@ -399,7 +399,12 @@ class Friendship(SyncedModel):
 
 
 class NoteModel(SyncedModel):
-    """A user's private note on one item; friends read it only when ``note_shared``."""
+    """A user's note on one item; friends read it only when ``note_shared``.
+
+    A private and a shared note are two rows (``note_shared`` is part of the key),
+    of which one at most is live: taking a note back from friends tombstones the
+    shared row, a tombstone friends can read, so their copies go too.
+    """
 
     user = ForeignKeyField(User, index=False, on_delete="CASCADE", on_update="CASCADE")
     note = TextField()
@@ -411,7 +416,7 @@ class MediaNote(NoteModel):
 
     class Meta:
         table_name = "media_notes"
-        indexes = ((("user_id", "media_item_id"), True),)
+        indexes = ((("user_id", "media_item_id", "note_shared"), True),)
 
 
 class BookNote(NoteModel):
@@ -419,7 +424,7 @@ class BookNote(NoteModel):
 
     class Meta:
         table_name = "book_notes"
-        indexes = ((("user_id", "book_id"), True),)
+        indexes = ((("user_id", "book_id", "note_shared"), True),)
 
 
 class PodcastNote(NoteModel):
@@ -427,7 +432,7 @@ class PodcastNote(NoteModel):
 
     class Meta:
         table_name = "podcast_notes"
-        indexes = ((("user_id", "podcast_id"), True),)
+        indexes = ((("user_id", "podcast_id", "note_shared"), True),)
 
 
 NOTE_TABLES: dict[Kind, tuple[type[NoteModel], str]] = {

@@ -1,69 +1,66 @@
-"""A user's private note on an item (one per item), and whether friends may read it."""
+"""A user's note on an item (one live at most), and whether friends may read it.
+
+A private note and a shared one are separate rows (``note_shared`` is part of
+the key). Sharing or taking back a note moves its text to the other row and
+tombstones the old one: the tombstone of a shared row, its text blanked, is
+what tells a friend's device to drop its copy (friends can read only shared rows).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from mediatrack.records import EntryKey, ItemNote
-from mediatrack.store.models import NOTE_TABLES, database, utcnow
+from mediatrack.store.models import NOTE_TABLES, NoteModel, database, utcnow
+
+
+def _rows(user_id: str, key: EntryKey) -> tuple[type[NoteModel], Any, list[NoteModel]]:
+    model, field = NOTE_TABLES[key.kind]
+    item = getattr(model, field)
+    rows = list(
+        model.select()
+        .where((model.user == user_id) & (item == key.item_id))
+        .order_by(model.updated_at.desc())
+    )
+    return model, item, rows
 
 
 def read(user_id: str, key: EntryKey) -> ItemNote | None:
-    model, field = NOTE_TABLES[key.kind]
-    row = model.get_or_none(
-        (model.user == user_id)
-        & (getattr(model, field) == key.item_id)
-        & model.deleted_at.is_null()
-    )
-    return ItemNote(row.note, bool(row.note_shared)) if row is not None else None
+    """The live note; after edits on two devices at once, the latest."""
+    _, _, rows = _rows(user_id, key)
+    live = next((row for row in rows if row.deleted_at is None), None)
+    return ItemNote(live.note, bool(live.note_shared)) if live is not None else None
 
 
 def write(user_id: str, key: EntryKey, text: str | None, shared: bool | None = None) -> None:
     """Set the note (``shared`` None keeps its sharing); an empty or None text clears it."""
-    model, field = NOTE_TABLES[key.kind]
     now = utcnow()
-    item = getattr(model, field)
     with database.atomic():
-        row = model.get_or_none((model.user == user_id) & (item == key.item_id))
+        model, item, rows = _rows(user_id, key)
+        live = [row for row in rows if row.deleted_at is None]
+        if shared is None:
+            shared = bool(live[0].note_shared) if live else False
+        for row in live:
+            if text and bool(row.note_shared) == shared:
+                continue
+            row.deleted_at, row.updated_at = now, now
+            if row.note_shared:
+                row.note = ""  # a tombstone friends read carries nothing
+            row.save()
         if not text:
-            if row is not None and row.deleted_at is None:
-                row.deleted_at, row.updated_at = now, now
-                row.save()
             return
-        if row is None:
+        keep = next((row for row in rows if bool(row.note_shared) == shared), None)
+        if keep is None:
             model.insert(
                 {
                     model.user: user_id,
                     item: key.item_id,
                     model.note: text,
-                    model.note_shared: bool(shared),
+                    model.note_shared: shared,
                     model.created_at: now,
                     model.updated_at: now,
                 }
             ).execute()
-            return
-        if shared is None:
-            shared = bool(row.note_shared) if row.deleted_at is None else False
-        row.note, row.note_shared, row.deleted_at, row.updated_at = text, shared, None, now
-        row.save()
-
-
-def all_notes(user_id: str) -> list[tuple[EntryKey, ItemNote]]:
-    """Every live note of the user's, for a backup."""
-    from mediatrack.kinds import Kind
-
-    found: list[tuple[EntryKey, ItemNote]] = []
-    for kind in (Kind.TV, Kind.BOOK, Kind.PODCAST):  # TV's table holds movies' notes too
-        model, field = NOTE_TABLES[kind]
-        item = getattr(model, field)
-        query = model.select(item, model.note, model.note_shared).where(
-            (model.user == user_id) & model.deleted_at.is_null()
-        )
-        if kind is Kind.TV:
-            from mediatrack.store.models import MediaItem
-
-            query = query.select_extend(MediaItem.type).join(MediaItem, on=(item == MediaItem.id))
-            for item_id, note, shared, media_type in query.tuples().iterator():
-                found.append((EntryKey(Kind(media_type), item_id), ItemNote(note, bool(shared))))
-        else:
-            for item_id, note, shared in query.tuples().iterator():
-                found.append((EntryKey(kind, item_id), ItemNote(note, bool(shared))))
-    return found
+        elif (keep.note, keep.deleted_at) != (text, None):
+            keep.note, keep.deleted_at, keep.updated_at = text, None, now
+            keep.save()

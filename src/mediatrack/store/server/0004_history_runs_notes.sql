@@ -4,7 +4,9 @@
 --   past_episode_watches: the ticks of those earlier runs of a show;
 --   media_notes, book_notes, podcast_notes: a private note per item. A friend reads a note
 --   only when its writer marked it shared (note_shared): the read policy says so, so not
---   even raw SQL as the friend's role reaches an unshared one.
+--   even raw SQL as the friend's role reaches an unshared one. A private and a shared note
+--   are two rows; taking a note back tombstones the shared row (text blanked), which friends
+--   read, so their devices drop their copy.
 -- Every new table is a person's own, as in steps 1 and 2: revisions, forced row-level
 -- security, foreign keys that carry the writer, UPDATE by column, no DELETE (tombstones).
 
@@ -36,7 +38,7 @@ CREATE TABLE media_notes (
     note_shared boolean NOT NULL DEFAULT false,
     media_item_id bigint NOT NULL,
     revision bigint NOT NULL,
-    UNIQUE (user_id, media_item_id),
+    UNIQUE (user_id, media_item_id, note_shared),
     CONSTRAINT media_notes_media_item_id_writer_fkey FOREIGN KEY (media_item_id, user_id)
         REFERENCES media_items (id, written_by) ON DELETE CASCADE
 );
@@ -51,7 +53,7 @@ CREATE TABLE book_notes (
     note_shared boolean NOT NULL DEFAULT false,
     book_id bigint NOT NULL,
     revision bigint NOT NULL,
-    UNIQUE (user_id, book_id),
+    UNIQUE (user_id, book_id, note_shared),
     CONSTRAINT book_notes_book_id_writer_fkey FOREIGN KEY (book_id, user_id)
         REFERENCES books (id, written_by) ON DELETE CASCADE
 );
@@ -66,7 +68,7 @@ CREATE TABLE podcast_notes (
     note_shared boolean NOT NULL DEFAULT false,
     podcast_id bigint NOT NULL,
     revision bigint NOT NULL,
-    UNIQUE (user_id, podcast_id),
+    UNIQUE (user_id, podcast_id, note_shared),
     CONSTRAINT podcast_notes_podcast_id_writer_fkey FOREIGN KEY (podcast_id, user_id)
         REFERENCES podcasts (id, written_by) ON DELETE CASCADE
 );

@@ -253,9 +253,11 @@ PODCAST_LISTENS = _table(PodcastListen, ("user_id", "episode_id"), PODCAST_EPISO
 PAST_EPISODE_WATCHES = _table(
     PastEpisodeWatch, ("user_id", "episode_id", "run"), EPISODE, item=_show
 )
-MEDIA_NOTES = _table(MediaNote, ("user_id", "media_item_id"), MEDIA, item=_media)
-BOOK_NOTES = _table(BookNote, ("user_id", "book_id"), BOOK, item=_book)
-PODCAST_NOTES = _table(PodcastNote, ("user_id", "podcast_id"), PODCAST, item=_podcast)
+MEDIA_NOTES = _table(MediaNote, ("user_id", "media_item_id", "note_shared"), MEDIA, item=_media)
+BOOK_NOTES = _table(BookNote, ("user_id", "book_id", "note_shared"), BOOK, item=_book)
+PODCAST_NOTES = _table(
+    PodcastNote, ("user_id", "podcast_id", "note_shared"), PODCAST, item=_podcast
+)
 
 METADATA = (MEDIA_ITEMS, SEASONS, EPISODES, BOOKS, PODCASTS, PODCAST_EPISODES)
 OWNED = (
