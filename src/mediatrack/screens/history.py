@@ -98,7 +98,7 @@ class HistoryScreen(WorkerErrors, Screen[None]):
         self._read += len(events)
         self._more = len(events) == PAGE
         for event in events:
-            cells = [when_text(event), inert(event.title, limit=40), inert(what_text(event))]
+            cells = [when_text(event), inert(event.title, limit=24), inert(what_text(event))]
             if self.key is not None:
                 cells.append(run_text(event.run))
             table.add_row(*[Text(cell) for cell in cells])  # never read as markup
