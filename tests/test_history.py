@@ -175,3 +175,20 @@ def test_cli_note_history_and_rewatch(library, capsys):
     assert code == 0 and "cleared" in out and library.detail(heat).note is None
     code, _, err = run(capsys, "history", "--limit", "0")
     assert code == 1 and "--limit" in err
+
+
+def test_finishing_keeps_the_day_and_undoing_it_forgets_it(library):
+    dune = library.add(NewItem(Kind.BOOK, "Dune", 1965, total=412), "reading").key
+    with time_machine.travel(DAY, tick=False):
+        library.set_progress(dune, 412)  # done
+    with time_machine.travel(DAY + dt.timedelta(days=40), tick=False):
+        library.set_rating(dune, 9)  # a later change is not a later finish
+        library.set_status(dune, "completed")
+    assert [e.at.date() for e in History().events(dune)] == [DAY.date()]
+
+    heat = library.add(NewItem(Kind.MOVIE, "Heat", 1995)).key
+    before = library.snapshot(heat)
+    library.set_status(heat, "completed")
+    assert [e.event for e in History().events(heat)] == ["finished"]
+    library.restore(before)  # a completion undone was no completion
+    assert History().events(heat) == []

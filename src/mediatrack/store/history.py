@@ -59,15 +59,14 @@ LEFT JOIN podcasts p ON f.kind = 'podcast' AND p.id = f.item_id
 WHERE f.user_id = :user {item}
 ORDER BY f.finished_on DESC LIMIT :upto"""
 
-# A movie or book completed now, on a day no finish date names yet.
+# A movie or book completed before finish days were kept: its progress row's last change.
 _COMPLETED_MOVIES = """
 SELECT u.updated_at, 'movie', u.media_item_id, m.title, 'finished', NULL, NULL, NULL, 0
 FROM user_progress u JOIN media_items m ON m.id = u.media_item_id
 WHERE u.user_id = :user AND u.deleted_at IS NULL AND u.status = 'completed'
   AND m.type = 'movie' {item}
   AND NOT EXISTS (SELECT 1 FROM finish_dates f WHERE f.user_id = u.user_id
-                  AND f.kind = 'movie' AND f.item_id = u.media_item_id
-                  AND f.finished_on = substr(u.updated_at, 1, 10))
+                  AND f.kind = 'movie' AND f.item_id = u.media_item_id)
 ORDER BY u.updated_at DESC LIMIT :upto"""
 
 _COMPLETED_BOOKS = """
@@ -75,8 +74,7 @@ SELECT u.updated_at, 'book', u.book_id, b.title, 'finished', NULL, NULL, NULL, 0
 FROM user_book_progress u JOIN books b ON b.id = u.book_id
 WHERE u.user_id = :user AND u.deleted_at IS NULL AND u.status = 'completed' {item}
   AND NOT EXISTS (SELECT 1 FROM finish_dates f WHERE f.user_id = u.user_id
-                  AND f.kind = 'book' AND f.item_id = u.book_id
-                  AND f.finished_on = substr(u.updated_at, 1, 10))
+                  AND f.kind = 'book' AND f.item_id = u.book_id)
 ORDER BY u.updated_at DESC LIMIT :upto"""
 
 # Which branches can hold events of one kind, and how each names the item.

@@ -127,3 +127,13 @@ def forget_runs_after(user_id: str, key: EntryKey, runs: int) -> None:
         & PastEpisodeWatch.episode.in_(episode_ids)
         & PastEpisodeWatch.deleted_at.is_null()
     ).execute()
+
+
+def forget_finishes_since(user_id: str, key: EntryKey, since: dt.datetime) -> None:
+    """Undo: the days a movie or book was marked finished after ``since`` were not finishes."""
+    FinishDate.delete().where(
+        (FinishDate.user == user_id)
+        & (FinishDate.kind == key.kind.value)
+        & (FinishDate.item_id == key.item_id)
+        & (FinishDate.created_at >= since)
+    ).execute()

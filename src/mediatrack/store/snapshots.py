@@ -41,6 +41,7 @@ class ItemSnapshot:
     rating: int | None = None  # a movie's or show's rating, in ``ratings``
     ticks: dict[int, dt.datetime] = field(default_factory=dict)  # episode id -> when
     runs: int = 0  # earlier runs finished (shows, movies, books)
+    taken_at: dt.datetime = field(default_factory=utcnow)
 
 
 def take(user_id: str, key: EntryKey) -> ItemSnapshot:
@@ -74,6 +75,7 @@ def put_back(snapshot: ItemSnapshot) -> None:
     table = PROGRESS_TABLES[key.kind]
     with database.atomic():
         runs.forget_runs_after(user_id, key, snapshot.runs)
+        runs.forget_finishes_since(user_id, key, snapshot.taken_at)
         _put_back_ticks(snapshot, now)
         row = table.model.get_or_none(table.row_of(user_id, key.item_id))
         if snapshot.in_library:
