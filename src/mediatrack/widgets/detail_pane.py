@@ -19,6 +19,7 @@ from mediatrack.display.history import note_lines, runs_badge
 from mediatrack.display.text import inert
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryDetail, LibraryEntry
+from mediatrack.widgets.poster import Poster
 
 
 def _summary(entry: LibraryEntry) -> list[Content | str]:
@@ -64,6 +65,7 @@ class DetailPane(VerticalScroll, can_focus=False):
     """
 
     def compose(self):
+        yield Poster(id="detail-poster")
         yield Static(id="detail-body")
 
     def on_mount(self) -> None:
@@ -71,6 +73,9 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def show_entry(self, entry: LibraryEntry | None) -> None:
         body = self.query_one("#detail-body", Static)
+        poster = self.query_one(Poster)
+        if entry is None or entry.key != poster.key:
+            poster.show(None)  # fetched once the cursor rests (``show_detail``), not per row
         if entry is None:
             body.update("")
             return
@@ -78,6 +83,7 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def show_detail(self, detail: EntryDetail) -> None:
         self.query_one("#detail-body", Static).update(detail_content(detail))
+        self.query_one(Poster).show(detail.entry.key)
 
 
 def detail_content(detail: EntryDetail) -> Content:
