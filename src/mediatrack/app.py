@@ -241,6 +241,9 @@ class MediaTrackApp(App[None]):
         if isinstance(screen, LibraryScreen):
             yield from screen.palette_commands()
         yield SystemCommand(
+            "History", "Recently watched, read and listened to", self.action_open_history
+        )
+        yield SystemCommand(
             "Sync now", "Push your changes and pull your friends' (ctrl+s)", self.action_sync_now
         )
         yield from self._account_commands()
@@ -259,6 +262,12 @@ class MediaTrackApp(App[None]):
             "Rows an import could not match: pick a match, add by hand or skip",
             self.action_review_imports,
         )
+
+    def action_open_history(self) -> None:
+        from mediatrack.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
 
     def action_review_imports(self) -> None:
         from mediatrack.screens.import_review import ImportReviewScreen

@@ -20,6 +20,7 @@ from mediatrack.cli import (
     config,
     exchange,
     friends,
+    history,
     library,
     stats,
     sync,
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     friends.register(commands, common)
     config.register(commands, common)
     exchange.register(commands, common)  # `import`, `export`, `backup`, `restore`
+    history.register(commands, common)  # `history`, `rewatch`, `reread`
     agenda.register(commands, common)  # `next`, `calendar`
     stats.register(commands, common)
     return parser

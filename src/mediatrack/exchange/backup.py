@@ -84,6 +84,50 @@ def friends(text: str, name: str = "the backup") -> list[dict[str, Any]]:
     return [f for f in load(text, name).get("friends", []) if isinstance(f, dict)]
 
 
+HISTORY_KEYS = ("note", "note_shared", "runs", "past_runs")
+
+
+def history_extras(text: str, name: str = "the backup") -> list[dict[str, Any]]:
+    """Each item's note, runs and earlier runs' ticks, where it has any (see ``store.history``)."""
+    found = []
+    for item in load(text, name).get("items", []):
+        if not isinstance(item, dict) or not any(key in item for key in HISTORY_KEYS):
+            continue
+        note = item.get("note")
+        runs = item.get("runs") or 0
+        past = item.get("past_runs") or []
+        if not isinstance(note, str | None) or not isinstance(runs, int) or runs < 0:
+            continue  # a damaged extra: the item itself was restored, or reported, already
+        try:
+            ticks = _past_ticks(past)
+        except (ValueError, TypeError, KeyError):
+            continue
+        found.append(
+            {
+                "kind": str(item.get("kind")),
+                "catalog_id": str(item.get("catalog_id")),
+                "note": note,
+                "note_shared": bool(item.get("note_shared")),
+                "runs": runs,
+                "past_runs": ticks,
+            }
+        )
+    return found
+
+
+def _past_ticks(past: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "run": int(tick["run"]),
+            "season_number": int(tick["season_number"]),
+            "episode_number": int(tick["episode_number"]),
+            "watched_at": moment.isoformat(),
+        }
+        for tick in past
+        if isinstance(tick, dict) and (moment := parse_datetime(tick.get("watched_at"))) is not None
+    ]
+
+
 def _record(index: int, item: dict[str, Any]) -> ImportRecord:
     if not isinstance(item, dict):
         raise ValueError("not an object")

@@ -44,7 +44,7 @@ from mediatrack.kinds import KINDS, Kind
 from mediatrack.services.library import LibraryError
 from mediatrack.store import exports
 from mediatrack.store import imports as import_rows
-from mediatrack.store.db import LOCAL_USER_ID, connection
+from mediatrack.store.db import LOCAL_USER_ID, connection, transaction
 
 MODES = ("merge", "only-new", "overwrite")
 CATALOG_KEYS = {Kind.TV: "tmdb", Kind.MOVIE: "tmdb", Kind.BOOK: "google", Kind.PODCAST: "itunes"}
@@ -352,7 +352,17 @@ class ImportService:
         if source == "mediatrack" and not dry_run:
             with connection():
                 exports.restore_friends(self.user_id, backup.friends(read_text(Path(path))))
+            self._restore_history(path)
         return summary
+
+    def _restore_history(self, path: Path) -> None:
+        """A backup's notes, runs and earlier runs' ticks, once its items are in."""
+        from mediatrack.store import history
+
+        extras = backup.history_extras(read_text(Path(path)))
+        if extras:
+            with transaction():
+                history.restore_extras(self.user_id, extras)
 
     def _process(
         self,

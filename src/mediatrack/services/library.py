@@ -25,7 +25,7 @@ from mediatrack.records import (
     ShowEpisode,
 )
 from mediatrack.services import limits
-from mediatrack.store import episodes, queries, snapshots
+from mediatrack.store import episodes, notes, queries, runs, snapshots
 from mediatrack.store import friends as friend_rows
 from mediatrack.store import library as library_rows
 from mediatrack.store.db import (
@@ -151,6 +151,12 @@ class Library:
         with connection():
             found = queries.entry_detail(self.user_id, key)
             friends = friend_rows.friends_rating(self.user_id, key) if found else None
+            if found is not None:  # the note and the runs finished, beside the record
+                found = replace(
+                    found,
+                    note=notes.read(self.user_id, key),
+                    runs=runs.runs_done(self.user_id, key),
+                )
         if found is None:
             raise UnknownItem(f"There is no item {key} in your library.")
         if friends is not None:

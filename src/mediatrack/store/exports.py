@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mediatrack.kinds import Kind
+from mediatrack.store import history
 from mediatrack.store.db import SchemaTooNew, StoreError, latest_version, read_schema_version
 from mediatrack.store.imports import ITEM_MODELS, RATED, SKIPPED_COLUMNS, catalog_column
 from mediatrack.store.models import (
@@ -94,6 +95,7 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
     ):
         dates.setdefault(item_id, []).append(day)
     key = catalog_column(kind).name
+    extras = history.backup_extras(user_id, kind)  # notes, runs, earlier runs' ticks
     out = []
     for item_id, row in rows.items():
         item = items[item_id]
@@ -119,6 +121,7 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
             entry["feed_url"] = item["feed_url"]
         if kind is Kind.TV:
             entry["seasons"] = _seasons(user_id, item_id)
+        entry.update(extras.get(item_id, {}))
         out.append(entry)
     out.sort(key=lambda entry: entry["catalog_id"])
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from peewee import fn
 
 from mediatrack.folding import fold
@@ -121,6 +123,7 @@ def track(user_id: str, kind: Kind, item_id: int, status: str) -> None:
 def write_progress(user_id: str, key: EntryKey, status: str, progress: int) -> None:
     """Raises ``IntegrityError`` when a CHECK refuses the values."""
     table = PROGRESS_TABLES[key.kind]
+    _keep_finish_day(user_id, key, status)
     table.model.update(
         {
             table.model.status: status,
@@ -128,6 +131,26 @@ def write_progress(user_id: str, key: EntryKey, status: str, progress: int) -> N
             table.model.updated_at: utcnow(),
         }
     ).where(table.row_of(user_id, key.item_id)).execute()
+
+
+def _keep_finish_day(user_id: str, key: EntryKey, status: str) -> None:
+    """A movie or book becoming done keeps the day in ``finish_dates``, for its history."""
+    from mediatrack.kinds import KINDS
+    from mediatrack.store.models import FinishDate
+
+    done = KINDS[key.kind].done_status
+    if key.kind not in (Kind.MOVIE, Kind.BOOK) or status != done:
+        return
+    table = PROGRESS_TABLES[key.kind]
+    row = table.model.get_or_none(table.row_of(user_id, key.item_id))
+    if row is not None and row.status == done and row.deleted_at is None:
+        return  # done already: a second write is not a second finish
+    FinishDate.insert(
+        user=user_id,
+        kind=key.kind.value,
+        item_id=key.item_id,
+        finished_on=dt.date.today().isoformat(),
+    ).on_conflict_ignore().execute()
 
 
 def write_rating(user_id: str, key: EntryKey, rating: int | None) -> None:
