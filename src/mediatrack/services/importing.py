@@ -490,6 +490,7 @@ class ImportService:
         info = KINDS[kind]
         status = record.status if record.status in info.statuses else info.plan_status
         ticks = [(t.season, t.episode, t.watched_at) for t in record.ticks]
+        listens = backup.listens(record.extra) if record.source == "mediatrack" else []
         dates = [day.isoformat() for day in record.dates]
         progress = record.progress
         if kind is Kind.TV and record.source != "mediatrack":
@@ -504,7 +505,7 @@ class ImportService:
             return None  # removed after the file was written: the removal stands
         if have is None or have.status is None:
             base.status, base.rating, base.progress = status, record.rating, progress or 0
-            base.ticks, base.dates = ticks, dates
+            base.ticks, base.dates, base.listens = ticks, dates, listens
             base.derive_status = record.source != "mediatrack" and bool(ticks)
             base.updated_at = self._stamp(record)
             return base
@@ -518,8 +519,10 @@ class ImportService:
         skip = have.ticks if mode == "overwrite" else have.ticks | have.unticked
         new_ticks = [tick for tick in ticks if (tick[0], tick[1]) not in skip]
         new_dates = [day for day in dates if day not in have.dates]
-        changed = bool(new_ticks or new_dates)
-        base.ticks, base.dates = new_ticks, new_dates
+        heard = have.listens if mode == "overwrite" else have.listens | have.unlistened
+        new_listens = [listen for listen in listens if listen[0] not in heard]
+        changed = bool(new_ticks or new_dates or new_listens)
+        base.ticks, base.dates, base.listens = new_ticks, new_dates, new_listens
         base.revive_ticks = mode == "overwrite"
         if file_wins:
             if record.status is not None and status != have.status:
@@ -530,7 +533,9 @@ class ImportService:
                 base.progress, changed = progress, True
         if record.source == "mediatrack" and base.metadata is not None:
             base.metadata = None  # the item exists: its catalog metadata stays as is
-            base.seasons = None
+            base.parts = {  # only episodes it lacks are added, so new listens find theirs
+                name: value for name, value in (base.parts or {}).items() if name == "episodes"
+            }
         return base if changed else None
 
     @staticmethod
@@ -554,7 +559,7 @@ class ImportService:
             isbn_13=record.ids.get("isbn13"),
             isbn_10=record.ids.get("isbn10"),
             metadata=extra.get("metadata"),
-            seasons=extra.get("seasons"),
+            parts={name: extra[name] for name in import_rows.RESTORERS if extra.get(name)},
         )
         write.show, write.podcast, write.feed = found.show, found.podcast, found.feed
         return write

@@ -1,13 +1,17 @@
 """Reading everything a user owns for an export or a backup, as JSON-ready dicts.
 
 One dict per library item: the item's stored columns (``metadata``), its
-catalog id, the user's status, progress, rating and finish dates, and for a
-show every season and episode with the time each ticked one was watched.
+catalog id, the user's status, progress, rating and finish dates, and the
+item's parts (``PARTS``): for a show every season and episode with the time
+each ticked one was watched, for a podcast every episode with the time each
+listened one was heard. A new table the user owns is one more part here and
+one more restorer in ``store.imports.RESTORERS``.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,8 @@ from mediatrack.store.models import (
     FinishDate,
     Friendship,
     MediaItem,
+    PodcastEpisode,
+    PodcastListen,
     Rating,
     Season,
     User,
@@ -29,12 +35,16 @@ from mediatrack.store.models import (
 ORDER = (Kind.TV, Kind.MOVIE, Kind.BOOK, Kind.PODCAST)
 
 
-def _columns(row: Any, skip: set[str] = SKIPPED_COLUMNS) -> dict[str, Any]:
+PARENTS = {"media_item", "season", "podcast"}  # a part's link to its item: the item holds it
+
+
+def _fields(model: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """A row's stored columns, in the model's order, without ids, bookkeeping and parent."""
     values = {}
-    for field in type(row)._meta.sorted_fields:
-        if field.name in skip or field.name in ("media_item", "season"):
+    for field in model._meta.sorted_fields:
+        if field.name in SKIPPED_COLUMNS or field.name in PARENTS:
             continue
-        value = getattr(row, field.name)
+        value = row[field.name]
         values[field.name] = list(value) if isinstance(value, tuple) else value
     return values
 
@@ -94,6 +104,7 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
     ):
         dates.setdefault(item_id, []).append(day)
     key = catalog_column(kind).name
+    parts = {name: read(user_id, item_ids) for name, read in PARTS.get(kind, {}).items()}
     out = []
     for item_id, row in rows.items():
         item = items[item_id]
@@ -117,8 +128,8 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
             entry["isbn_13"], entry["isbn_10"] = item["isbn_13"], item["isbn_10"]
         if kind is Kind.PODCAST:
             entry["feed_url"] = item["feed_url"]
-        if kind is Kind.TV:
-            entry["seasons"] = _seasons(user_id, item_id)
+        for name, part in parts.items():
+            entry[name] = part.get(item_id, [])
         out.append(entry)
     out.sort(key=lambda entry: entry["catalog_id"])
     return out
@@ -139,36 +150,89 @@ def _creator(kind: Kind, metadata: dict[str, Any]) -> str | None:
     return None
 
 
-def _seasons(user_id: str, show_id: int) -> list[dict[str, Any]]:
-    watched = dict(
-        EpisodeWatch.select(EpisodeWatch.episode, EpisodeWatch.watched_at)
-        .join(Episode)
-        .join(Season)
-        .where(
-            (Season.media_item == show_id)
-            & (EpisodeWatch.user == user_id)
-            & EpisodeWatch.deleted_at.is_null()
+def _chunks(ids: list[int], size: int = 500):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _seasons(user_id: str, show_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each show's seasons and episodes, with the time each ticked episode was watched."""
+    watched: dict[int, Any] = {}
+    seasons: dict[int, list[dict[str, Any]]] = {}
+    episodes: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(show_ids):
+        watched.update(
+            EpisodeWatch.select(EpisodeWatch.episode, EpisodeWatch.watched_at)
+            .join(Episode)
+            .join(Season)
+            .where(
+                Season.media_item.in_(chunk)
+                & (EpisodeWatch.user == user_id)
+                & EpisodeWatch.deleted_at.is_null()
+            )
+            .tuples()
+            .iterator()
         )
-        .tuples()
-        .iterator()
-    )
-    seasons = []
-    for season in (
-        Season.select()
-        .where(Season.media_item == show_id)
-        .order_by(Season.season_number, Season.tmdb_id)
-    ):
-        episodes = []
+        for season in (
+            Season.select()
+            .where(Season.media_item.in_(chunk))
+            .order_by(Season.season_number, Season.tmdb_id)
+            .dicts()
+            .iterator()
+        ):
+            values = {**_fields(Season, season), "episodes": episodes.setdefault(season["id"], [])}
+            seasons.setdefault(season["media_item"], []).append(values)
         for episode in (
             Episode.select()
-            .where(Episode.season == season.id)
+            .join(Season)
+            .where(Season.media_item.in_(chunk))
             .order_by(Episode.episode_number, Episode.tmdb_id)
+            .dicts()
+            .iterator()
         ):
-            values = _columns(episode)
-            values["watched_at"] = _iso(watched.get(episode.id))
-            episodes.append(values)
-        seasons.append({**_columns(season), "episodes": episodes})
+            values = _fields(Episode, episode)
+            values["watched_at"] = _iso(watched.get(episode["id"]))
+            episodes[episode["season"]].append(values)
     return seasons
+
+
+def _podcast_episodes(user_id: str, podcast_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each podcast's episodes (by guid), with the time each listened one was heard."""
+    heard: dict[int, Any] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(podcast_ids):
+        heard.update(
+            PodcastListen.select(PodcastListen.episode, PodcastListen.listened_at)
+            .join(PodcastEpisode)
+            .where(
+                PodcastEpisode.podcast.in_(chunk)
+                & (PodcastListen.user == user_id)
+                & PodcastListen.deleted_at.is_null()
+            )
+            .tuples()
+            .iterator()
+        )
+        for episode in (
+            PodcastEpisode.select()
+            .where(PodcastEpisode.podcast.in_(chunk))
+            .order_by(PodcastEpisode.guid)
+            .dicts()
+            .iterator()
+        ):
+            values = _fields(PodcastEpisode, episode)
+            values["published_at"] = _iso(episode["published_at"])
+            values["listened_at"] = _iso(heard.get(episode["id"]))
+            out.setdefault(episode["podcast"], []).append(values)
+    return out
+
+
+# What an item carries besides its own columns and the user's row, one reader per table:
+# (user_id, item ids) -> item id -> the part's JSON-ready value.
+Part = Callable[[str, list[int]], dict[int, list[dict[str, Any]]]]
+PARTS: dict[Kind, dict[str, Part]] = {
+    Kind.TV: {"seasons": _seasons},
+    Kind.PODCAST: {"episodes": _podcast_episodes},
+}
 
 
 def friends(user_id: str) -> list[dict[str, Any]]:

@@ -15,9 +15,9 @@ from typing import Any
 
 from peewee import BooleanField, DateTimeField
 
-from mediatrack.kinds import Kind
+from mediatrack.kinds import KINDS, Kind
 from mediatrack.store import episodes as episode_rows
-from mediatrack.store import metadata
+from mediatrack.store import library, metadata
 from mediatrack.store.models import (
     PROGRESS_TABLES,
     Book,
@@ -27,6 +27,8 @@ from mediatrack.store.models import (
     ImportReview,
     MediaItem,
     Podcast,
+    PodcastEpisode,
+    PodcastListen,
     Rating,
     Season,
     TextListField,
@@ -71,6 +73,8 @@ class Held:
     dates: frozenset[str]
     unticked: frozenset[tuple[int, int]] = frozenset()  # ticks the user took back
     removed_at: dt.datetime | None = None  # the user took the item out of the library then
+    listens: frozenset[str] = frozenset()  # a podcast's listened episodes, by guid
+    unlistened: frozenset[str] = frozenset()  # listens the user took back
 
 
 @dataclass(slots=True)
@@ -78,7 +82,8 @@ class Write:
     """One item's import: the item (created when missing) and what to record on it.
 
     ``status``/``progress``/``rating`` None leave the value as it is. ``metadata`` are
-    item columns (the backup's); ``seasons`` a show's seasons with episodes (backup).
+    item columns (the backup's); ``parts`` the backup's parts of the item (a show's
+    seasons, a podcast's episodes), each restored by its ``RESTORERS`` entry.
     """
 
     kind: Kind
@@ -98,7 +103,8 @@ class Write:
     dates: list[str] = field(default_factory=list)
     updated_at: dt.datetime | None = None
     metadata: dict[str, Any] | None = None
-    seasons: list[dict[str, Any]] | None = None
+    parts: dict[str, list[dict[str, Any]]] | None = None
+    listens: list[tuple[str, dt.datetime | None]] = field(default_factory=list)  # (guid, when)
     derive_status: bool = False
     revive_ticks: bool = False  # overwrite: a tick the user took back comes back
     show: Any = None  # (ShowDetails, [SeasonDetails]) fetched so ticks find their episodes
@@ -167,6 +173,19 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
             ):
                 into = ticks if deleted is None else unticked
                 into.setdefault(show, set()).add((season, number))
+        listens: dict[int, set[str]] = {}
+        unlistened: dict[int, set[str]] = {}
+        if kind is Kind.PODCAST:
+            for podcast, guid, deleted in (
+                PodcastListen.select(
+                    PodcastEpisode.podcast, PodcastEpisode.guid, PodcastListen.deleted_at
+                )
+                .join(PodcastEpisode)
+                .where((PodcastListen.user == user_id) & PodcastEpisode.podcast.in_(list(items)))
+                .tuples()
+                .iterator()
+            ):
+                (listens if deleted is None else unlistened).setdefault(podcast, set()).add(guid)
         dates: dict[int, set[str]] = {}
         for item_id, day in (
             FinishDate.select(FinishDate.item_id, FinishDate.finished_on)
@@ -197,6 +216,8 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
                 dates=frozenset(dates.get(item_id, ())),
                 unticked=frozenset(unticked.get(item_id, ())),
                 removed_at=removed_at,
+                listens=frozenset(listens.get(item_id, ())),
+                unlistened=frozenset(unlistened.get(item_id, ())),
             )
     return found
 
@@ -239,10 +260,11 @@ def _plain(write: Write) -> bool:
     return (
         write.status is not None
         and not write.ticks
+        and not write.listens
         and write.show is None
         and write.podcast is None
         and not write.feed
-        and not write.seasons
+        and not write.parts
         and write.metadata is None
     )
 
@@ -411,8 +433,8 @@ def ensure_item(write: Write) -> int:
         found = model.insert({**values, "created_at": now, "updated_at": now}).execute()
     elif write.metadata is not None:
         model.update(values).where(model.id == found).execute()
-    if write.seasons:
-        _restore_seasons(found, write.seasons)
+    for name, value in (write.parts or {}).items():
+        RESTORERS[name](found, value)
     return found
 
 
@@ -435,6 +457,40 @@ def _restore_seasons(show_id: int, seasons: list[dict[str, Any]]) -> None:
             Episode.insert_many(rows[start : start + BATCH]).on_conflict_ignore().execute()
 
 
+def _restore_podcast_episodes(podcast_id: int, episodes: list[dict[str, Any]]) -> None:
+    """A backup's podcast episodes; those the store has (same guid) stay as they are."""
+    now = utcnow()
+    rows = []
+    for episode in episodes:
+        row = {
+            k: v
+            for k, v in episode.items()
+            if k not in SKIPPED_COLUMNS and k not in ("listened_at", "podcast")
+        }
+        if row.get("published_at"):
+            row["published_at"] = dt.datetime.fromisoformat(row["published_at"])
+        rows.append({**row, "podcast": podcast_id, "created_at": now, "updated_at": now})
+    for start in range(0, len(rows), BATCH):
+        PodcastEpisode.insert_many(rows[start : start + BATCH]).on_conflict_ignore().execute()
+
+
+# How each part of a backup's item is put back (see store.exports.PARTS): one per table.
+RESTORERS = {"seasons": _restore_seasons, "episodes": _restore_podcast_episodes}
+
+
+def _listen(
+    user_id: str, podcast_id: int, listens: list[tuple[str, dt.datetime | None]], *, revive: bool
+) -> None:
+    by_guid = dict(
+        PodcastEpisode.select(PodcastEpisode.guid, PodcastEpisode.id)
+        .where(PodcastEpisode.podcast == podcast_id)
+        .tuples()
+        .iterator()
+    )
+    marks = [(by_guid[guid], moment) for guid, moment in listens if guid in by_guid]
+    episode_rows.write_marks(PodcastListen, user_id, marks, revive=revive)
+
+
 def _apply_one(user_id: str, write: Write) -> None:
     now = utcnow()
     stamp = write.updated_at or now
@@ -448,22 +504,17 @@ def _apply_one(user_id: str, write: Write) -> None:
     table = PROGRESS_TABLES[write.kind]
     row = table.model.get_or_none(table.row_of(user_id, item_id))
     if row is None or row.deleted_at is not None:
-        values = {
-            "status": write.status or "plan_to_watch",
-            "progress": write.progress or 0,
-            "updated_at": stamp,
-            "deleted_at": None,
-        }
-        if write.kind in (Kind.BOOK, Kind.PODCAST):
-            values["rating"] = write.rating
-        if row is None:
-            table.model.insert(
-                user=user_id, **{table.item_field: item_id}, created_at=now, **values
-            ).execute()
-        else:
-            table.model.update(values).where(table.model.id == row.id).execute()
+        library.track(
+            user_id,
+            write.kind,
+            item_id,
+            write.status or KINDS[write.kind].plan_status,
+            progress=write.progress or 0,
+            rating=write.rating,
+            updated_at=stamp,
+        )
     else:
-        values = {}
+        values: dict[str, Any] = {}
         if write.status is not None and write.status != row.status:
             values["status"] = write.status
         if write.progress is not None and write.progress != row.progress:
@@ -497,7 +548,9 @@ def _apply_one(user_id: str, write: Write) -> None:
         ).on_conflict_ignore().execute()
     # One truth: a show's and a podcast's progress are their ticks. A figure from the file
     # becomes ticks (oldest first) for a podcast; a show without episodes keeps its count.
-    if write.kind is Kind.TV and (write.ticks or write.seasons or write.progress is not None):
+    if write.listens:
+        _listen(user_id, item_id, write.listens, revive=write.revive_ticks)
+    if write.kind is Kind.TV and (write.ticks or write.parts or write.progress is not None):
         episode_rows.recompute_show(user_id, item_id, derive_status=write.derive_status)
     if write.kind is Kind.PODCAST:
         episode_rows.recompute_podcast(user_id, item_id, derive_status=False, keep_count=True)
@@ -534,32 +587,12 @@ def _tick(
         .tuples()
         .iterator()
     }
-    now = utcnow()
-    rows = [
-        {
-            "user": user_id,
-            "episode": numbers[(season, number)],
-            "watched_at": moment or now,
-            "created_at": now,
-            "updated_at": now,
-        }
+    marks = [
+        (numbers[(season, number)], moment)
         for season, number, moment in ticks
         if (season, number) in numbers
     ]
-    for start in range(0, len(rows), BATCH):
-        batch = EpisodeWatch.insert_many(rows[start : start + BATCH])
-        if not revive:
-            batch.on_conflict_ignore().execute()
-            continue
-        batch.on_conflict(
-            conflict_target=[EpisodeWatch.user, EpisodeWatch.episode],
-            update={
-                EpisodeWatch.deleted_at: None,
-                EpisodeWatch.updated_at: now,
-                EpisodeWatch.watched_at: EpisodeWatch.watched_at,
-            },
-            where=EpisodeWatch.deleted_at.is_null(False),
-        ).execute()
+    episode_rows.write_marks(EpisodeWatch, user_id, marks, revive=revive)
 
 
 # --- the review list ------------------------------------------------------------

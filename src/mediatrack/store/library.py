@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from peewee import fn
 
 from mediatrack.folding import fold
@@ -96,26 +99,38 @@ def same_title(user_id: str, kind: Kind, title: str) -> list[int]:
     return [item_id for (item_id,) in query.tuples().iterator()]
 
 
-def track(user_id: str, kind: Kind, item_id: int, status: str) -> None:
+def track(
+    user_id: str,
+    kind: Kind,
+    item_id: int,
+    status: str,
+    *,
+    progress: int = 0,
+    rating: int | None = None,
+    updated_at: dt.datetime | None = None,
+) -> None:
     """Put an item that is in the store into the library: create its progress row,
-    or revive a removed one (its tombstone cleared, progress and rating reset)."""
+    or revive a removed one (its tombstone cleared, progress and rating set anew: a
+    removed movie's or show's rating is tombstoned the same way). The one place the
+    app's adds and imports do it; ``rating`` is for books and podcasts, whose row
+    carries it, and ``updated_at`` lets a restore keep the backup's time."""
     table = PROGRESS_TABLES[kind]
     now = utcnow()
+    values: dict[str, Any] = {
+        "status": status,
+        "progress": progress,
+        "updated_at": updated_at or now,
+        "deleted_at": None,
+    }
+    if issubclass(table.model, UserBookProgress | UserPodcastProgress):
+        values["rating"] = rating
     row = table.model.get_or_none(table.row_of(user_id, item_id))
     if row is None:
-        table.model.create(
-            user=user_id,
-            **{table.item_field: item_id},
-            status=status,
-            created_at=now,
-            updated_at=now,
-        )
-        return
-    row.status, row.deleted_at, row.updated_at = status, None, now
-    row.progress = 0
-    if isinstance(row, UserBookProgress | UserPodcastProgress):  # books and podcasts
-        row.rating = None  # as a removed movie's or show's rating is tombstoned
-    row.save()
+        table.model.insert(
+            user=user_id, **{table.item_field: item_id}, created_at=now, **values
+        ).execute()
+    else:
+        table.model.update(values).where(table.model.id == row.id).execute()
 
 
 def write_progress(user_id: str, key: EntryKey, status: str, progress: int) -> None:
