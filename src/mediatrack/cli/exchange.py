@@ -126,10 +126,21 @@ class _Bar:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.progress is None:
             return
+        label = {"match": "Matching", "apply": "Writing"}.get(stage, stage)
         if stage not in self.tasks:
-            label = {"match": "Matching", "apply": "Writing"}.get(stage, stage)
             self.tasks[stage] = self.progress.add_task(label, total=total)
-        self.progress.update(self.tasks[stage], completed=done, total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total, description=label)
+
+    def waiting(self, catalog: str, seconds: float) -> None:
+        """A look-up waits for a catalog's rate limit: the Matching line says so."""
+        from mediatrack.display.exchange import waiting_line
+
+        if self.progress is None:
+            return
+        line = f"Matching ({waiting_line(catalog, seconds)})"
+        if "match" not in self.tasks:
+            self.tasks["match"] = self.progress.add_task(line, total=None)
+        self.progress.update(self.tasks["match"], description=line)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -139,6 +150,7 @@ def run_import(args: argparse.Namespace) -> int:
     if args.path is None:
         raise CliError(f"Give the file to import: mediatrack import {args.source} PATH.")
     with _Bar(sys.stderr.isatty() and not args.json) as bar:
+        service.on_wait = bar.waiting
         summary = service.run(
             args.source, args.path, mode=args.mode, dry_run=args.dry_run, on_progress=bar
         )

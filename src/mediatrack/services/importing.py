@@ -7,8 +7,10 @@
   TMDB search by name + year for Letterboxd, Google Books by ISBN then title +
   author, iTunes by title confirmed by feed URL). Each distinct question is
   asked once, several at a time (the clients keep to each catalog's rate limit).
-  A row with no match, several with no clear winner, or no network goes to the
-  review list, stored in the library.
+  A spent rate limit (ours, or the catalog's 429 with its Retry-After) is waited
+  out, and said so in the progress: it is no reason to review a row. A row with
+  no match, several with no clear winner, or no network goes to the review
+  list, stored in the library.
 - decide: against what the user has, by mode. ``merge`` adds new items and new
   ticks, dates and rewatches, and takes the file's status or rating only when
   the file's row is newer than the user's last change; ``only-new`` adds only
@@ -25,6 +27,7 @@ import json
 import random
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mediatrack.catalog.errors import CatalogError, NotFound
+from mediatrack.catalog.errors import CatalogError, NotFound, RateLimited
 from mediatrack.catalog.records import SearchResult
 from mediatrack.catalog.settings import Catalog, build_catalog
 from mediatrack.exchange import ImportRecord, Malformed, ParseResult, backup
@@ -51,6 +54,9 @@ CATALOG_KEYS = {Kind.TV: "tmdb", Kind.MOVIE: "tmdb", Kind.BOOK: "google", Kind.P
 BATCH = 500
 WORKERS = 8  # concurrent look-ups; each client keeps to its catalog's rate limit
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Waiting = Callable[[str, float], None]  # (catalog, seconds): a rate limit is being waited out
+MAX_WAIT = 30 * 60.0  # seconds one question waits for a limit before its row goes to review
+FIRST_WAIT = 5.0  # a limit that says not how long: 5 s, then twice as long each time
 
 
 class ImportFailed(LibraryError):
@@ -147,8 +153,15 @@ def _normal_feed(url: str) -> str:
 class Matcher:
     """Ties records to catalog items; every distinct question is asked at most once."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        on_wait: Waiting | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.catalog = catalog
+        self.on_wait = on_wait or (lambda catalog, seconds: None)
+        self._sleep = sleep
         self._answers: dict[tuple, Any] = {}
         self._locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -160,14 +173,31 @@ class Matcher:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._answers:
-                self.requests += 1
                 try:
-                    self._answers[key] = ("ok", call())
+                    self._answers[key] = ("ok", self._patiently(call))
                 except NotFound as error:
                     self._answers[key] = ("missing", error)
                 except CatalogError as error:
                     return ("error", error)  # not kept: a retry asks again
             return self._answers[key]
+
+    def _patiently(self, call: Callable[[], Any]) -> Any:
+        """``call()``, waiting out rate limits (up to ``MAX_WAIT``) instead of giving up."""
+        waited, backoff = 0.0, FIRST_WAIT
+        while True:
+            self.requests += 1
+            try:
+                return call()
+            except RateLimited as error:
+                wait = error.retry_after
+                if wait is None:
+                    wait, backoff = backoff, min(backoff * 2, 120.0)
+                wait = max(wait, 0.05)
+                if waited + wait > MAX_WAIT:
+                    raise
+                self.on_wait(error.provider or "the catalog", wait)
+                self._sleep(wait)
+                waited += wait
 
     def match(self, record: ImportRecord, known_feeds: dict[str, str]) -> Matched | Unmatched:
         try:
@@ -306,9 +336,15 @@ def _combine(first: ImportRecord, other: ImportRecord) -> ImportRecord:
 class ImportService:
     """Runs imports and the review list for one user. Safe to call from a worker thread."""
 
-    def __init__(self, catalog: Catalog | None = None, user_id: str = LOCAL_USER_ID) -> None:
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        user_id: str = LOCAL_USER_ID,
+        on_wait: Waiting | None = None,
+    ) -> None:
         self._catalog = catalog
         self.user_id = user_id
+        self.on_wait = on_wait  # told when a look-up waits for a catalog's rate limit
         self.requests = 0  # catalog requests made by the last run
 
     @property
@@ -424,7 +460,7 @@ class ImportService:
             known_feeds = import_rows.podcast_ids_by_feed(
                 record.ids["feed_url"] for record in records if "feed_url" in record.ids
             )
-        matcher = Matcher(self.catalog)
+        matcher = Matcher(self.catalog, self.on_wait)
         results: list[Matched | Unmatched | None] = [None] * len(records)
         done = 0
         lock = threading.Lock()
