@@ -100,6 +100,10 @@ def test_review_lists_rows_and_picks_a_match(cli, tmp_path, fake):
     cli("import", "imdb", str(path))
     [row] = json.loads(cli("import", "review", "--json").out)
     assert row["title"] == "Unknown" and row["line"] == 2
+    found = cli("import", "review", "--search", str(row["row"]), "fight club", "--json")
+    assert found.code == 0 and "550" in [c["catalog_id"] for c in json.loads(found.out)]
+    listed = cli("import", "review", "--search", str(row["row"]), "fight club")
+    assert "Fight Club" in listed.out and f"--pick {row['row']} CATALOG_ID" in listed.out
     picked = cli("import", "review", "--pick", str(row["row"]), "550")
     assert picked.code == 0 and "imported (1 added" in picked.out
     assert "Nothing to review." in cli("import", "review").out

@@ -49,6 +49,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "--by-hand", type=int_argument, metavar="ROW", help="review: add ROW as typed"
     )
     importing.add_argument("--skip", type=int_argument, metavar="ROW", help="review: skip ROW")
+    importing.add_argument(
+        "--search",
+        nargs=2,
+        metavar=("ROW", "QUERY"),
+        help="review: search the catalog again for ROW with your own words",
+    )
     importing.set_defaults(handler=run_import)
 
     export = commands.add_parser(
@@ -183,6 +189,20 @@ def _review(args: argparse.Namespace, service) -> int:
             print_json(summary.as_dict())
         else:
             _print_summary(summary)
+        return 0
+    if args.search:
+        row = int_argument(args.search[0])
+        found = service.search_again(row, args.search[1])
+        if args.json:
+            print_json(found)
+        elif not found:
+            print(inert(f"Nothing found for {args.search[1]!r}; try other words, or --by-hand."))
+        else:
+            print_table(
+                ("CATALOG_ID", "TITLE", "YEAR"),
+                [(c["catalog_id"], c["title"], str(c["year"] or "")) for c in found],
+            )
+            print(f"Pick one with `mediatrack import review --pick {row} CATALOG_ID`.")
         return 0
     if args.pick or args.by_hand is not None or args.skip is not None:
         if args.pick:

@@ -644,14 +644,46 @@ class ImportService:
         self._process(records, summary, "merge", False, on_progress)
         return summary
 
-    def resolve(self, review_id: int, catalog_id: str | None) -> ImportSummary:
-        """Settle one review row: import it as ``catalog_id``, as made by hand (``"hand"``),
-        or skip it (None)."""
+    def search_again(self, review_id: int, query: str) -> list[dict[str, Any]]:
+        """Search the row's catalog for ``query`` (the user's own words for the row); the
+        results become the row's candidates, to pick with ``resolve``. Raises ``CatalogError``
+        (offline, say) as one sentence."""
+        row = self._row(review_id)
+        query = query.strip()
+        if not query:
+            raise ImportFailed("Type what to search for.")
+        kind = Kind(row.kind)
+        if kind in (Kind.TV, Kind.MOVIE):
+            results = self.catalog.tmdb.search(kind, query)
+        elif kind is Kind.BOOK:
+            results = self.catalog.books.search(query)
+        else:
+            results = self.catalog.itunes.search(query)
+        candidates = [
+            {"catalog_id": c.catalog_id, "title": c.title, "year": c.year}
+            for c in results[:10]
+            if c.kind is kind
+        ]
+        with connection():
+            import_rows.set_candidates(
+                self.user_id,
+                row.row_key,
+                json.dumps(candidates, ensure_ascii=False) if candidates else None,
+            )
+        return candidates
+
+    def _row(self, review_id: int) -> import_rows.ReviewRow:
         row = next((row for row in self._rows() if row.id == review_id), None)
         if row is None:
             raise ImportFailed(
                 f"There is no row {review_id} to review (see `mediatrack import review`)."
             )
+        return row
+
+    def resolve(self, review_id: int, catalog_id: str | None) -> ImportSummary:
+        """Settle one review row: import it as ``catalog_id``, as made by hand (``"hand"``),
+        or skip it (None)."""
+        row = self._row(review_id)
         if catalog_id is None:
             with connection():
                 import_rows.settle_review(self.user_id, row.row_key, "skip")

@@ -658,6 +658,13 @@ def answers(user_id: str) -> dict[str, str]:
     )
 
 
+def set_candidates(user_id: str, row_key: str, candidates: str | None) -> None:
+    """The candidates a new search found for a waiting row (JSON), kept for the next look."""
+    ImportReview.update(candidates=candidates, updated_at=utcnow()).where(
+        (ImportReview.user == user_id) & (ImportReview.row_key == row_key)
+    ).execute()
+
+
 def settle_review(user_id: str, row_key: str, chosen: str) -> None:
     ImportReview.update(chosen=chosen, updated_at=utcnow()).where(
         (ImportReview.user == user_id) & (ImportReview.row_key == row_key)
