@@ -32,11 +32,13 @@ VERSION = 1
 ID_KEYS = {Kind.TV: "tmdb", Kind.MOVIE: "tmdb", Kind.BOOK: "google", Kind.PODCAST: "itunes"}
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def dumps(items: list[dict[str, Any]], friends: list[dict[str, Any]]) -> str:
     """The backup text: stable key order, so the same library always gives the same bytes."""
 
-    def line(value: Any) -> str:  # one item a line: diffable, and the fast C encoder
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    line = _ENCODER.encode  # one item a line: diffable, and the fast C encoder
 
     def block(values: list[dict[str, Any]]) -> str:
         return "[\n" + ",\n".join(line(value) for value in values) + "\n]" if values else "[]"

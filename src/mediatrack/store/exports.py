@@ -10,10 +10,13 @@ one more restorer in ``store.imports.RESTORERS``.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from peewee import BooleanField, DateTimeField
 
 from mediatrack.kinds import Kind
 from mediatrack.store.db import SchemaTooNew, StoreError, latest_version, read_schema_version
@@ -22,14 +25,13 @@ from mediatrack.store.models import (
     PROGRESS_TABLES,
     Episode,
     EpisodeWatch,
-    FinishDate,
     Friendship,
-    MediaItem,
     PodcastEpisode,
     PodcastListen,
-    Rating,
     Season,
+    TextListField,
     User,
+    database,
 )
 
 ORDER = (Kind.TV, Kind.MOVIE, Kind.BOOK, Kind.PODCAST)
@@ -60,55 +62,77 @@ def library_items(user_id: str, kinds: tuple[Kind, ...] = ORDER) -> list[dict[st
     return items
 
 
+_PEEWEE_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?")
+
+
+def _stored_iso(value: Any) -> str | None:
+    """A time as stored (peewee writes ``str(datetime)``) in ISO form, without parsing it."""
+    if isinstance(value, str) and _PEEWEE_TIME.fullmatch(value):
+        return value.replace(" ", "T", 1)
+    return _iso(DateTimeField().python_value(value))
+
+
+def _converters(model: Any) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """Each exported column's name and how its stored value becomes the model's (None: as
+    stored). Plain text and numbers need nothing: only lists, flags and times are converted."""
+    out: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for field in model._meta.sorted_fields:
+        if field.name in SKIPPED_COLUMNS:
+            continue
+        plain = not isinstance(field, TextListField | BooleanField | DateTimeField)
+        out.append((field.column_name, None if plain else field.python_value))
+    return out
+
+
 def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
+    """One read per table, through the cursor: an export of 10,000 items builds no
+    per-row model objects."""
     table = PROGRESS_TABLES[kind]
     model = ITEM_MODELS[kind]
-    columns = [table.item_column, table.model.status, table.model.progress, table.model.updated_at]
-    if issubclass(table.model, RATED):  # books and podcasts
-        columns.append(table.model.rating)
-    query = table.model.select(*columns).where(
-        (table.model.user == user_id) & table.model.deleted_at.is_null()
+    rated = issubclass(table.model, RATED)  # books and podcasts
+    converters = _converters(model)
+    names = ", ".join(f'i."{column}"' for column, _ in converters)
+    rating_column = "p.rating" if rated else "NULL"
+    sql = (
+        f'SELECT i."id", p."status", p."progress", p."updated_at", {rating_column}, {names} '
+        f'FROM "{table.model._meta.table_name}" p JOIN "{model._meta.table_name}" i '
+        f'ON i."id" = p."{table.item_column.column_name}" '
+        "WHERE p.user_id = ? AND p.deleted_at IS NULL"
     )
+    params: list[Any] = [user_id]
     if kind in (Kind.TV, Kind.MOVIE):
-        query = query.join(model, on=(table.item_column == model.id)).where(
-            MediaItem.type == kind.value
-        )
-    rows = {row[0]: row for row in query.tuples().iterator()}
-    item_ids = list(rows)
+        sql += ' AND i."type" = ?'
+        params.append(kind.value)
+    rows: dict[int, tuple[Any, ...]] = {}
     items: dict[int, dict[str, Any]] = {}
+    for item_id, status, progress, updated_at, rating, *values in database.execute_sql(sql, params):
+        items[item_id] = {
+            column: value if convert is None else convert(value)
+            for (column, convert), value in zip(converters, values, strict=True)
+        }
+        rows[item_id] = (item_id, status, progress, _stored_iso(updated_at), rating)
+    item_ids = list(rows)
     ratings: dict[int, int] = {}
-    for start in range(0, len(item_ids), 500):
-        chunk = item_ids[start : start + 500]
-        items.update(
-            (item["id"], item)
-            for item in model.select().where(model.id.in_(chunk)).dicts().iterator()
-        )
-        if kind in (Kind.TV, Kind.MOVIE):
-            ratings.update(
-                Rating.select(Rating.media_item, Rating.rating)
-                .where(
-                    (Rating.user == user_id)
-                    & Rating.media_item.in_(chunk)
-                    & Rating.deleted_at.is_null()
-                )
-                .tuples()
-                .iterator()
+    if kind in (Kind.TV, Kind.MOVIE):
+        ratings = dict(
+            database.execute_sql(
+                "SELECT media_item_id, rating FROM ratings "
+                "WHERE user_id = ? AND deleted_at IS NULL",
+                (user_id,),
             )
+        )
     dates: dict[int, list[str]] = {}
-    for item_id, day in (
-        FinishDate.select(FinishDate.item_id, FinishDate.finished_on)
-        .where((FinishDate.user == user_id) & (FinishDate.kind == kind.value))
-        .order_by(FinishDate.finished_on)
-        .tuples()
-        .iterator()
+    for item_id, day in database.execute_sql(
+        "SELECT item_id, finished_on FROM finish_dates WHERE user_id = ? AND kind = ? "
+        "ORDER BY finished_on",
+        (user_id, kind.value),
     ):
         dates.setdefault(item_id, []).append(day)
     key = catalog_column(kind).name
     parts = {name: read(user_id, item_ids) for name, read in PARTS.get(kind, {}).items()}
     out = []
     for item_id, row in rows.items():
-        item = items[item_id]
-        metadata = {name: value for name, value in item.items() if name not in SKIPPED_COLUMNS}
+        item = metadata = items[item_id]
         rating = ratings.get(item_id) if kind in (Kind.TV, Kind.MOVIE) else row[4]
         entry: dict[str, Any] = {
             "kind": kind.value,
@@ -120,7 +144,7 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
             "status": row[1],
             "progress": row[2],
             "rating": rating,
-            "updated_at": _iso(row[3]),
+            "updated_at": row[3],
             "dates": dates.get(item_id, []),
             "metadata": metadata,
         }
