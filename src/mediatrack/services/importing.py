@@ -428,7 +428,7 @@ class ImportService:
                 import_rows.apply(self.user_id, writes[start : start + BATCH])
                 report("apply", min(start + BATCH, len(writes)), len(writes))
             import_rows.drop_review(
-                self.user_id, [row_key(record) for record, _ in matched.values()]
+                self.user_id, (row_key(record) for record, _ in matched.values())
             )
         return [record for record, _ in matched.values()]
 
@@ -481,8 +481,19 @@ class ImportService:
         for index in range(len(records)):
             if index not in networked:
                 one(index)
+        # Rows go to the workers a few at a time: one task per row costs more than a look-up
+        # the cache answers; a few tasks per worker still keep every worker busy.
+        size = max(1, min(32, len(needs_network) // (WORKERS * 4)))
+        chunks = [
+            needs_network[start : start + size] for start in range(0, len(needs_network), size)
+        ]
+
+        def some(chunk: list[int]) -> None:
+            for index in chunk:
+                one(index)
+
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            list(pool.map(one, needs_network))
+            list(pool.map(some, chunks))
         self.requests = matcher.requests
         return [result for result in results if result is not None]
 

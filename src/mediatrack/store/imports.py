@@ -9,6 +9,7 @@ batch twice creates nothing the second time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,32 +118,12 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
     ids = [value for value in catalog_ids]
     if not ids:
         return {}
-    model = ITEM_MODELS[kind]
-    column = catalog_column(kind)
-    table = PROGRESS_TABLES[kind]
     found: dict[str, Held] = {}
-    for start in range(0, len(ids), 500):
-        chunk = [_key_value(kind, value) for value in ids[start : start + 500]]
-        query = model.select(model.id, column).where(column.in_(chunk))
-        if model is MediaItem:
-            query = query.where(MediaItem.type == kind.value)
-        items = {item_id: str(key) for item_id, key in query.tuples().iterator()}
-        if not items:
-            continue
-        progress = {
-            row.item: row
-            for row in table.model.select(
-                table.item_column.alias("item"),
-                table.model.status,
-                table.model.progress,
-                table.model.updated_at,
-                table.model.deleted_at,
-                *([table.model.rating] if issubclass(table.model, RATED) else []),
-            )
-            .where((table.model.user == user_id) & table.item_column.in_(list(items)))
-            .objects()
-            .iterator()
-        }
+    by_key = item_ids(kind, ids)
+    keys = list(by_key)
+    for start in range(0, len(keys), 500):
+        items = {by_key[key]: key for key in keys[start : start + 500]}
+        progress = _progress_rows(user_id, kind, list(items))
         ratings: dict[int, int] = {}
         if kind in (Kind.TV, Kind.MOVIE):
             ratings = dict(
@@ -222,6 +203,61 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
     return found
 
 
+def _in(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def item_ids(kind: Kind, catalog_ids: Iterable[str]) -> dict[str, int]:
+    """The store's item id of each catalog id it has. Plain cursor reads, 500 at a time:
+    building a peewee query per chunk cost more than the lookup itself."""
+    model = ITEM_MODELS[kind]
+    column = catalog_column(kind).column_name
+    keys = [_key_value(kind, value) for value in catalog_ids]
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        sql = (
+            f'SELECT "id", "{column}" FROM "{model._meta.table_name}" '
+            f'WHERE "{column}" IN ({_in(chunk)})'
+        )
+        params: list[Any] = list(chunk)
+        if model is MediaItem:
+            sql += ' AND "type" = ?'
+            params.append(kind.value)
+        found.update((str(key), item_id) for item_id, key in database.execute_sql(sql, params))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    item: int
+    status: str
+    progress: int
+    updated_at: dt.datetime | None
+    deleted_at: dt.datetime | None
+    rating: int | None
+
+
+def _progress_rows(user_id: str, kind: Kind, items: list[int]) -> dict[int, _Row]:
+    """The user's rows (removed ones too) for these items, by item id."""
+    if not items:
+        return {}
+    table = PROGRESS_TABLES[kind]
+    model = table.model
+    rating = "rating" if issubclass(model, RATED) else "NULL"
+    column = table.item_column.column_name
+    time = model.updated_at.python_value
+    rows = database.execute_sql(
+        f'SELECT "{column}", status, progress, updated_at, deleted_at, {rating} '
+        f'FROM "{model._meta.table_name}" WHERE user_id = ? AND "{column}" IN ({_in(items)})',
+        [user_id, *items],
+    )
+    return {
+        item: _Row(item, status, progress, time(updated), time(deleted), stars)
+        for item, status, progress, updated, deleted, stars in rows
+    }
+
+
 def podcast_ids_by_feed(feed_urls: Iterable[str]) -> dict[str, str]:
     """The itunes_id of podcasts already stored with these feed URLs."""
     urls = list(feed_urls)
@@ -269,6 +305,12 @@ def _plain(write: Write) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _time_text(value: dt.datetime | None) -> str | None:
+    """A time as peewee stores it; a batch writes the same few times thousands of times."""
+    return None if value is None else str(value)
+
+
 def _insert_rows(model, rows: list[dict[str, Any]], conflict: str = "DO NOTHING") -> None:
     """``executemany`` of one INSERT: peewee's per-row SQL building is the slow part of a
     10,000-row import. Values go through each field's ``db_value`` as peewee would."""
@@ -284,7 +326,7 @@ def _insert_rows(model, rows: list[dict[str, Any]], conflict: str = "DO NOTHING"
         if isinstance(field, TextListField | BooleanField):
             return field.db_value
         if isinstance(field, DateTimeField):
-            return lambda value: None if value is None else str(value)
+            return _time_text
         return None
 
     converters = [(field.name, stored(field)) for field in fields]
@@ -301,7 +343,6 @@ def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
     """Insert new items and their progress rows in bulk; returns the writes it left
     (an item the user has, or had and removed, goes the careful way)."""
     model = ITEM_MODELS[kind]
-    column = catalog_column(kind)
     table = PROGRESS_TABLES[kind]
     now = utcnow()
     unique: dict[str, Write] = {}
@@ -315,25 +356,11 @@ def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
         by_columns.setdefault(tuple(row), []).append(row)
     for same in by_columns.values():
         _insert_rows(model, same)
-    keys = [_key_value(kind, w.catalog_id) for w in writes]
-    ids: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        query = model.select(model.id, column).where(column.in_(keys[start : start + 500]))
-        if model is MediaItem:
-            query = query.where(MediaItem.type == kind.value)
-        ids.update({str(key): item_id for item_id, key in query.tuples().iterator()})
+    ids = item_ids(kind, [w.catalog_id for w in writes])
+    stored = list(ids.values())
     taken: set[int] = set()
-    item_ids = list(ids.values())
-    for start in range(0, len(item_ids), 500):
-        taken.update(
-            item_id
-            for (item_id,) in table.model.select(table.item_column)
-            .where(
-                (table.model.user == user_id) & table.item_column.in_(item_ids[start : start + 500])
-            )
-            .tuples()
-            .iterator()
-        )
+    for start in range(0, len(stored), 500):
+        taken.update(_progress_rows(user_id, kind, stored[start : start + 500]))
     left: list[Write] = []
     fresh: list[Write] = []
     for write in writes:
@@ -673,11 +700,13 @@ def settle_review(user_id: str, row_key: str, chosen: str) -> None:
 
 def drop_review(user_id: str, row_keys: Iterable[str]) -> int:
     """Forget waiting rows that are now matched (settled ones keep the user's answer)."""
-    keys = list(row_keys)
     waiting = ImportReview.select().where(
         (ImportReview.user == user_id) & ImportReview.chosen.is_null()
     )
-    if not keys or not waiting.exists():
+    if not waiting.exists():
+        return 0  # the common case: the keys (a generator) are never even made
+    keys = list(row_keys)
+    if not keys:
         return 0
     return (
         # peewee's stubs declare Model.delete as a generic attribute: [misc] on a class
