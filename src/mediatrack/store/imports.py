@@ -301,7 +301,6 @@ def _plain(write: Write) -> bool:
         and write.podcast is None
         and not write.feed
         and not write.parts
-        and write.metadata is None
     )
 
 
@@ -341,7 +340,8 @@ def _insert_rows(model, rows: list[dict[str, Any]], conflict: str = "DO NOTHING"
 
 def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
     """Insert new items and their progress rows in bulk; returns the writes it left
-    (an item the user has, or had and removed, goes the careful way)."""
+    (an item the user has, or had and removed, goes the careful way, and so does a
+    backup's item the store already has: its stored columns are restored)."""
     model = ITEM_MODELS[kind]
     table = PROGRESS_TABLES[kind]
     now = utcnow()
@@ -350,6 +350,13 @@ def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
         unique.setdefault(write.catalog_id, write)
     if len(unique) != len(writes):
         return writes  # the same item twice in one batch: one by one
+    restoring = [w.catalog_id for w in writes if w.metadata is not None]
+    stored_before = item_ids(kind, restoring) if restoring else {}
+    careful = [w for w in writes if w.metadata is not None and w.catalog_id in stored_before]
+    if careful:
+        writes = [
+            w for w in writes if not (w.metadata is not None and w.catalog_id in stored_before)
+        ]
     rows = [{**_item_values(w), "created_at": now, "updated_at": now} for w in writes]
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
@@ -361,7 +368,7 @@ def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
     taken: set[int] = set()
     for start in range(0, len(stored), 500):
         taken.update(_progress_rows(user_id, kind, stored[start : start + 500]))
-    left: list[Write] = []
+    left: list[Write] = careful
     fresh: list[Write] = []
     for write in writes:
         (left if ids[write.catalog_id] in taken else fresh).append(write)
