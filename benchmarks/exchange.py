@@ -321,6 +321,7 @@ def main() -> int:
         f"{wall / sequential:.2f}x (target <= 0.25x)"
     )
     server.shutdown()
+    shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
