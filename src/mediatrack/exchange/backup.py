@@ -2,9 +2,11 @@
 
 The file is ``{"format": "mediatrack", "version": 1, "items": [...], "friends": [...]}``.
 Each item carries its catalog id and the item's metadata as stored, the user's
-status, progress, rating and dates, and for a show its seasons and episodes
-with the watch time of each ticked one, so a library restored from it, with
-no network, exports to the same file.
+status, progress, rating and dates, for a show its seasons and episodes with
+the watch time of each ticked one, and for a podcast its episodes with the
+listen time of each listened one, so a library restored from it, with no
+network, exports to the same file. Readers ignore keys they do not know, so a
+backup with more parts still reads.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ VERSION = 1
 ID_KEYS = {Kind.TV: "tmdb", Kind.MOVIE: "tmdb", Kind.BOOK: "google", Kind.PODCAST: "itunes"}
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def dumps(items: list[dict[str, Any]], friends: list[dict[str, Any]]) -> str:
     """The backup text: stable key order, so the same library always gives the same bytes."""
 
-    def line(value: Any) -> str:  # one item a line: diffable, and the fast C encoder
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    line = _ENCODER.encode  # one item a line: diffable, and the fast C encoder
 
     def block(values: list[dict[str, Any]]) -> str:
         return "[\n" + ",\n".join(line(value) for value in values) + "\n]" if values else "[]"
@@ -78,6 +82,15 @@ def parse_text(text: str, name: str = "the backup") -> ParseResult:
         except (ValueError, TypeError, KeyError) as error:
             result.malformed.append(Malformed(index, f"item {index}: {error}"))
     return result
+
+
+def listens(item: dict[str, Any]) -> list[tuple[str, dt.datetime | None]]:
+    """A podcast item's listened episodes: (guid, when)."""
+    return [
+        (str(episode["guid"]), parse_datetime(episode["listened_at"]))
+        for episode in item.get("episodes") or []
+        if isinstance(episode, dict) and episode.get("listened_at")
+    ]
 
 
 def friends(text: str, name: str = "the backup") -> list[dict[str, Any]]:
@@ -152,6 +165,7 @@ def _record(index: int, item: dict[str, Any]) -> ImportRecord:
         if (moment := parse_datetime(episode.get("watched_at"))) is not None
     )
     dates = tuple(dt.date.fromisoformat(day) for day in item.get("dates") or [])
+    listens(item)  # a bad listen time is a malformed item, here rather than mid-write
     return ImportRecord(
         source=SOURCE,
         line=index,

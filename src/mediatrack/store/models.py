@@ -603,3 +603,25 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     BookNote,
     PodcastNote,
 )
+
+
+# A title typed by hand is checked against the library by its folded form (folding.fold):
+# SQLite's lower() is fold for ASCII titles, and these indexes find them; the partial
+# index lists the few titles with other characters, folded one by one. Built-in functions
+# only, so any SQLite client can still write these tables (migration 0008).
+NON_ASCII = "GLOB '*[^ -~]*'"
+for _model, _title, _lead in (
+    (MediaItem, "title", '"type", '),
+    (Book, "title", ""),
+    (Podcast, "collection_name", ""),
+):
+    _table = _model._meta.table_name
+    _model.add_index(
+        SQL(f'CREATE INDEX "{_table}_lower_{_title}" ON "{_table}" ({_lead}lower("{_title}"))')
+    )
+    _model.add_index(
+        SQL(
+            f'CREATE INDEX "{_table}_non_ascii_{_title}" ON "{_table}" ("id") '
+            f'WHERE "{_title}" {NON_ASCII}'
+        )
+    )
