@@ -35,9 +35,9 @@ if TYPE_CHECKING:
     from mediatrack.services.identity import CurrentUser
     from mediatrack.services.library import ItemSnapshot
 
-MODES_GROUP = Binding.Group(
-    "Shows·Movies·Books·Podcasts·Friends·Up Next·Calendar·Stats", compact=True
-)
+# 1 Shows, 2 Movies, 3 Books, 4 Podcasts, 5 Friends, 6 Up Next, 7 Calendar, 8 Stats: the
+# footer says "12345678 Views" (each name is in ? help and the palette), leaving room for actions.
+MODES_GROUP = Binding.Group("Views", compact=True)
 MODE_KEYS = {
     "1": "shows",
     "2": "movies",

@@ -26,8 +26,8 @@ def status_label(status: str) -> str:
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """``1 show``, ``3 shows``, ``0 shows``."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+    """``1 show``, ``3 shows``, ``0 shows``, ``2,500 shows``."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def progress_text(entry: LibraryEntry) -> str:

@@ -144,6 +144,7 @@ class CalendarScreen(WorkerErrors, Screen[None]):
         empty = self.query_one("#calendar-empty", Static)
         empty.update(nothing_airing(calendar.span))
         empty.display = not calendar.days
+        listing.display = bool(calendar.days)  # an empty list would push the sentence off-screen
         if not self._refresh_started:
             self._refresh_started = True
             self.refresh_in_background()

@@ -114,11 +114,11 @@ class UpNextScreen(WorkerErrors, Screen[None]):
         self.load()  # at once, in a thread: the screen's first paint is drawn meanwhile
 
     def _widths(self) -> tuple[int, int, int, int]:
-        """Left and When take 29 columns, cell padding and the scrollbar 11: the title and
-        what is next share the rest."""
-        room = max(self.app.size.width - 40, 30)
+        """Left ("page 1060/1100") and When take 32 columns, cell padding and the scrollbar 11:
+        the title and what is next share the rest."""
+        room = max(self.app.size.width - 43, 30)
         title = room * 11 // 20
-        return title, room - title, 12, 17
+        return title, room - title, 15, 17
 
     def show_sync(self, line: SyncLine) -> None:
         self.sub_title = line.with_label("Up Next")
@@ -170,6 +170,7 @@ class UpNextScreen(WorkerErrors, Screen[None]):
         empty = self.query_one("#up-next-empty", Static)
         empty.update(NOTHING_MATCHES if self.items and self._filter.strip() else NOTHING_NEXT)
         empty.display = not self.shown
+        table.display = bool(self.shown)  # an empty table would push the sentence off-screen
         self.refresh_bindings()
 
     def _add_rows(self, items: list[UpNextItem]) -> None:
