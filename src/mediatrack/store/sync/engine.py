@@ -13,6 +13,7 @@ With nothing to send, the whole sync is the pull statement: one round trip.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,11 @@ from mediatrack.store.sync.remote import Remote
 from mediatrack.store.sync.tables import BY_NAME, FRIENDSHIPS, Row
 
 BATCH_SIZE = 2500  # changed rows per push transaction
+# A table's rows pushed before the server is asked to refresh its statistics, and again
+# each time that many more than at the last refresh went up (x3: a few ANALYZEs per table
+# even for a whole library, while the planner never plans from a table a third its size).
+ANALYZE_FROM = 1000
+ANALYZE_GROWTH = 3
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -93,6 +99,7 @@ def _push(
     revisions: list[tuple[int, int]] = []
     committed: dict = {}  # wire rows the server committed in this push, see next_batch
     done = 0
+    statistics = _Statistics(remote)
     while (batch := local.next_batch(user_id, batch_size, committed)) is not None:
         if batch.rows:
             pushed = remote.push(batch)
@@ -101,10 +108,48 @@ def _push(
             if pushed.revisions:
                 revisions.append(pushed.revisions)
             committed.update(batch.sent)
+            statistics.pushed(batch)
         local.mark_pushed(batch.upto)
         done += 1
         report("push", done, max(total, done))
+    statistics.finish()
     return revisions
+
+
+class _Statistics:
+    """Which tables a push filled enough for the server to refresh their statistics.
+
+    Without it the planner plans the rest of a large push, and the next pulls, from the
+    statistics of tables that were nearly empty: slow plans until autovacuum catches up.
+    """
+
+    def __init__(self, remote: Remote) -> None:
+        self.remote = remote
+        self.rows: Counter[str] = Counter()  # rows pushed per table in this push
+        self.analyzed: dict[str, int] = {}  # rows pushed when last analyzed
+
+    def pushed(self, batch: local.Batch) -> None:
+        self.rows.update(name for name, _ in batch.sent)
+        due = [
+            name
+            for name, count in self.rows.items()
+            if count >= max(ANALYZE_FROM, ANALYZE_GROWTH * self.analyzed.get(name, 0))
+        ]
+        self._analyze(due)
+
+    def finish(self) -> None:
+        self._analyze(
+            [
+                name
+                for name, count in self.rows.items()
+                if count >= ANALYZE_FROM and count > self.analyzed.get(name, 0)
+            ]
+        )
+
+    def _analyze(self, names: list[str]) -> None:
+        if names:
+            self.remote.analyze(sorted(names))
+            self.analyzed.update((name, self.rows[name]) for name in names)
 
 
 def _pull(

@@ -18,8 +18,8 @@ from operator import itemgetter
 
 from peewee import IntegrityError
 
-from mediatrack.store.episodes import recompute_podcast, recompute_show, save_watch_position
 from mediatrack.store.models import SyncState, WatchPosition, database
+from mediatrack.store.sync import derived
 from mediatrack.store.sync.errors import SyncError
 from mediatrack.store.sync.local import IN_LIST, ids_of
 from mediatrack.store.sync.tables import (
@@ -280,29 +280,11 @@ def _recompute(applied: Applied, user_id: str) -> None:
     """Bring derived data up to date: your own shows' counts, a friend's only their position.
 
     Statuses arrive as they were set on the other device and are never re-derived here.
+    A pull may touch thousands of shows: they are recomputed together (see ``derived``).
     """
-    for person, show in _local_shows(applied.shows):
-        if person == user_id:
-            recompute_show(person, show, derive_status=False)
-        else:
-            save_watch_position(person, show)
-    for owner, itunes_id in applied.podcasts:
-        if owner in (None, user_id):
-            for (podcast_id,) in database.execute_sql(
-                "SELECT id FROM podcasts WHERE itunes_id = ?", (itunes_id,)
-            ):
-                recompute_podcast(user_id, podcast_id, derive_status=False)
-
-
-def _local_shows(keys: set[tuple[str | None, tuple]]) -> set[tuple[str, int]]:
-    """(user, local show id) for each key; a key without a user means everyone tracking it."""
-    shows = set()
-    for person, (tmdb_id, kind) in keys:
-        rows = database.execute_sql(
-            "SELECT p.user_id, m.id FROM media_items m JOIN user_progress p "
-            "ON p.media_item_id = m.id AND p.deleted_at IS NULL "
-            "WHERE m.tmdb_id = ? AND m.type = ? AND (? IS NULL OR p.user_id = ?)",
-            (tmdb_id, kind, person, person),
-        )
-        shows |= {(row[0], row[1]) for row in rows}
-    return shows
+    if applied.shows:
+        derived.stage_shows((person, tmdb_id, kind) for person, (tmdb_id, kind) in applied.shows)
+        derived.recompute_staged_shows(user_id)
+    own = {itunes_id for owner, itunes_id in applied.podcasts if owner in (None, user_id)}
+    if own:
+        derived.recompute_podcasts(user_id, own)

@@ -247,6 +247,20 @@ class Remote:
         span = (first, last) if first is not None and last is not None else None
         return Pushed(written, refused, span)
 
+    def analyze(self, tables: Sequence[str]) -> None:
+        """Ask the server to refresh its planner statistics of these tables.
+
+        A server whose schema predates the request (step 5) is left as it is: its
+        statistics catch up when autovacuum comes round.
+        """
+        from psycopg import errors
+
+        self.statements += 1
+        try:
+            self.connection.execute("SELECT mediatrack_analyze(%s)", (list(tables),))
+        except errors.UndefinedFunction:
+            return
+
     # --- pull -------------------------------------------------------------------------
 
     def pull(self, mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str) -> Pull:
@@ -257,20 +271,28 @@ class Remote:
         lands as the same row).
         """
         params: dict[str, Any] = {"mark": mark, "me": user_id}
-        fresh = "t.revision >= %(mark)s"
+
+        def fresh_in(table: str) -> str:
+            return "t.revision >= %(mark)s"
+
         if own_revisions:
-            params["low"] = [low for low, _ in own_revisions]
-            params["high"] = [high for _, high in own_revisions]
-            fresh += (
-                " AND NOT EXISTS (SELECT 1 FROM unnest(%(low)s::bigint[], %(high)s::bigint[]) "
-                "AS own(low, high) WHERE t.revision BETWEEN own.low AND own.high)"
-            )
+            # The revisions between our batches (and after the last), each gap an index
+            # range: filtering every row from ``mark`` on would read back the whole push.
+            params["low"], params["high"] = _gaps(mark, own_revisions)
+
+            def fresh_in(table: str) -> str:
+                return (
+                    f"t.id IN (SELECT x.id FROM unnest(%(low)s::bigint[], %(high)s::bigint[]) "
+                    f"AS g(low, high) JOIN {table} x "
+                    "ON x.revision >= g.low AND x.revision < g.high)"
+                )
+
         where = {
-            USERS.name: f"({fresh} OR {CONTACTS_CHANGED}) AND t.id <> %(me)s",
+            USERS.name: f"({fresh_in(USERS.name)} OR {CONTACTS_CHANGED}) AND t.id <> %(me)s",
             FRIENDSHIPS.name: "t.revision >= %(mark)s",
         }
-        where.update({t.name: f"{fresh} AND {RELEVANT[t.name]}" for t in METADATA})
-        where.update({t.name: fresh for t in OWNED})
+        where.update({t.name: f"{fresh_in(t.name)} AND {RELEVANT[t.name]}" for t in METADATA})
+        where.update({t.name: fresh_in(t.name) for t in OWNED})
         result = self._select(
             where, params, extra="'revision', greatest(%(mark)s, mediatrack_watermark())"
         )
@@ -316,6 +338,23 @@ class Remote:
 
 
 # --- SQL ---------------------------------------------------------------------------------
+
+NO_END = 2**63 - 1
+
+
+def _gaps(mark: int, own: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """[low, high) ranges of revisions from ``mark`` on outside the ``own`` [low, high] spans."""
+    lows, highs = [], []
+    start = mark
+    for low, high in sorted(own):
+        if low > start:
+            lows.append(start)
+            highs.append(low)
+        start = max(start, high + 1)
+    lows.append(start)
+    highs.append(NO_END)
+    return lows, highs
+
 
 MINE = "(SELECT mediatrack_uid())"  # the role's user id, once per statement
 
