@@ -5,25 +5,28 @@ Ordering is what makes it safe to stop anywhere:
 - push batches go up oldest first, each in one server transaction; a batch's
   local entries are forgotten only after the server committed it, so a drop
   re-sends at most that batch, and the upserts make re-sending harmless;
-- the pull reads one snapshot in one statement and lands in one local
-  transaction together with its mark, so a drop before that changes nothing here.
+- the pull first probes which tables changed (one statement); it then reads them in
+  one read-only snapshot, chunk by chunk through server-side cursors, and lands the
+  chunks as they come in one local transaction together with its mark, so a drop
+  before that commits changes nothing here, and memory holds one chunk at a time.
 
-With nothing to send, the whole sync is the pull statement: one round trip.
+With nothing to send or pull, the whole sync is the probe: one round trip.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from mediatrack.store.db import connection
 from mediatrack.store.sync import landing, local
 from mediatrack.store.sync.errors import ServerRefused
-from mediatrack.store.sync.remote import Remote
-from mediatrack.store.sync.tables import BY_NAME, FRIENDSHIPS, Row
+from mediatrack.store.sync.remote import Remote, pull_where
+from mediatrack.store.sync.tables import ALL_TABLES, FRIENDSHIPS, USERS, Row, SyncTable
 
 BATCH_SIZE = 2500  # changed rows per push transaction
+PULL_CHUNK = 5000  # pulled rows held at a time
 # A table's rows pushed before the server is asked to refresh its statistics, and again
 # each time that many more than at the last refresh went up (x3: a few ANALYZEs per table
 # even for a whole library, while the planner never plans from a table a third its size).
@@ -156,19 +159,69 @@ def _pull(
     remote: Remote, user_id: str, own_revisions: list[tuple[int, int]], result: SyncResult
 ) -> None:
     mark = local.state().pulled_revision
-    pull = remote.pull(mark, own_revisions, user_id)
-    if pull.revision == mark and not any(pull.rows.values()):
+    probe = remote.probe(mark, own_revisions, user_id)
+    if probe.revision == mark and not probe.changed:
         return
-    rows = pull.rows
-    befriended = _new_friends(rows.get(FRIENDSHIPS.name, []), user_id)
-    if befriended:
-        _merge(rows, remote.pull_people(sorted(befriended)))
-    missing = landing.missing_items(rows)
-    if missing:
-        _merge(rows, remote.pull_items(missing))
-    applied = landing.apply(rows, pull.revision, user_id)
+    if not probe.changed:
+        landing.apply((), probe.revision, user_id)
+        return
+    where, params = pull_where(mark, own_revisions, user_id)
+    with remote.snapshot():
+        chunks = _chunks(remote, probe.changed, where, params, user_id)
+        applied = landing.apply(chunks, probe.revision, user_id)
     result.pulled += applied.pulled
     result.conflicts += applied.conflicts
+
+
+def _chunks(
+    remote: Remote, changed: tuple[str, ...], where: dict[str, str], params: dict, user_id: str
+) -> Iterator[tuple[str, list[Row]]]:
+    """The pulled rows, parents first, read from the server while earlier chunks land.
+
+    Rows whose catalog item is neither here nor arriving bring that item along (a friend's
+    show); a friend accepted since the last pull brings their whole library, whatever
+    its revisions (it was invisible to us until now).
+    """
+    people: dict[str, list[Row]] = {}
+    for table in ALL_TABLES:
+        if table is FRIENDSHIPS:
+            if table.name not in changed:
+                continue
+            friendships = [row for chunk in _read(remote, table, where, params) for row in chunk]
+            befriended = _new_friends(friendships, user_id)
+            if befriended:
+                people = remote.pull_people(sorted(befriended))
+                yield USERS.name, people.pop(USERS.name, [])
+            yield table.name, friendships
+            continue
+        extra = people.pop(table.name, [])
+        if extra:
+            yield from _with_items(remote, table.name, extra)
+        if table.name in changed:
+            for chunk in _read(remote, table, where, params):
+                yield from _with_items(remote, table.name, chunk)
+
+
+def _read(
+    remote: Remote, table: SyncTable, where: dict[str, str], params: dict
+) -> Iterator[list[Row]]:
+    """A table's pulled rows in chunks; for catalog rows our own copies before friends'."""
+    if not table.per_writer:
+        yield from remote.stream(table, where[table.name], params, PULL_CHUNK)
+        return
+    for whose in ("t.written_by = %(me)s", "t.written_by <> %(me)s"):
+        yield from remote.stream(table, f"{where[table.name]} AND {whose}", params, PULL_CHUNK)
+
+
+def _with_items(remote: Remote, name: str, rows: list[Row]) -> Iterator[tuple[str, list[Row]]]:
+    """``rows``, after the catalog items they need that are neither here nor pulled yet."""
+    missing = landing.missing_items({name: rows})
+    if missing:
+        items = remote.pull_items(missing)
+        for table in ALL_TABLES:
+            if items.get(table.name):
+                yield table.name, items[table.name]
+    yield name, rows
 
 
 def _new_friends(friendships: list[Row], user_id: str) -> set[str]:
@@ -183,16 +236,3 @@ def _new_friends(friendships: list[Row], user_id: str) -> set[str]:
         if row["status"] == "accepted" and row["deleted_at"] is None
     }
     return accepted - landing.accepted_friends(user_id)
-
-
-def _merge(rows: dict[str, list[Row]], more: dict[str, list[Row]]) -> None:
-    """Add ``more`` to ``rows``; where both hold a row (of one writer), keep the newer."""
-    for name, extra in more.items():
-        table = BY_NAME[name]
-        key = table.wire_key + (("written_by",) if table.per_writer else ())
-        newest: dict[tuple, Row] = {}
-        for row in rows.get(name, []) + extra:
-            seen = newest.setdefault(tuple(row[column] for column in key), row)
-            if row["updated_at"] > seen["updated_at"]:
-                newest[tuple(row[column] for column in key)] = row
-        rows[name] = list(newest.values())

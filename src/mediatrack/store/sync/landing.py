@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -24,6 +24,7 @@ from mediatrack.store.sync.errors import SyncError
 from mediatrack.store.sync.local import IN_LIST, ids_of
 from mediatrack.store.sync.tables import (
     ALL_TABLES,
+    BY_NAME,
     EPISODE_WATCHES,
     FRIENDSHIPS,
     METADATA,
@@ -118,13 +119,20 @@ def _present(parents: set[tuple[str, tuple]]) -> set[tuple[str, tuple]]:
     return found
 
 
-def apply(pulled: Pulled, revision: int, user_id: str) -> Applied:
-    """Write pulled rows (last writer wins), derived data and the pull mark in one transaction."""
+def apply(chunks: Iterable[tuple[str, list[Row]]], revision: int, user_id: str) -> Applied:
+    """Write pulled rows (last writer wins), derived data and the pull mark in one transaction.
+
+    ``chunks`` are (table name, wire rows), parents before the rows that need them; they
+    may be read from the server while they land, so a pull holds one chunk at a time.
+    """
     applied = Applied()
+    friendships = False
     with database.atomic():
         SyncState.update(applying=True).where(SyncState.id == 1).execute()
-        for table in ALL_TABLES:
-            rows = _acceptable(table, pulled.get(table.name, []), user_id)
+        for name, chunk in chunks:
+            table = BY_NAME[name]
+            friendships = friendships or (table is FRIENDSHIPS and bool(chunk))
+            rows = _acceptable(table, chunk, user_id)
             if table.per_writer:  # our own copy first; a friend's only fills a gap
                 own = [row for row in rows if row.get("written_by", user_id) == user_id]
                 others = [row for row in rows if row.get("written_by", user_id) != user_id]
@@ -135,7 +143,7 @@ def apply(pulled: Pulled, revision: int, user_id: str) -> Applied:
             elif rows:
                 _apply_table(table, rows, applied)
         SyncState.update(applying=False).where(SyncState.id == 1).execute()
-        if pulled.get(FRIENDSHIPS.name):
+        if friendships:
             _forget_former_friends(user_id)
         _recompute(applied, user_id)
         SyncState.update(pulled_revision=revision).where(SyncState.id == 1).execute()

@@ -92,9 +92,9 @@ class Pushed:
 
 
 @dataclass(frozen=True, slots=True)
-class Pull:
-    revision: int  # the highest revision the role can see: the next pull mark
-    rows: dict[str, list[Row]]
+class Probe:
+    revision: int  # the server's watermark: the next pull mark
+    changed: tuple[str, ...]  # the tables holding rows to pull, parents first
 
 
 def connect(
@@ -263,40 +263,49 @@ class Remote:
 
     # --- pull -------------------------------------------------------------------------
 
-    def pull(self, mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str) -> Pull:
-        """Everything readable from ``mark`` on but the revisions our own push just wrote.
+    def probe(self, mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str) -> Probe:
+        """The next pull mark and which tables hold rows to pull: one indexed probe per table.
 
         The next mark is the server's watermark: every revision below it has committed,
         any at or above it may still come, so the next pull starts there (a row seen twice
-        lands as the same row).
+        lands as the same row). A sync with nothing to pull ends here: one round trip.
         """
-        params: dict[str, Any] = {"mark": mark, "me": user_id}
+        where, params = pull_where(mark, own_revisions, user_id)
+        parts = [
+            f"'{t.name}', EXISTS (SELECT 1 FROM {t.name} t WHERE {where[t.name]})"
+            for t in ALL_TABLES
+        ]
+        result = self._one(
+            "SELECT json_build_object('revision', greatest(%(mark)s, mediatrack_watermark()), "
+            + ", ".join(parts)
+            + ")",
+            params,
+        )[0]
+        revision = result.pop("revision")
+        return Probe(revision, tuple(name for name, fresh in result.items() if fresh))
 
-        def fresh_in(table: str) -> str:
-            return "t.revision >= %(mark)s"
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read-only transaction: every read in it sees the same committed rows."""
+        with translated_errors(), self.connection.transaction():
+            self.statements += 1
+            self.connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
 
-        if own_revisions:
-            # The revisions between our batches (and after the last), each gap an index
-            # range: filtering every row from ``mark`` on would read back the whole push.
-            params["low"], params["high"] = _gaps(mark, own_revisions)
+    def stream(self, table: SyncTable, where: str, params: dict, size: int) -> Iterator[list[Row]]:
+        """The table's rows matching ``where`` as wire rows, ``size`` at a time (in ``snapshot``).
 
-            def fresh_in(table: str) -> str:
-                return (
-                    f"t.id IN (SELECT x.id FROM unnest(%(low)s::bigint[], %(high)s::bigint[]) "
-                    f"AS g(low, high) JOIN {table} x "
-                    "ON x.revision >= g.low AND x.revision < g.high)"
-                )
-
-        where = {
-            USERS.name: f"({fresh_in(USERS.name)} OR {CONTACTS_CHANGED}) AND t.id <> %(me)s",
-            FRIENDSHIPS.name: "t.revision >= %(mark)s",
-        }
-        where.update({t.name: f"{fresh_in(t.name)} AND {RELEVANT[t.name]}" for t in METADATA})
-        where.update({t.name: fresh_in(t.name) for t in OWNED})
-        result = self._select(
-            where, params, extra="'revision', greatest(%(mark)s, mediatrack_watermark())"
-        )
-        return Pull(revision=result.pop("revision"), rows=result)
+        A server-side cursor: however many rows match, only one batch is held here.
+        """
+        self.statements += 1
+        with translated_errors(), self.connection.cursor(name=f"pull_{table.name}") as cursor:
+            cursor.execute(row_sql(table, where), params)
+            while True:
+                self.statements += 1
+                rows = cursor.fetchmany(size)
+                if not rows:
+                    return
+                yield [row[0] for row in rows]
 
     def pull_people(self, user_ids: Sequence[str]) -> dict[str, list[Row]]:
         """All rows of these people (new friends), whatever their revision."""
@@ -339,6 +348,37 @@ class Remote:
 
 # --- SQL ---------------------------------------------------------------------------------
 
+
+def pull_where(
+    mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """Per table, what a pull reads: from ``mark`` on, but the revisions our push just wrote."""
+    params: dict[str, Any] = {"mark": mark, "me": user_id}
+
+    def fresh_in(table: str) -> str:
+        return "t.revision >= %(mark)s"
+
+    if own_revisions:
+        # The revisions between our batches (and after the last), each gap an index
+        # range: filtering every row from ``mark`` on would read back the whole push.
+        params["low"], params["high"] = _gaps(mark, own_revisions)
+
+        def fresh_in(table: str) -> str:
+            return (
+                f"t.id IN (SELECT x.id FROM unnest(%(low)s::bigint[], %(high)s::bigint[]) "
+                f"AS g(low, high) JOIN {table} x "
+                "ON x.revision >= g.low AND x.revision < g.high)"
+            )
+
+    where = {
+        USERS.name: f"({fresh_in(USERS.name)} OR {CONTACTS_CHANGED}) AND t.id <> %(me)s",
+        FRIENDSHIPS.name: "t.revision >= %(mark)s",
+    }
+    where.update({t.name: f"{fresh_in(t.name)} AND {RELEVANT[t.name]}" for t in METADATA})
+    where.update({t.name: fresh_in(t.name) for t in OWNED})
+    return where, params
+
+
 NO_END = 2**63 - 1
 
 
@@ -365,8 +405,8 @@ def _text_timestamp(expression: str) -> str:
     return f"replace({text}, '.000000', '')"
 
 
-def select_sql(table: SyncTable, where: str) -> str:
-    """The table's rows matching ``where`` as a JSON array of wire rows."""
+def _wire_object(table: SyncTable) -> tuple[str, str]:
+    """(``json_build_object`` of a row on the wire, the joins it needs)."""
     pairs = [
         f"'{name}', {_text_timestamp('t.' + name) if kind == 'timestamp' else 't.' + name}"
         for name, kind in table.columns
@@ -378,10 +418,21 @@ def select_sql(table: SyncTable, where: str) -> str:
         pairs += [f"'{name}', {expression}" for name, _, expression in table.ref.wire]
         pairs += [f"'{name}', {expression}" for name, expression in table.ref.info]
         joins = table.ref.read_joins
+    return f"json_build_object({', '.join(pairs)})", joins
+
+
+def select_sql(table: SyncTable, where: str) -> str:
+    """The table's rows matching ``where`` as a JSON array of wire rows."""
+    row, joins = _wire_object(table)
     return (
-        f"(SELECT coalesce(json_agg(json_build_object({', '.join(pairs)})), '[]'::json) "
-        f"FROM {table.name} t {joins} WHERE {where})"
+        f"(SELECT coalesce(json_agg({row}), '[]'::json) FROM {table.name} t {joins} WHERE {where})"
     )
+
+
+def row_sql(table: SyncTable, where: str) -> str:
+    """The table's rows matching ``where``, one wire row (JSON) each."""
+    row, joins = _wire_object(table)
+    return f"SELECT {row} FROM {table.name} t {joins} WHERE {where}"
 
 
 def push_sql(table: SyncTable) -> str:
