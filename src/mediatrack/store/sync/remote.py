@@ -297,15 +297,20 @@ class Remote:
 
         A server-side cursor: however many rows match, only one batch is held here.
         """
+        from psycopg.rows import dict_row
+
         self.statements += 1
-        with translated_errors(), self.connection.cursor(name=f"pull_{table.name}") as cursor:
+        with (
+            translated_errors(),
+            self.connection.cursor(name=f"pull_{table.name}", row_factory=dict_row) as cursor,
+        ):
             cursor.execute(row_sql(table, where), params)
             while True:
                 self.statements += 1
                 rows = cursor.fetchmany(size)
                 if not rows:
                     return
-                yield [row[0] for row in rows]
+                yield rows
 
     def pull_people(self, user_ids: Sequence[str]) -> dict[str, list[Row]]:
         """All rows of these people (new friends), whatever their revision."""
@@ -430,9 +435,21 @@ def select_sql(table: SyncTable, where: str) -> str:
 
 
 def row_sql(table: SyncTable, where: str) -> str:
-    """The table's rows matching ``where``, one wire row (JSON) each."""
-    row, joins = _wire_object(table)
-    return f"SELECT {row} FROM {table.name} t {joins} WHERE {where}"
+    """The table's rows matching ``where`` as wire rows: one column per wire name."""
+    columns = []
+    for name, kind in table.columns:
+        if kind == "timestamp":
+            columns.append(f"{_text_timestamp('t.' + name)} AS {name}")
+        else:
+            columns.append(f"t.{name}")
+    if table.per_writer:
+        columns.append("t.written_by")
+    joins = ""
+    if table.ref is not None:
+        columns += [f"{expression} AS {name}" for name, _, expression in table.ref.wire]
+        columns += [f"{expression} AS {name}" for name, expression in table.ref.info]
+        joins = table.ref.read_joins
+    return f"SELECT {', '.join(columns)} FROM {table.name} t {joins} WHERE {where}"
 
 
 def push_sql(table: SyncTable) -> str:
