@@ -458,7 +458,8 @@ def push_sql(table: SyncTable) -> str:
     A row replaces the server's only when it is newer (``updated_at``, which the local
     store keeps causal: an edit is always stamped after the version it replaced). Catalog
     rows are the role's own copies: written with its ``written_by``, and a row points only
-    at the role's own parent rows.
+    at the role's own parent rows. Refused rows are looked for only when some row was not
+    written (a first push writes every row).
     """
     wire_types = list(table.columns) + (
         [(name, kind) for name, kind, _ in table.ref.wire] if table.ref else []
@@ -496,7 +497,8 @@ def push_sql(table: SyncTable) -> str:
             RETURNING t.revision
         )
         SELECT (SELECT count(*) FROM v) - (SELECT count(*) FROM r), (SELECT count(*) FROM w),
-            (SELECT count(*) FROM r JOIN {table.name} t ON {match}
-             WHERE t.updated_at > r.updated_at),
+            CASE WHEN (SELECT count(*) FROM w) = (SELECT count(*) FROM r) THEN 0
+            ELSE (SELECT count(*) FROM r JOIN {table.name} t ON {match}
+                  WHERE t.updated_at > r.updated_at) END,
             (SELECT min(revision) FROM w), (SELECT max(revision) FROM w)
     """
