@@ -100,17 +100,17 @@ def _push(
     """Send every logged change; return the revision ranges our batches were given."""
     total = -(-local.pending_changes() // batch_size)
     revisions: list[tuple[int, int]] = []
-    committed: dict = {}  # wire rows the server committed in this push, see next_batch
+    local.start_push()
     done = 0
     statistics = _Statistics(remote)
-    while (batch := local.next_batch(user_id, batch_size, committed)) is not None:
+    while (batch := local.next_batch(user_id, batch_size)) is not None:
         if batch.rows:
             pushed = remote.push(batch)
             result.pushed += pushed.written
             result.conflicts += pushed.refused
             if pushed.revisions:
                 revisions.append(pushed.revisions)
-            committed.update(batch.sent)
+            local.committed(batch)
             statistics.pushed(batch)
         local.mark_pushed(batch.upto)
         done += 1
