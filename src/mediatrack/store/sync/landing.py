@@ -60,9 +60,13 @@ def accepted_friends(user_id: str) -> set[str]:
 
 
 def missing_items(pulled: Pulled) -> set[ItemKey]:
-    """Catalog items the pulled rows need whose parent row is neither here nor pulled."""
+    """Catalog items the pulled rows need whose parent row is neither here nor pulled.
+
+    Parents are gathered as distinct keys first: a pull of a whole library asks about
+    each parent once, and only rows whose parent is missing are looked at again.
+    """
     arriving: set[tuple[str, tuple]] = set()
-    needed: dict[tuple[str, tuple], tuple[SyncTable, Row]] = {}
+    needed: set[tuple[str, tuple]] = set()
     for table in ALL_TABLES:
         rows = pulled.get(table.name)
         if not rows:
@@ -74,14 +78,21 @@ def missing_items(pulled: Pulled) -> set[ItemKey]:
         if table.ref is not None and table.item is not None:
             kind = table.ref.parent
             key = _tuple_getter([name for name, _, _ in table.ref.wire])
-            needed.update(((kind, key(row)), (table, row)) for row in rows)
-    wanted = {
-        parent: table.item(row)
-        for parent, (table, row) in needed.items()
-        if parent not in arriving and table.item is not None
-    }
-    present = _present(set(wanted))
-    return {item for parent, item in wanted.items() if parent not in present}
+            needed.update((kind, parent) for parent in {key(row) for row in rows})
+    needed -= arriving
+    if not needed:
+        return set()
+    absent = needed - _present(needed)
+    if not absent:
+        return set()
+    items: set[ItemKey] = set()
+    for table in ALL_TABLES:
+        rows = pulled.get(table.name)
+        if rows and table.ref is not None and table.item is not None:
+            kind = table.ref.parent
+            key = _tuple_getter([name for name, _, _ in table.ref.wire])
+            items.update(table.item(row) for row in rows if (kind, key(row)) in absent)
+    return items
 
 
 def _tuple_getter(names: Sequence[str]) -> Callable[[Row], tuple]:
