@@ -5,16 +5,18 @@ Ordering is what makes it safe to stop anywhere:
 - push batches go up oldest first, each in one server transaction; a batch's
   local entries are forgotten only after the server committed it, so a drop
   re-sends at most that batch, and the upserts make re-sending harmless;
-- the pull first probes which tables changed (one statement); it then reads them in
-  one read-only snapshot, chunk by chunk through server-side cursors, and lands the
-  chunks as they come in one local transaction together with its mark, so a drop
-  before that commits changes nothing here, and memory holds one chunk at a time.
+- the pull's first statement brings every table's rows when there are only a few (most
+  syncs); a table with more is then read in one read-only snapshot, chunk by chunk
+  through server-side cursors. Chunks land as they come in one local transaction
+  together with the pull mark, so a drop before that commits changes nothing here,
+  and memory holds one chunk at a time.
 
-With nothing to send or pull, the whole sync is the probe: one round trip.
+With nothing to send, and little to pull, the whole sync is that one statement.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,11 +24,12 @@ from dataclasses import dataclass, field
 from mediatrack.store.db import connection
 from mediatrack.store.sync import landing, local
 from mediatrack.store.sync.errors import ServerRefused
-from mediatrack.store.sync.remote import Remote, pull_where
+from mediatrack.store.sync.remote import Probe, Remote, pull_where
 from mediatrack.store.sync.tables import ALL_TABLES, FRIENDSHIPS, USERS, Row, SyncTable
 
 BATCH_SIZE = 10_000  # changed rows per push transaction
 PULL_CHUNK = 5000  # pulled rows held at a time
+PULL_FEW = 200  # a table with at most this many rows to pull gets them with the probe
 # A table's rows pushed before the server is asked to refresh its statistics, and again
 # each time that many more than at the last refresh went up (x4: a few ANALYZEs per table
 # even for a whole library, while the planner never plans from a table a quarter its size).
@@ -159,35 +162,40 @@ def _pull(
     remote: Remote, user_id: str, own_revisions: list[tuple[int, int]], result: SyncResult
 ) -> None:
     mark = local.state().pulled_revision
-    probe = remote.probe(mark, own_revisions, user_id)
-    if probe.revision == mark and not probe.changed:
-        return
-    if not probe.changed:
-        landing.apply((), probe.revision, user_id)
+    probe = remote.probe(mark, own_revisions, user_id, PULL_FEW)
+    if probe.revision == mark and not probe.rows and not probe.more:
         return
     where, params = pull_where(mark, own_revisions, user_id)
-    with remote.snapshot():
-        chunks = _chunks(remote, probe.changed, where, params, user_id)
+    with remote.snapshot() if probe.more else contextlib.nullcontext():
+        chunks = _chunks(remote, probe, where, params, user_id)
         applied = landing.apply(chunks, probe.revision, user_id)
     result.pulled += applied.pulled
     result.conflicts += applied.conflicts
 
 
 def _chunks(
-    remote: Remote, changed: tuple[str, ...], where: dict[str, str], params: dict, user_id: str
+    remote: Remote, probe: Probe, where: dict[str, str], params: dict, user_id: str
 ) -> Iterator[tuple[str, list[Row]]]:
     """The pulled rows, parents first, read from the server while earlier chunks land.
 
-    Rows whose catalog item is neither here nor arriving bring that item along (a friend's
-    show); a friend accepted since the last pull brings their whole library, whatever
-    its revisions (it was invisible to us until now).
+    A table with only a few rows to pull came whole with the probe; the others are read
+    in one snapshot, chunk by chunk. Rows whose catalog item is neither here nor
+    arriving bring that item along (a friend's show); a friend accepted since the last
+    pull brings their whole library, whatever its revisions (it was invisible to us).
     """
+
+    def rows_of(table: SyncTable) -> Iterator[list[Row]]:
+        if table.name in probe.rows:
+            yield probe.rows[table.name]
+        elif table.name in probe.more:
+            yield from _read(remote, table, where, params)
+
     people: dict[str, list[Row]] = {}
     for table in ALL_TABLES:
         if table is FRIENDSHIPS:
-            if table.name not in changed:
+            friendships = [row for chunk in rows_of(table) for row in chunk]
+            if not friendships:
                 continue
-            friendships = [row for chunk in _read(remote, table, where, params) for row in chunk]
             befriended = _new_friends(friendships, user_id)
             if befriended:
                 people = remote.pull_people(sorted(befriended))
@@ -197,9 +205,8 @@ def _chunks(
         extra = people.pop(table.name, [])
         if extra:
             yield from _with_items(remote, table.name, extra)
-        if table.name in changed:
-            for chunk in _read(remote, table, where, params):
-                yield from _with_items(remote, table.name, chunk)
+        for chunk in rows_of(table):
+            yield from _with_items(remote, table.name, chunk)
 
 
 def _read(

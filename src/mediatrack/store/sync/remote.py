@@ -94,7 +94,8 @@ class Pushed:
 @dataclass(frozen=True, slots=True)
 class Probe:
     revision: int  # the server's watermark: the next pull mark
-    changed: tuple[str, ...]  # the tables holding rows to pull, parents first
+    rows: dict[str, list[Row]]  # every row to pull of the tables with only a few
+    more: tuple[str, ...]  # the tables with more, to read in chunks, parents first
 
 
 def connect(
@@ -263,18 +264,19 @@ class Remote:
 
     # --- pull -------------------------------------------------------------------------
 
-    def probe(self, mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str) -> Probe:
-        """The next pull mark and which tables hold rows to pull: one indexed probe per table.
+    def probe(
+        self, mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str, few: int
+    ) -> Probe:
+        """The next pull mark, and per table its rows to pull when there are at most ``few``.
 
         The next mark is the server's watermark: every revision below it has committed,
         any at or above it may still come, so the next pull starts there (a row seen twice
-        lands as the same row). A sync with nothing to pull ends here: one round trip.
+        lands as the same row). Most syncs pull a few rows or none: this one statement is
+        then the whole pull; only a table with more is read again, in chunks (``stream``).
         """
         where, params = pull_where(mark, own_revisions, user_id)
-        parts = [
-            f"'{t.name}', EXISTS (SELECT 1 FROM {t.name} t WHERE {where[t.name]})"
-            for t in ALL_TABLES
-        ]
+        params["few"] = few + 1
+        parts = [f"'{t.name}', {select_sql(t, where[t.name], limit='%(few)s')}" for t in ALL_TABLES]
         result = self._one(
             "SELECT json_build_object('revision', greatest(%(mark)s, mediatrack_watermark()), "
             + ", ".join(parts)
@@ -282,7 +284,9 @@ class Remote:
             params,
         )[0]
         revision = result.pop("revision")
-        return Probe(revision, tuple(name for name, fresh in result.items() if fresh))
+        rows = {name: found for name, found in result.items() if 0 < len(found) <= few}
+        more = tuple(name for name, found in result.items() if len(found) > few)
+        return Probe(revision, rows, more)
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -426,12 +430,13 @@ def _wire_object(table: SyncTable) -> tuple[str, str]:
     return f"json_build_object({', '.join(pairs)})", joins
 
 
-def select_sql(table: SyncTable, where: str) -> str:
-    """The table's rows matching ``where`` as a JSON array of wire rows."""
+def select_sql(table: SyncTable, where: str, limit: str = "") -> str:
+    """The table's rows matching ``where`` (``limit`` of them) as a JSON array of wire rows."""
     row, joins = _wire_object(table)
-    return (
-        f"(SELECT coalesce(json_agg({row}), '[]'::json) FROM {table.name} t {joins} WHERE {where})"
-    )
+    rows = f"SELECT {row} AS x FROM {table.name} t {joins} WHERE {where}"
+    if limit:
+        rows += f" LIMIT {limit}"
+    return f"(SELECT coalesce(json_agg(x), '[]'::json) FROM ({rows}) AS found)"
 
 
 def row_sql(table: SyncTable, where: str) -> str:
