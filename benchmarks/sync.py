@@ -1,78 +1,178 @@
-"""Sync benchmarks against the PostgreSQL server, compared with raw psycopg and sqlite3.
+"""Sync benchmarks: a realistic library pushed, pulled and re-synced, against raw psycopg + sqlite3.
 
-Each run uses throwaway server databases and roles (dropped afterwards) and fresh
-SQLite files. A device (the laptop) holds N movies in its library: N media_items
-and N user_progress rows.
+A library of ``--items`` items (a quarter each of shows, movies, books and podcasts):
+shows with 1-3 seasons of ~12 episodes and ticks on half of the shows, podcasts with
+episodes and listens on half of them, ratings on 40% of shows and movies. Built once
+per size with sqlite3 into the real local schema (``open_database``).
 
-- sync push: the laptop's first sync into an empty server database, as the
-  person's provisioned role; sync pull: a fresh device (the phone) of the same
-  person syncs them down; no-op: a sync of the phone with nothing to do, and its
-  round trips.
-- Baselines on the real schema: the same rows go into the same server tables
-  (media_items, user_progress as ``mediatrack sync init`` creates them: unique
-  keys, revision triggers, constraints) of another fresh server database, as
-  that person's own provisioned role, so row-level security applies as it does
-  to sync. Push: the laptop's rows read with sqlite3, then written either with
-  ``executemany`` of ``INSERT ... ON CONFLICT (natural key) DO UPDATE`` (what a
-  hand-written client does), or with COPY. COPY FROM straight into a table with
-  row-level security is refused by PostgreSQL, so the COPY baseline copies into
-  temporary tables and upserts from them with ``INSERT ... SELECT ... ON
-  CONFLICT``. Pull: a SELECT of the rows as the role, then sqlite3
-  ``executemany`` into a fresh SQLite file with the real local schema
-  (``open_database``), with ``sync_state.applying`` set as a pull sets it.
-  Baselines include connecting, as a sync does; the person's claim and users
-  row are made beforehand, outside the timing (sync does them in its push).
-- Bare floor (for reference): the same rows read with sqlite3 and COPYed into
-  bare tables (no indexes, triggers or policies), as the admin, then SELECTed
-  and ``executemany``d into bare SQLite tables.
+Each figure runs in a fresh child process (its peak RSS from /proc: VmHWM), paired
+with its baseline; pairs alternate which goes first, the ratio is taken per pair and
+reported as median and range:
 
-Figures are medians of ``--runs`` runs. Run with ``python benchmarks/sync.py
-[--rows N] [--runs N]``. Needs the server of ``MEDIATRACK_TEST_PG_URL`` (default
-postgresql://postgres@127.0.0.1:5432/postgres). This is not a test.
+- push: the laptop's first ``sync_once`` into an empty server database, as the
+  person's provisioned role; baseline: the same rows read with sqlite3 and written
+  with psycopg COPY into temporary tables, then ``INSERT ... SELECT ... ON CONFLICT``
+  into the real tables (COPY straight into a table with row-level security is
+  refused), parents resolved by natural key, as that person's role (its server is
+  then ANALYZEd as the admin, outside the timing, so the raw pull reads at its best);
+- pull: a fresh device of the same person syncs everything down; baseline: a
+  SELECT of the same rows as the role, then sqlite3 ``executemany`` into a fresh
+  device file (real schema, triggers, ``sync_state.applying`` set as a pull sets it);
+- no-op: a sync with nothing to do (median of several); baseline: connecting and one
+  indexed probe (``revision >= mark``) as the role.
+
+Run ``python benchmarks/sync.py [--sizes 10000,100000] [--pairs 3]``; ``--sizes 40
+--pairs 1`` is the smoke run. Needs the server of ``MEDIATRACK_TEST_PG_URL``
+(default postgresql://postgres@127.0.0.1:5432/postgres). This is not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import random
 import secrets
+import shutil
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
-from mediatrack.store import identity
-from mediatrack.store.db import PRAGMAS, open_database
-from mediatrack.store.models import MediaItem, UserProgress, database, utcnow
-from mediatrack.store.sync import engine
-from mediatrack.store.sync.tables import MEDIA_ITEMS, USER_PROGRESS
-
 ADMIN = os.environ.get("MEDIATRACK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TARGET = 2.0  # sync / baseline, push and pull
+RSS_TARGET_MB = 200
 EMAIL = "bench@example.com"
 USER_ID = "google-bench"
-NO_OP_SYNCS = 5  # per run
-
-# The columns sync writes (every column but the serial id and the foreign key).
-MEDIA_COLUMNS = [name for name, _ in MEDIA_ITEMS.columns]
-MEDIA_TYPES = [kind for _, kind in MEDIA_ITEMS.columns]
-PROGRESS_COLUMNS = [name for name, _ in USER_PROGRESS.columns]
-PROGRESS_TYPES = [kind for _, kind in USER_PROGRESS.columns]
-PG_TYPES = {"timestamp": "timestamptz"}  # wire types -> server column types
+NO_OPS = 5  # syncs per no-op figure
 
 
-def pg_type(kind: str) -> str:
-    return PG_TYPES.get(kind, kind)
+# --- the library ---------------------------------------------------------------------------
 
 
-# --- servers and devices -----------------------------------------------------------------
+def build_library(path: Path, items: int, seed: int = 12) -> dict[str, int]:
+    """The laptop's library at ``path``: the signed-in person and ``items`` tracked items."""
+    from mediatrack.store import identity
+    from mediatrack.store.db import open_database
+
+    open_database(path)
+    identity.sign_in(identity.Profile(USER_ID, "Bench", EMAIL, True))
+    rng = random.Random(seed)
+    start = dt.datetime(2024, 1, 1)
+
+    def stamp() -> str:
+        return (start + dt.timedelta(seconds=rng.randrange(60_000_000))).isoformat(" ")
+
+    quarter = items // 4
+    rows: dict[str, list[tuple]] = {name: [] for name in TABLE_SQL}
+    season_id = episode_id = 0
+    for n in range(1, quarter + 1):  # shows
+        made = stamp()
+        seasons = rng.randint(1, 3)
+        counts = [rng.randint(8, 16) for _ in range(seasons)]
+        rows["media_items"].append((n, made, made, 1_000_000 + n, "tv", f"Show {n}", '["Drama"]',
+                                    "Ended", seasons, sum(counts)))  # fmt: skip
+        ticked = rng.random() < 0.5
+        watched = rng.randint(1, sum(counts)) if ticked else 0
+        shown = 0
+        for number, count in enumerate(counts, start=1):
+            season_id += 1
+            rows["seasons"].append((season_id, made, made, n, 5_000_000 + season_id, number,
+                                    f"Season {number}", count))  # fmt: skip
+            for episode in range(1, count + 1):
+                episode_id += 1
+                rows["episodes"].append((episode_id, made, made, season_id,
+                                         10_000_000 + episode_id, episode, f"Episode {episode}",
+                                         "2020-01-01", 45))  # fmt: skip
+                shown += 1
+                if shown <= watched:
+                    rows["episode_watches"].append((made, made, USER_ID, episode_id, made))
+        status = "watching" if ticked else "plan_to_watch"
+        rows["user_progress"].append((made, made, USER_ID, n, status, watched))
+        if rng.random() < 0.4:
+            rows["ratings"].append((made, made, USER_ID, n, rng.randint(1, 10)))
+    for n in range(quarter + 1, 2 * quarter + 1):  # movies
+        made = stamp()
+        rows["media_items"].append((n, made, made, 2_000_000 + n, "movie", f"Movie {n}",
+                                    '["Thriller"]', "Released", None, None))  # fmt: skip
+        rows["user_progress"].append((made, made, USER_ID, n, "completed", 1))
+        if rng.random() < 0.4:
+            rows["ratings"].append((made, made, USER_ID, n, rng.randint(1, 10)))
+    pod_episode = 0
+    for n in range(1, quarter + 1):  # books, podcasts
+        made = stamp()
+        rows["books"].append((n, made, made, f"gb{n:07d}", f"Book {n}", '["A. Author"]', 300))
+        rows["user_book_progress"].append((made, made, USER_ID, n, "reading", 120))
+        rows["podcasts"].append((n, made, made, f"it{n:07d}", f"Podcast {n}", "Host", 8))
+        heard = rng.randint(1, 8) if rng.random() < 0.5 else 0
+        for k in range(1, 9):
+            pod_episode += 1
+            rows["podcast_episodes"].append((pod_episode, made, made, n, f"guid-{n}-{k}",
+                                             f"Episode {k}", made))  # fmt: skip
+            if k <= heard:
+                rows["podcast_listens"].append((made, made, USER_ID, pod_episode, made))
+        rows["user_podcast_progress"].append((made, made, USER_ID, n, "listening", heard))
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN")
+    for name, sql in TABLE_SQL.items():
+        db.executemany(sql, rows[name])
+    db.execute("COMMIT")
+    db.close()
+    return {name: len(values) for name, values in rows.items()}
+
+
+TABLE_SQL = {
+    "media_items": "INSERT INTO media_items (id, created_at, updated_at, tmdb_id, type, title, "
+    "genres, status, number_of_seasons, number_of_episodes) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    "seasons": "INSERT INTO seasons (id, created_at, updated_at, media_item_id, tmdb_id, "
+    "season_number, name, episode_count) VALUES (?,?,?,?,?,?,?,?)",
+    "episodes": "INSERT INTO episodes (id, created_at, updated_at, season_id, tmdb_id, "
+    "episode_number, name, air_date, runtime) VALUES (?,?,?,?,?,?,?,?,?)",
+    "books": "INSERT INTO books (id, created_at, updated_at, google_id, title, authors, "
+    "page_count) VALUES (?,?,?,?,?,?,?)",
+    "podcasts": "INSERT INTO podcasts (id, created_at, updated_at, itunes_id, collection_name, "
+    "artist_name, episode_count) VALUES (?,?,?,?,?,?,?)",
+    "podcast_episodes": "INSERT INTO podcast_episodes (id, created_at, updated_at, podcast_id, "
+    "guid, title, published_at) VALUES (?,?,?,?,?,?,?)",
+    "user_progress": "INSERT INTO user_progress (created_at, updated_at, user_id, "
+    "media_item_id, status, progress) VALUES (?,?,?,?,?,?)",
+    "ratings": "INSERT INTO ratings (created_at, updated_at, user_id, media_item_id, rating) "
+    "VALUES (?,?,?,?,?)",
+    "episode_watches": "INSERT INTO episode_watches (created_at, updated_at, user_id, "
+    "episode_id, watched_at) VALUES (?,?,?,?,?)",
+    "user_book_progress": "INSERT INTO user_book_progress (created_at, updated_at, user_id, "
+    "book_id, status, progress) VALUES (?,?,?,?,?,?)",
+    "user_podcast_progress": "INSERT INTO user_podcast_progress (created_at, updated_at, "
+    "user_id, podcast_id, status, progress) VALUES (?,?,?,?,?,?)",
+    "podcast_listens": "INSERT INTO podcast_listens (created_at, updated_at, user_id, "
+    "episode_id, listened_at) VALUES (?,?,?,?,?)",
+}
+
+
+def counts(path: Path) -> dict[str, int]:
+    db = sqlite3.connect(path)
+    try:
+        return {n: db.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in TABLE_SQL}
+    finally:
+        db.close()
+
+
+# --- servers -------------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    url: str  # as the role
+    password: str
+    admin_url: str
 
 
 @dataclass
@@ -82,293 +182,40 @@ class Servers:
     tag: str = field(default_factory=lambda: secrets.token_hex(4))
     databases: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    made: int = 0
 
-    def new(self, purpose: str) -> tuple[str, object]:
+    def new(self) -> Person:
         """A fresh database with the mediatrack schema and the bench person's role in it."""
         from mediatrack.services.sync import init_server, provision
 
-        name = f"mediatrack_bench_{self.tag}_{purpose}"
-        role = f"mt_bench_{self.tag}_{purpose}"
+        self.made += 1
+        name = f"mediatrack_bench_{self.tag}_{self.made}"
+        role = f"mt_bench_{self.tag}_{self.made}"
         with psycopg.connect(ADMIN, autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
         self.databases.append(name)
         url = ADMIN.rsplit("/", 1)[0] + f"/{name}"
         init_server(url)
         self.roles.append(role)
-        return url, provision(url, EMAIL, role)
+        person = provision(url, EMAIL, role)
+        return Person(person.url, person.password, url)
 
     def close(self) -> None:
-        failed = []
         with psycopg.connect(ADMIN, autocommit=True) as admin:
-            drops = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in self.databases]
-            drops += [f'DROP ROLE IF EXISTS "{role}"' for role in self.roles]
-            for drop in drops:
-                try:
-                    admin.execute(drop)
-                except psycopg.Error as error:
-                    failed.append(f"{drop}: {error}")
-        if failed:
-            raise RuntimeError("cleanup failed: " + "; ".join(failed))
+            for name in self.databases:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for role in self.roles:
+                admin.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
-def as_role(person) -> psycopg.Connection:
-    """A connection as the person's own role, times in UTC (as sync connects)."""
+def as_role(person: Person) -> psycopg.Connection:
     return psycopg.connect(
         person.url, password=person.password, autocommit=True, options="-c TimeZone=UTC"
     )
 
 
-def device(folder: Path, name: str) -> Path:
-    path = folder / f"{name}.db"
-    open_database(path)
-    identity.sign_in(identity.Profile(USER_ID, "Bench", EMAIL, True))
-    return path
-
-
-def fill(rows: int) -> None:
-    now = utcnow()
-    with database.atomic():
-        for start in range(0, rows, 500):
-            MediaItem.insert_many(
-                [
-                    {
-                        "tmdb_id": n,
-                        "type": "movie",
-                        "title": f"Movie {n}",
-                        "genres": ["Drama"],
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for n in range(start + 1, min(rows, start + 500) + 1)
-                ]
-            ).execute()
-        ids = [item.id for item in MediaItem.select(MediaItem.id)]
-        for start in range(0, rows, 500):
-            UserProgress.insert_many(
-                [
-                    {
-                        "user": USER_ID,
-                        "media_item": item,
-                        "status": "completed",
-                        "progress": 1,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for item in ids[start : start + 500]
-                ]
-            ).execute()
-
-
-def timed(work: Callable[[], object]) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = work()
-    return time.perf_counter() - started, result
-
-
-# --- sync --------------------------------------------------------------------------------
-
-
-@dataclass
-class SyncFigures:
-    push: float
-    push_statements: int
-    pushed: int
-    pull: float
-    pull_statements: int
-    pulled: int
-    no_op: list[float]
-    no_op_statements: int
-
-
-def run_sync(servers: Servers, folder: Path, rows: int) -> tuple[SyncFigures, str, Path]:
-    from mediatrack.services.sync import sync_once
-
-    url, person = servers.new("sync")
-    laptop = device(folder, "laptop")
-    fill(rows)
-    push, pushed = timed(lambda: sync_once(person.url, person.password))
-    device(folder, "phone")
-    pull, pulled = timed(lambda: sync_once(person.url, person.password))
-    quiet = []
-    for _ in range(NO_OP_SYNCS):
-        seconds, report = timed(lambda: sync_once(person.url, person.password))
-        quiet.append(seconds)
-    figures = SyncFigures(
-        push,
-        pushed.round_trips,
-        pushed.pushed,
-        pull,
-        pulled.round_trips,
-        pulled.pulled,
-        quiet,
-        report.round_trips,
-    )
-    return figures, url, laptop
-
-
-# --- baselines on the real schema, as the role -------------------------------------------
-
-
-def read_device(source: Path) -> tuple[list[tuple], list[tuple]]:
-    """The laptop's media_items and user_progress rows, progress with its item's natural key."""
-    local = sqlite3.connect(source)
-    try:
-        media = local.execute(f"SELECT {', '.join(MEDIA_COLUMNS)} FROM media_items").fetchall()
-        genres = MEDIA_COLUMNS.index("genres")
-        media = [
-            (*row[:genres], json.loads(row[genres]) if row[genres] else None, *row[genres + 1 :])
-            for row in media
-        ]
-        progress = local.execute(
-            f"SELECT {', '.join('p.' + c for c in PROGRESS_COLUMNS)}, m.tmdb_id, m.type "
-            "FROM user_progress p JOIN media_items m ON m.id = p.media_item_id"
-        ).fetchall()
-    finally:
-        local.close()
-    return media, progress
-
-
-def _updates(columns: list[str], conflict: tuple[str, ...]) -> str:
-    return ", ".join(
-        f"{c} = excluded.{c}" for c in columns if c not in conflict and c != "created_at"
-    )
-
-
-# Catalog rows are the writer's own copies (written_by): a hand-written client names itself.
-MEDIA_UPSERT = (
-    f"INSERT INTO media_items AS t ({', '.join(MEDIA_COLUMNS)}, written_by) "
-    f"VALUES ({', '.join(f'%s::{pg_type(k)}' for k in MEDIA_TYPES)}, '{USER_ID}') "
-    f"ON CONFLICT (written_by, tmdb_id, type) DO UPDATE SET "
-    f"{_updates(MEDIA_COLUMNS, ('tmdb_id', 'type'))} "
-    "WHERE excluded.updated_at > t.updated_at"
-)
-PROGRESS_TARGETS = [*PROGRESS_COLUMNS, "media_item_id"]
-PROGRESS_UPSERT = (
-    f"INSERT INTO user_progress AS t ({', '.join(PROGRESS_TARGETS)}) "
-    f"SELECT {', '.join(f'%s::{pg_type(k)}' for k in PROGRESS_TYPES)}, m.id "
-    f"FROM media_items m WHERE m.tmdb_id = %s AND m.type = %s AND m.written_by = '{USER_ID}' "
-    f"ON CONFLICT (user_id, media_item_id) DO UPDATE SET "
-    f"{_updates(PROGRESS_TARGETS, ('user_id', 'media_item_id'))} "
-    "WHERE excluded.updated_at > t.updated_at"
-)
-
-
-def push_executemany(person, source: Path) -> None:
-    media, progress = read_device(source)
-    with as_role(person) as pg, pg.transaction(), pg.cursor() as cursor:
-        cursor.executemany(MEDIA_UPSERT, media)
-        cursor.executemany(PROGRESS_UPSERT, progress)
-
-
-def push_copy(person, source: Path) -> None:
-    media, progress = read_device(source)
-    stage_media = ", ".join(f"{c} {pg_type(k)}" for c, k in MEDIA_ITEMS.columns)
-    stage_progress = ", ".join(f"{c} {pg_type(k)}" for c, k in USER_PROGRESS.columns)
-    media_list = ", ".join(MEDIA_COLUMNS)
-    progress_list = ", ".join(PROGRESS_COLUMNS)
-    with as_role(person) as pg, pg.transaction(), pg.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE stage_media ({stage_media}) ON COMMIT DROP")
-        cursor.execute(
-            f"CREATE TEMP TABLE stage_progress ({stage_progress}, media_tmdb_id bigint, "
-            "media_type text) ON COMMIT DROP"
-        )
-        with cursor.copy(f"COPY stage_media ({media_list}) FROM STDIN") as copy:
-            for row in media:
-                copy.write_row(row)
-        with cursor.copy(
-            f"COPY stage_progress ({progress_list}, media_tmdb_id, media_type) FROM STDIN"
-        ) as copy:
-            for row in progress:
-                copy.write_row(row)
-        cursor.execute(
-            f"INSERT INTO media_items AS t ({media_list}, written_by) "
-            f"SELECT {media_list}, '{USER_ID}' FROM stage_media "
-            f"ON CONFLICT (written_by, tmdb_id, type) DO UPDATE SET "
-            f"{_updates(MEDIA_COLUMNS, ('tmdb_id', 'type'))} "
-            "WHERE excluded.updated_at > t.updated_at"
-        )
-        cursor.execute(
-            f"INSERT INTO user_progress AS t ({', '.join(PROGRESS_TARGETS)}) "
-            f"SELECT {', '.join('s.' + c for c in PROGRESS_COLUMNS)}, m.id FROM stage_progress s "
-            "JOIN media_items m ON m.tmdb_id = s.media_tmdb_id AND m.type = s.media_type "
-            f"AND m.written_by = '{USER_ID}' "
-            "ON CONFLICT (user_id, media_item_id) DO UPDATE SET "
-            f"{_updates(PROGRESS_TARGETS, ('user_id', 'media_item_id'))} "
-            "WHERE excluded.updated_at > t.updated_at"
-        )
-
-
-def copy_refusal(person) -> str:
-    """What PostgreSQL says to COPY FROM straight into media_items as the role."""
-    with as_role(person) as pg:
-        try:
-            with pg.transaction(), pg.cursor() as cursor:
-                with cursor.copy("COPY media_items (tmdb_id) FROM STDIN"):
-                    pass
-                raise RuntimeError("rolled back")
-        except psycopg.Error as error:
-            return (error.diag.message_primary or str(error)).strip()
-        except RuntimeError:
-            return "accepted"
-
-
-def _local_timestamp(column: str) -> str:
-    """A timestamptz as the local store writes it (UTC, no zone)."""
-    text = f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
-    return f"CASE WHEN {column} IS NULL THEN NULL ELSE {text} END"
-
-
-def _server_value(column: str, kind: str, alias: str) -> str:
-    if kind == "timestamp":
-        return _local_timestamp(f"{alias}.{column}")
-    if kind == "text[]":
-        return f"to_json({alias}.{column})::text"
-    return f"{alias}.{column}"
-
-
-def pull_raw(person, target: Path) -> None:
-    """SELECT the rows as the role, executemany them into the fresh device's SQLite file."""
-    media_select = ", ".join(_server_value(c, k, "t") for c, k in MEDIA_ITEMS.columns)
-    progress_select = ", ".join(_server_value(c, k, "p") for c, k in USER_PROGRESS.columns)
-    with as_role(person) as pg:
-        media = pg.execute(f"SELECT {media_select} FROM media_items t").fetchall()
-        progress = pg.execute(
-            f"SELECT {progress_select}, m.tmdb_id, m.type FROM user_progress p "
-            "JOIN media_items m ON m.id = p.media_item_id"
-        ).fetchall()
-    local = sqlite3.connect(target, isolation_level=None)
-    try:
-        for pragma, value in PRAGMAS.items():
-            local.execute(f"PRAGMA {pragma} = {value}")
-        local.execute("BEGIN IMMEDIATE")
-        local.execute("UPDATE sync_state SET applying = 1 WHERE id = 1")
-        local.executemany(
-            f"INSERT INTO media_items ({', '.join(MEDIA_COLUMNS)}) "
-            f"VALUES ({', '.join('?' for _ in MEDIA_COLUMNS)})",
-            media,
-        )
-        local.executemany(
-            f"INSERT INTO user_progress ({', '.join(PROGRESS_TARGETS)}) "
-            f"SELECT {', '.join('?' for _ in PROGRESS_COLUMNS)}, id FROM media_items "
-            "WHERE tmdb_id = ? AND type = ?",
-            progress,
-        )
-        local.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
-        local.execute("COMMIT")
-    finally:
-        local.close()
-
-
-@dataclass
-class BaselineFigures:
-    executemany: float
-    copy: float
-    pull: float
-    copy_refused: str
-
-
-def claim(person) -> None:
-    """What a first sync does before pushing: bind the role, send the users row."""
+def claim(person: Person) -> None:
+    """What a first sync does before its rows: bind the role, send the users row."""
     with as_role(person) as pg:
         pg.execute("SELECT mediatrack_claim(%s, %s, true)", (USER_ID, EMAIL))
         pg.execute(
@@ -378,202 +225,317 @@ def claim(person) -> None:
         )
 
 
-def server_count(url: str) -> tuple[int, int]:
-    with psycopg.connect(url, autocommit=True) as admin:
-        return admin.execute(
-            "SELECT (SELECT count(*) FROM media_items), (SELECT count(*) FROM user_progress)"
-        ).fetchone()
+def server_rows(person: Person) -> int:
+    with psycopg.connect(person.admin_url, autocommit=True) as admin:
+        return sum(
+            admin.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLE_SQL
+        )
 
 
-def local_count(path: Path) -> tuple[int, int]:
+# --- the work, each in a child process ------------------------------------------------------
+
+
+def child_sync(path: str, url: str, password: str, times: int) -> dict[str, Any]:
+    from mediatrack.services.sync import sync_once
+    from mediatrack.store.db import open_database
+
+    open_database(Path(path))
+    seconds, trips = [], 0
+    for _ in range(times):
+        started = time.perf_counter()
+        report = sync_once(url, password)
+        seconds.append(time.perf_counter() - started)
+        trips = report.round_trips
+    return {"seconds": statistics.median(seconds), "round_trips": trips}
+
+
+def _tables() -> list[Any]:
+    from mediatrack.store.sync.tables import METADATA, OWNED
+
+    return [*METADATA, *OWNED]
+
+
+def _wire_select_sqlite(table: Any) -> str:
+    own = [f"t.{name}" for name, _ in table.columns]
+    joins = ""
+    if table.ref is not None:
+        own += [expression for _, _, expression in table.ref.wire]
+        joins = table.ref.read_joins
+    return f"SELECT {', '.join(own)} FROM {table.name} t {joins}"
+
+
+def child_copy_push(path: str, url: str, password: str) -> dict[str, Any]:
+    """Every synced row of the laptop up with COPY into staging, then one upsert per table."""
+    started = time.perf_counter()
     local = sqlite3.connect(path)
-    try:
-        return local.execute(
-            "SELECT (SELECT count(*) FROM media_items), (SELECT count(*) FROM user_progress)"
-        ).fetchone()
-    finally:
-        local.close()
-
-
-def run_baselines(servers: Servers, folder: Path, laptop: Path, rows: int) -> BaselineFigures:
-    url, person = servers.new("many")
-    claim(person)
-    refused = copy_refusal(person)
-    executemany, _ = timed(lambda: push_executemany(person, laptop))
-    check("executemany push", server_count(url), rows)
-
-    copy_url, copy_person = servers.new("copy")
-    claim(copy_person)
-    copied, _ = timed(lambda: push_copy(copy_person, laptop))
-    check("COPY push", server_count(copy_url), rows)
-
-    target = device(folder, "raw-phone")
-    pulled, _ = timed(lambda: pull_raw(person, target))
-    check("raw pull", local_count(target), rows)
-    return BaselineFigures(executemany, copied, pulled, refused)
-
-
-def check(what: str, counts: tuple[int, int], rows: int) -> None:
-    if counts != (rows, rows):
-        raise SystemExit(f"{what} left {counts} (media_items, user_progress), not {rows} each")
-
-
-# --- the bare floor: no indexes, triggers or policies -------------------------------------
-
-
-def bare_floor(url: str, source: Path, folder: Path) -> tuple[float, float]:
-    """Raw psycopg COPY of the device's rows up, then SELECT + sqlite3 executemany down."""
-    local = sqlite3.connect(source)
-    with psycopg.connect(url, autocommit=True) as pg:
-        pg.execute(
-            "CREATE TABLE raw_media (id bigint, tmdb_id bigint, type text, title text, "
-            "genres text[], created_at timestamptz, updated_at timestamptz)"
-        )
-        pg.execute(
-            "CREATE TABLE raw_progress (user_id text, media_item_id bigint, status text, "
-            "progress int, created_at timestamptz, updated_at timestamptz)"
-        )
-        started = time.perf_counter()
-        media = local.execute(
-            "SELECT id, tmdb_id, type, title, genres, created_at, updated_at FROM media_items"
-        ).fetchall()
-        progress = local.execute(
-            "SELECT user_id, media_item_id, status, progress, created_at, updated_at "
-            "FROM user_progress"
-        ).fetchall()
-        with pg.transaction(), pg.cursor() as cursor:
-            with cursor.copy("COPY raw_media FROM STDIN") as copy:
-                for row in media:
-                    copy.write_row((*row[:4], ["Drama"], *row[5:]))
-            with cursor.copy("COPY raw_progress FROM STDIN") as copy:
-                for row in progress:
+    person = Person(url, password, "")
+    with as_role(person) as pg, pg.transaction(), pg.cursor() as cursor:
+        for table in _tables():
+            wire = list(table.columns) + (
+                [(n, k) for n, k, _ in table.ref.wire] if table.ref else []
+            )
+            types = {"timestamp": "timestamptz"}
+            stage = f"stage_{table.name}"
+            cursor.execute(
+                f"CREATE TEMP TABLE {stage} ("
+                + ", ".join(f"{n} {types.get(k, k)}" for n, k in wire)
+                + ") ON COMMIT DROP"
+            )
+            lists = [i for i, (_, k) in enumerate(wire) if k == "text[]"]
+            bools = [i for i, (_, k) in enumerate(wire) if k == "boolean"]
+            with cursor.copy(f"COPY {stage} FROM STDIN") as copy:
+                for row in local.execute(_wire_select_sqlite(table)):
+                    if lists or bools:
+                        row = list(row)
+                        for i in lists:
+                            row[i] = json.loads(row[i]) if row[i] else None
+                        for i in bools:
+                            row[i] = None if row[i] is None else bool(row[i])
                     copy.write_row(row)
-        up = time.perf_counter() - started
-
-        started = time.perf_counter()
-        target = sqlite3.connect(folder / "floor.db")
-        target.execute(
-            "CREATE TABLE media (id, tmdb_id, type, title, genres, created_at, updated_at)"
-        )
-        target.execute(
-            "CREATE TABLE progress (user_id, media_item_id, status, progress, "
-            "created_at, updated_at)"
-        )
-        rows = pg.execute(
-            "SELECT id, tmdb_id, type, title, genres::text, created_at::text, "
-            "updated_at::text FROM raw_media"
-        ).fetchall()
-        target.executemany("INSERT INTO media VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        rows = pg.execute(
-            "SELECT user_id, media_item_id, status, progress, created_at::text, "
-            "updated_at::text FROM raw_progress"
-        ).fetchall()
-        target.executemany("INSERT INTO progress VALUES (?, ?, ?, ?, ?, ?)", rows)
-        target.commit()
-        target.close()
-        down = time.perf_counter() - started
+            targets = table.targets
+            sources = [f"v.{n}" for n, _ in table.columns]
+            conflict = list(table.conflict)
+            joins = ""
+            if table.ref is not None:
+                sources.append(table.ref.resolved)
+                joins = (
+                    f"{table.ref.resolve_joins} WHERE {table.ref.scoped}.written_by = '{USER_ID}'"
+                )
+            if table.per_writer:
+                targets, sources = [*targets, "written_by"], [*sources, f"'{USER_ID}'"]
+                conflict = ["written_by", *conflict]
+            updates = ", ".join(
+                f"{c} = excluded.{c}" for c in targets if c not in conflict and c != "created_at"
+            )
+            cursor.execute(
+                f"INSERT INTO {table.name} AS t ({', '.join(targets)}) "
+                f"SELECT {', '.join(sources)} FROM {stage} v {joins} "
+                f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates} "
+                "WHERE excluded.updated_at > t.updated_at"
+            )
     local.close()
-    return up, down
+    return {"seconds": time.perf_counter() - started}
 
 
-# --- main ----------------------------------------------------------------------------------
+def _server_value(column: str, kind: str) -> str:
+    if kind == "timestamp":
+        text = f"to_char(t.{column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+        return f"replace({text}, '.000000', '')"
+    if kind == "text[]":
+        return f"to_json(t.{column})::text"
+    return f"t.{column}"
 
 
-@contextmanager
-def servers_kept() -> Iterator[Servers]:
-    servers = Servers()
-    try:
-        yield servers
-    finally:
-        servers.close()
+PARENT_LOOKUP = {  # a wire row's parent, by natural key, in SQLite
+    "media": "SELECT id FROM media_items WHERE tmdb_id = ? AND type = ?",
+    "season": "SELECT id FROM seasons WHERE tmdb_id = ?",
+    "episode": "SELECT id FROM episodes WHERE tmdb_id = ?",
+    "book": "SELECT id FROM books WHERE google_id = ?",
+    "podcast": "SELECT id FROM podcasts WHERE itunes_id = ?",
+    "podcast_episode": "SELECT pe.id FROM podcast_episodes pe JOIN podcasts p "
+    "ON p.id = pe.podcast_id WHERE p.itunes_id = ? AND pe.guid = ?",
+}
 
 
-def line(label: str, values: list[float], note: str = "") -> str:
-    """``label``, median ms, the runs' ms in brackets, and a note."""
-    runs = ", ".join(f"{v * 1000:.0f}" for v in values)
-    median = statistics.median(values) * 1000
-    return f"  {label:<46} {median:6.0f} ms  [{runs}]  {note}".rstrip()
+def child_raw_pull(path: str, url: str, password: str) -> dict[str, Any]:
+    """SELECT every synced row as the role, sqlite3 executemany into the fresh device."""
+    from mediatrack.store.db import PRAGMAS
+
+    started = time.perf_counter()
+    local = sqlite3.connect(path, isolation_level=None)
+    for pragma, value in PRAGMAS.items():
+        local.execute(f"PRAGMA {pragma} = {value}")
+    local.execute("BEGIN IMMEDIATE")
+    local.execute("UPDATE sync_state SET applying = 1 WHERE id = 1")
+    with (
+        as_role(Person(url, password, "")) as pg,
+        pg.transaction(),
+        pg.cursor(name="pull") as cursor,
+    ):
+        for table in _tables():
+            select = [_server_value(n, k) for n, k in table.columns]
+            joins = ""
+            targets = [n for n, _ in table.columns]
+            values = ", ".join("?" for _ in targets)
+            if table.ref is not None:
+                select += [expression for _, _, expression in table.ref.wire]
+                joins = table.ref.read_joins
+                insert = (
+                    f"INSERT INTO {table.name} ({', '.join(targets)}, {table.ref.column}) "
+                    f"VALUES ({values}, ({PARENT_LOOKUP[table.ref.parent]}))"
+                )
+            else:
+                insert = f"INSERT INTO {table.name} ({', '.join(targets)}) VALUES ({values})"
+            cursor.execute(f"SELECT {', '.join(select)} FROM {table.name} t {joins}")
+            while batch := cursor.fetchmany(5000):
+                local.executemany(insert, batch)
+    local.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
+    local.execute("COMMIT")
+    local.close()
+    return {"seconds": time.perf_counter() - started}
 
 
-def versus(sync: list[float], baseline: list[float], judged: bool = True) -> str:
-    ratio = statistics.median(sync) / statistics.median(baseline)
-    if not judged:
-        return f"sync/this {ratio:4.1f}x  (reference, not judged)"
-    return f"sync/this {ratio:4.1f}x  {'PASS' if ratio <= TARGET else 'MISS'}"
+def child_probe(url: str, password: str, times: int) -> dict[str, Any]:
+    seconds = []
+    for _ in range(times):
+        started = time.perf_counter()
+        with as_role(Person(url, password, "")) as pg:
+            pg.execute(
+                "SELECT EXISTS (SELECT 1 FROM user_progress WHERE user_id = %s "
+                "AND revision >= 9223372036854775000)",
+                (USER_ID,),
+            ).fetchone()
+        seconds.append(time.perf_counter() - started)
+    return {"seconds": statistics.median(seconds)}
+
+
+CHILDREN = {
+    "sync": child_sync,
+    "copy-push": child_copy_push,
+    "raw-pull": child_raw_pull,
+    "probe": child_probe,
+}
+
+
+def run_child(kind: str, *arguments: Any) -> dict[str, Any]:
+    """Run ``kind`` in a fresh interpreter; its figures and its peak RSS (MB)."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS: VmHWM (``getrusage``'s maxrss would count the parent's
+    peak from before the fork, here the whole library the parent built)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_main(kind: str, arguments: list[str]) -> None:
+    values: list[Any] = [int(a) if a.isdigit() else a for a in arguments]
+    figures = CHILDREN[kind](*values)
+    figures["rss_mb"] = peak_rss_mb()
+    print(json.dumps(figures))
+
+
+# --- pairs ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Pair:
+    sync: dict[str, Any]
+    raw: dict[str, Any]
+
+    @property
+    def ratio(self) -> float:
+        return self.sync["seconds"] / self.raw["seconds"]
+
+
+def one_pair(first_sync: bool, sync: tuple, raw: tuple) -> Pair:
+    """Run the sync child and the raw child (each ``(kind, *arguments)``), in this order or not."""
+    if first_sync:
+        done_sync = run_child(*sync)
+        return Pair(done_sync, run_child(*raw))
+    done_raw = run_child(*raw)
+    return Pair(run_child(*sync), done_raw)
+
+
+def analyze(person: Person) -> None:
+    """Fresh planner statistics on the raw server (sync asks for its own), outside any timing."""
+    with psycopg.connect(person.admin_url, autocommit=True) as admin:
+        admin.execute("ANALYZE")
+
+
+def measure(items: int, pairs: int, folder: Path) -> dict[str, list[Pair]]:
+    template = folder / f"library-{items}.db"
+    started = time.perf_counter()
+    made = build_library(template, items)
+    rows = sum(made.values())
+    print(f"built {items} items ({rows} rows) in {time.perf_counter() - started:.1f} s", flush=True)
+    found: dict[str, list[Pair]] = {"push": [], "pull": [], "no-op": []}
+    for run in range(pairs):
+        first_sync = run % 2 == 0
+        servers = Servers()
+        try:
+            sync_server, raw_server = servers.new(), servers.new()
+            claim(raw_server)
+            laptop = folder / f"laptop-{run}.db"
+            shutil.copy(template, laptop)
+            push = one_pair(
+                first_sync,
+                ("sync", laptop, sync_server.url, sync_server.password, 1),
+                ("copy-push", template, raw_server.url, raw_server.password),
+            )
+            analyze(raw_server)
+            for server in (sync_server, raw_server):
+                if server_rows(server) != rows:
+                    raise SystemExit(f"the server holds {server_rows(server)} rows, not {rows}")
+            phone, raw_phone = folder / f"phone-{run}.db", folder / f"raw-phone-{run}.db"
+            for path in (phone, raw_phone):
+                build_library(path, 0)
+            pull = one_pair(
+                first_sync,
+                ("sync", phone, sync_server.url, sync_server.password, 1),
+                ("raw-pull", raw_phone, raw_server.url, raw_server.password),
+            )
+            for path in (phone, raw_phone):
+                if sum(counts(path).values()) != rows:
+                    raise SystemExit(f"{path.name} holds {counts(path)}, not {made}")
+            no_op = one_pair(
+                first_sync,
+                ("sync", phone, sync_server.url, sync_server.password, NO_OPS),
+                ("probe", sync_server.url, sync_server.password, NO_OPS),
+            )
+        finally:
+            servers.close()
+        found["push"].append(push)
+        found["pull"].append(pull)
+        found["no-op"].append(no_op)
+        print(f"  pair {run + 1}/{pairs} done", flush=True)
+    return found
+
+
+def report(items: int, found: dict[str, list[Pair]]) -> None:
+    print(f"\n{items} items; each pair's ratio sync/raw, median [range]; peak RSS of the child")
+    for name, pairs in found.items():
+        ratios = [pair.ratio for pair in pairs]
+        sync_ms = statistics.median(p.sync["seconds"] for p in pairs) * 1000
+        raw_ms = statistics.median(p.raw["seconds"] for p in pairs) * 1000
+        rss = max(p.sync["rss_mb"] for p in pairs)
+        raw_rss = max(p.raw["rss_mb"] for p in pairs)
+        verdict = "  PASS" if statistics.median(ratios) <= TARGET else "  MISS"
+        judged = "" if name == "no-op" else verdict
+        trips = pairs[-1].sync.get("round_trips")
+        print(
+            f"  {name:<6} sync {sync_ms:8.0f} ms  raw {raw_ms:8.0f} ms  "
+            f"ratio {statistics.median(ratios):5.2f}x [{min(ratios):.2f}-{max(ratios):.2f}]{judged}"
+            f"  RSS {rss:5.0f} MB (raw {raw_rss:4.0f} MB)  {trips} round trips"
+        )
+    worst = max(p.sync["rss_mb"] for pairs in found.values() for p in pairs)
+    print(f"  peak RSS of sync: {worst:.0f} MB (target <= {RSS_TARGET_MB} MB)")
 
 
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child_main(sys.argv[2], sys.argv[3:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", default="10000,100000", help="items per library, comma list")
+    parser.add_argument("--pairs", type=int, default=3, help="sync/raw pairs per figure")
     args = parser.parse_args()
-
-    syncs: list[SyncFigures] = []
-    bases: list[BaselineFigures] = []
-    floors: list[tuple[float, float]] = []
-    for run in range(args.runs):
-        with servers_kept() as servers, tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp)
-            figures, sync_url, laptop = run_sync(servers, folder, args.rows)
-            syncs.append(figures)
-            bases.append(run_baselines(servers, folder, laptop, args.rows))
-            floors.append(bare_floor(sync_url, laptop, folder))
-        print(f"run {run + 1}/{args.runs} done", flush=True)
-
-    push = [s.push for s in syncs]
-    pull = [s.pull for s in syncs]
-    quiet = [statistics.median(s.no_op) for s in syncs]
-    last = syncs[-1]
-    print()
-    print(
-        f"{args.rows} movies (media_items + user_progress rows each), {args.runs} runs: "
-        f"median ms, each run's ms in brackets."
-    )
-    print(
-        f"raw = psycopg on the real server schema, as the person's role (RLS applies); "
-        f"target: sync <= {TARGET}x raw"
-    )
-    print("push: the laptop's first sync into an empty server database")
-    print(
-        line(
-            f"sync (claim, batches of {engine.BATCH_SIZE}, pull)",
-            push,
-            f"{last.pushed} progress rows, {last.push_statements} statements",
-        )
-    )
-    many = [b.executemany for b in bases]
-    print(line("raw executemany INSERT .. ON CONFLICT", many, versus(push, many)))
-    copied = [b.copy for b in bases]
-    print(line("raw COPY to temp tables + INSERT .. SELECT", copied, versus(push, copied)))
-    print(f"  raw COPY straight into the real tables: refused ({bases[-1].copy_refused})")
-    bare_up = [f[0] for f in floors]
-    print(
-        line("bare floor: COPY into bare tables, as admin", bare_up, versus(push, bare_up, False))
-    )
-    print("pull: a fresh device of the same person")
-    print(
-        line(
-            "sync",
-            pull,
-            f"{last.pulled} progress rows, {last.pull_statements} statements",
-        )
-    )
-    raw_pull = [b.pull for b in bases]
-    print(line("raw SELECT + sqlite3 executemany", raw_pull, versus(pull, raw_pull)))
-    bare_down = [f[1] for f in floors]
-    print(
-        line(
-            "bare floor: SELECT bare tables, bare SQLite", bare_down, versus(pull, bare_down, False)
-        )
-    )
-    print("no-op: a sync with nothing to do")
-    print(
-        line(
-            f"sync (each run: median of {NO_OP_SYNCS})",
-            quiet,
-            f"{last.no_op_statements} round trip(s) to the server",
-        )
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for items in [int(size) for size in args.sizes.split(",")]:
+            report(items, measure(items, args.pairs, Path(tmp)))
 
 
 if __name__ == "__main__":

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
 from peewee import IntegrityError
 
-from mediatrack.store.episodes import recompute_podcast, recompute_show, save_watch_position
 from mediatrack.store.models import SyncState, WatchPosition, database
+from mediatrack.store.sync import derived
 from mediatrack.store.sync.errors import SyncError
 from mediatrack.store.sync.local import IN_LIST, ids_of
 from mediatrack.store.sync.tables import (
     ALL_TABLES,
+    BY_NAME,
     EPISODE_WATCHES,
     FRIENDSHIPS,
     METADATA,
@@ -59,9 +60,13 @@ def accepted_friends(user_id: str) -> set[str]:
 
 
 def missing_items(pulled: Pulled) -> set[ItemKey]:
-    """Catalog items the pulled rows need whose parent row is neither here nor pulled."""
+    """Catalog items the pulled rows need whose parent row is neither here nor pulled.
+
+    Parents are gathered as distinct keys first: a pull of a whole library asks about
+    each parent once, and only rows whose parent is missing are looked at again.
+    """
     arriving: set[tuple[str, tuple]] = set()
-    needed: dict[tuple[str, tuple], tuple[SyncTable, Row]] = {}
+    needed: set[tuple[str, tuple]] = set()
     for table in ALL_TABLES:
         rows = pulled.get(table.name)
         if not rows:
@@ -73,14 +78,21 @@ def missing_items(pulled: Pulled) -> set[ItemKey]:
         if table.ref is not None and table.item is not None:
             kind = table.ref.parent
             key = _tuple_getter([name for name, _, _ in table.ref.wire])
-            needed.update(((kind, key(row)), (table, row)) for row in rows)
-    wanted = {
-        parent: table.item(row)
-        for parent, (table, row) in needed.items()
-        if parent not in arriving and table.item is not None
-    }
-    present = _present(set(wanted))
-    return {item for parent, item in wanted.items() if parent not in present}
+            needed.update((kind, parent) for parent in {key(row) for row in rows})
+    needed -= arriving
+    if not needed:
+        return set()
+    absent = needed - _present(needed)
+    if not absent:
+        return set()
+    items: set[ItemKey] = set()
+    for table in ALL_TABLES:
+        rows = pulled.get(table.name)
+        if rows and table.ref is not None and table.item is not None:
+            kind = table.ref.parent
+            key = _tuple_getter([name for name, _, _ in table.ref.wire])
+            items.update(table.item(row) for row in rows if (kind, key(row)) in absent)
+    return items
 
 
 def _tuple_getter(names: Sequence[str]) -> Callable[[Row], tuple]:
@@ -118,13 +130,20 @@ def _present(parents: set[tuple[str, tuple]]) -> set[tuple[str, tuple]]:
     return found
 
 
-def apply(pulled: Pulled, revision: int, user_id: str) -> Applied:
-    """Write pulled rows (last writer wins), derived data and the pull mark in one transaction."""
+def apply(chunks: Iterable[tuple[str, list[Row]]], revision: int, user_id: str) -> Applied:
+    """Write pulled rows (last writer wins), derived data and the pull mark in one transaction.
+
+    ``chunks`` are (table name, wire rows), parents before the rows that need them; they
+    may be read from the server while they land, so a pull holds one chunk at a time.
+    """
     applied = Applied()
+    friendships = False
     with database.atomic():
         SyncState.update(applying=True).where(SyncState.id == 1).execute()
-        for table in ALL_TABLES:
-            rows = _acceptable(table, pulled.get(table.name, []), user_id)
+        for name, chunk in chunks:
+            table = BY_NAME[name]
+            friendships = friendships or (table is FRIENDSHIPS and bool(chunk))
+            rows = _acceptable(table, chunk, user_id)
             if table.per_writer:  # our own copy first; a friend's only fills a gap
                 own = [row for row in rows if row.get("written_by", user_id) == user_id]
                 others = [row for row in rows if row.get("written_by", user_id) != user_id]
@@ -135,7 +154,7 @@ def apply(pulled: Pulled, revision: int, user_id: str) -> Applied:
             elif rows:
                 _apply_table(table, rows, applied)
         SyncState.update(applying=False).where(SyncState.id == 1).execute()
-        if pulled.get(FRIENDSHIPS.name):
+        if friendships:
             _forget_former_friends(user_id)
         _recompute(applied, user_id)
         SyncState.update(pulled_revision=revision).where(SyncState.id == 1).execute()
@@ -280,29 +299,11 @@ def _recompute(applied: Applied, user_id: str) -> None:
     """Bring derived data up to date: your own shows' counts, a friend's only their position.
 
     Statuses arrive as they were set on the other device and are never re-derived here.
+    A pull may touch thousands of shows: they are recomputed together (see ``derived``).
     """
-    for person, show in _local_shows(applied.shows):
-        if person == user_id:
-            recompute_show(person, show, derive_status=False)
-        else:
-            save_watch_position(person, show)
-    for owner, itunes_id in applied.podcasts:
-        if owner in (None, user_id):
-            for (podcast_id,) in database.execute_sql(
-                "SELECT id FROM podcasts WHERE itunes_id = ?", (itunes_id,)
-            ):
-                recompute_podcast(user_id, podcast_id, derive_status=False)
-
-
-def _local_shows(keys: set[tuple[str | None, tuple]]) -> set[tuple[str, int]]:
-    """(user, local show id) for each key; a key without a user means everyone tracking it."""
-    shows = set()
-    for person, (tmdb_id, kind) in keys:
-        rows = database.execute_sql(
-            "SELECT p.user_id, m.id FROM media_items m JOIN user_progress p "
-            "ON p.media_item_id = m.id AND p.deleted_at IS NULL "
-            "WHERE m.tmdb_id = ? AND m.type = ? AND (? IS NULL OR p.user_id = ?)",
-            (tmdb_id, kind, person, person),
-        )
-        shows |= {(row[0], row[1]) for row in rows}
-    return shows
+    if applied.shows:
+        derived.stage_shows((person, tmdb_id, kind) for person, (tmdb_id, kind) in applied.shows)
+        derived.recompute_staged_shows(user_id)
+    own = {itunes_id for owner, itunes_id in applied.podcasts if owner in (None, user_id)}
+    if own:
+        derived.recompute_podcasts(user_id, own)

@@ -147,25 +147,45 @@ class Batch:
 
     upto: int
     rows: dict[str, str]  # table name -> JSON array of wire rows
-    # (table name, id) -> wire row of every row in ``rows``: once the server committed
-    # the batch, later batches of the same push need not send the unchanged parents again
-    sent: dict[tuple[str, Any], str] = field(default_factory=dict)
+    # (table name, id) of every row in ``rows``: once the server committed the batch,
+    # later batches of the same push need not send those rows again as parents
+    sent: list[tuple[str, Any]] = field(default_factory=list)
+
+
+# The rows the server committed in this push (per connection; see ``next_batch``).
+COMMITTED = "temp.sync_committed"
 
 
 def pending_changes() -> int:
     return SyncChange.select().count()
 
 
-def next_batch(
-    user_id: str, limit: int, committed: dict[tuple[str, Any], str] | None = None
-) -> Batch | None:
+def start_push() -> None:
+    """Forget what an earlier push committed: each push starts from the change log."""
+    database.execute_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {COMMITTED} (table_name TEXT NOT NULL, "
+        "row_id NOT NULL, PRIMARY KEY (table_name, row_id)) WITHOUT ROWID"
+    )
+    database.execute_sql(f"DELETE FROM {COMMITTED}")
+
+
+def committed(batch: Batch) -> None:
+    """The server committed ``batch``: its rows are there for the rest of this push."""
+    with database.atomic():
+        database.cursor().executemany(
+            f"INSERT OR IGNORE INTO {COMMITTED} (table_name, row_id) VALUES (?, ?)", batch.sent
+        )
+
+
+def next_batch(user_id: str, limit: int) -> Batch | None:
     """The oldest ``limit`` logged changes, their rows and the parents those need.
 
-    ``committed`` holds the wire rows earlier batches of this push got committed: a
-    parent that is not itself a change of this batch and reads exactly as it was
-    committed is left out (the server has it); anything else goes up again.
+    A parent that is not itself a change of this batch and that an earlier batch of
+    this push got committed is left out: the server has it (and if it changed since,
+    that change is logged and goes up in its own turn).
+    The ids committed so far live in a temporary table, not in memory: a first push
+    of a large library commits every row it has.
     """
-    committed = committed or {}
     entries = database.execute_sql(
         "SELECT table_name, row_key, seq FROM sync_changes ORDER BY seq LIMIT ?", (limit,)
     ).fetchall()
@@ -176,19 +196,24 @@ def next_batch(
         changed[table_name].append(str(row_key))
     ids = _with_parents(changed, user_id)
     rows = {}
-    sent: dict[tuple[str, Any], str] = {}
+    sent: list[tuple[str, Any]] = []
     for table in ALL_TABLES:
         wanted = ids.get(table.name)
         if not (table.pushed and wanted):
             continue
-        own = set(changed.get(table.name, ()))
+        own = {str(key) for key in changed.get(table.name, ())}
+        parents = [row_id for row_id in wanted if str(row_id) not in own]
+        there = ids_of(
+            f"SELECT row_id FROM {COMMITTED} WHERE table_name = '{table.name}' "
+            f"AND row_id {IN_LIST}",
+            parents,
+        )
+        if there:
+            wanted = [row_id for row_id in wanted if row_id not in there]
         texts = []
         for row_id, text in database.execute_sql(_read_sql(table), (json.dumps(wanted),)):
-            key = (table.name, row_id)
-            if str(row_id) not in own and committed.get(key) == text:
-                continue  # a parent the server already took from this push, unchanged
             texts.append(text)
-            sent[key] = text
+            sent.append((table.name, row_id))
         if texts:
             rows[table.name] = "[" + ",".join(texts) + "]"
     return Batch(upto=entries[-1][2], rows=rows, sent=sent)

@@ -92,9 +92,10 @@ class Pushed:
 
 
 @dataclass(frozen=True, slots=True)
-class Pull:
-    revision: int  # the highest revision the role can see: the next pull mark
-    rows: dict[str, list[Row]]
+class Probe:
+    revision: int  # the server's watermark: the next pull mark
+    rows: dict[str, list[Row]]  # every row to pull of the tables with only a few
+    more: tuple[str, ...]  # the tables with more, to read in chunks, parents first
 
 
 def connect(
@@ -247,34 +248,73 @@ class Remote:
         span = (first, last) if first is not None and last is not None else None
         return Pushed(written, refused, span)
 
+    def analyze(self, tables: Sequence[str]) -> None:
+        """Ask the server to refresh its planner statistics of these tables.
+
+        A server whose schema predates the request (step 5) is left as it is: its
+        statistics catch up when autovacuum comes round.
+        """
+        from psycopg import errors
+
+        self.statements += 1
+        try:
+            self.connection.execute("SELECT mediatrack_analyze(%s)", (list(tables),))
+        except errors.UndefinedFunction:
+            return
+
     # --- pull -------------------------------------------------------------------------
 
-    def pull(self, mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str) -> Pull:
-        """Everything readable from ``mark`` on but the revisions our own push just wrote.
+    def probe(
+        self, mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str, few: int
+    ) -> Probe:
+        """The next pull mark, and per table its rows to pull when there are at most ``few``.
 
         The next mark is the server's watermark: every revision below it has committed,
         any at or above it may still come, so the next pull starts there (a row seen twice
-        lands as the same row).
+        lands as the same row). Most syncs pull a few rows or none: this one statement is
+        then the whole pull; only a table with more is read again, in chunks (``stream``).
         """
-        params: dict[str, Any] = {"mark": mark, "me": user_id}
-        fresh = "t.revision >= %(mark)s"
-        if own_revisions:
-            params["low"] = [low for low, _ in own_revisions]
-            params["high"] = [high for _, high in own_revisions]
-            fresh += (
-                " AND NOT EXISTS (SELECT 1 FROM unnest(%(low)s::bigint[], %(high)s::bigint[]) "
-                "AS own(low, high) WHERE t.revision BETWEEN own.low AND own.high)"
-            )
-        where = {
-            USERS.name: f"({fresh} OR {CONTACTS_CHANGED}) AND t.id <> %(me)s",
-            FRIENDSHIPS.name: "t.revision >= %(mark)s",
-        }
-        where.update({t.name: f"{fresh} AND {RELEVANT[t.name]}" for t in METADATA})
-        where.update({t.name: fresh for t in OWNED})
-        result = self._select(
-            where, params, extra="'revision', greatest(%(mark)s, mediatrack_watermark())"
-        )
-        return Pull(revision=result.pop("revision"), rows=result)
+        where, params = pull_where(mark, own_revisions, user_id)
+        params["few"] = few + 1
+        parts = [f"'{t.name}', {select_sql(t, where[t.name], limit='%(few)s')}" for t in ALL_TABLES]
+        result = self._one(
+            "SELECT json_build_object('revision', greatest(%(mark)s, mediatrack_watermark()), "
+            + ", ".join(parts)
+            + ")",
+            params,
+        )[0]
+        revision = result.pop("revision")
+        rows = {name: found for name, found in result.items() if 0 < len(found) <= few}
+        more = tuple(name for name, found in result.items() if len(found) > few)
+        return Probe(revision, rows, more)
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read-only transaction: every read in it sees the same committed rows."""
+        with translated_errors(), self.connection.transaction():
+            self.statements += 1
+            self.connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+
+    def stream(self, table: SyncTable, where: str, params: dict, size: int) -> Iterator[list[Row]]:
+        """The table's rows matching ``where`` as wire rows, ``size`` at a time (in ``snapshot``).
+
+        A server-side cursor: however many rows match, only one batch is held here.
+        """
+        from psycopg.rows import dict_row
+
+        self.statements += 1
+        with (
+            translated_errors(),
+            self.connection.cursor(name=f"pull_{table.name}", row_factory=dict_row) as cursor,
+        ):
+            cursor.execute(row_sql(table, where), params)
+            while True:
+                self.statements += 1
+                rows = cursor.fetchmany(size)
+                if not rows:
+                    return
+                yield rows
 
     def pull_people(self, user_ids: Sequence[str]) -> dict[str, list[Row]]:
         """All rows of these people (new friends), whatever their revision."""
@@ -317,6 +357,54 @@ class Remote:
 
 # --- SQL ---------------------------------------------------------------------------------
 
+
+def pull_where(
+    mark: int, own_revisions: Sequence[tuple[int, int]], user_id: str
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """Per table, what a pull reads: from ``mark`` on, but the revisions our push just wrote."""
+    params: dict[str, Any] = {"mark": mark, "me": user_id}
+
+    def fresh_in(table: str) -> str:
+        return "t.revision >= %(mark)s"
+
+    if own_revisions:
+        # The revisions between our batches (and after the last), each gap an index
+        # range: filtering every row from ``mark`` on would read back the whole push.
+        params["low"], params["high"] = _gaps(mark, own_revisions)
+
+        def fresh_in(table: str) -> str:
+            return (
+                f"t.id IN (SELECT x.id FROM unnest(%(low)s::bigint[], %(high)s::bigint[]) "
+                f"AS g(low, high) JOIN {table} x "
+                "ON x.revision >= g.low AND x.revision < g.high)"
+            )
+
+    where = {
+        USERS.name: f"({fresh_in(USERS.name)} OR {CONTACTS_CHANGED}) AND t.id <> %(me)s",
+        FRIENDSHIPS.name: "t.revision >= %(mark)s",
+    }
+    where.update({t.name: f"{fresh_in(t.name)} AND {RELEVANT[t.name]}" for t in METADATA})
+    where.update({t.name: fresh_in(t.name) for t in OWNED})
+    return where, params
+
+
+NO_END = 2**63 - 1
+
+
+def _gaps(mark: int, own: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """[low, high) ranges of revisions from ``mark`` on outside the ``own`` [low, high] spans."""
+    lows, highs = [], []
+    start = mark
+    for low, high in sorted(own):
+        if low > start:
+            lows.append(start)
+            highs.append(low)
+        start = max(start, high + 1)
+    lows.append(start)
+    highs.append(NO_END)
+    return lows, highs
+
+
 MINE = "(SELECT mediatrack_uid())"  # the role's user id, once per statement
 
 
@@ -326,8 +414,8 @@ def _text_timestamp(expression: str) -> str:
     return f"replace({text}, '.000000', '')"
 
 
-def select_sql(table: SyncTable, where: str) -> str:
-    """The table's rows matching ``where`` as a JSON array of wire rows."""
+def _wire_object(table: SyncTable) -> tuple[str, str]:
+    """(``json_build_object`` of a row on the wire, the joins it needs)."""
     pairs = [
         f"'{name}', {_text_timestamp('t.' + name) if kind == 'timestamp' else 't.' + name}"
         for name, kind in table.columns
@@ -339,10 +427,34 @@ def select_sql(table: SyncTable, where: str) -> str:
         pairs += [f"'{name}', {expression}" for name, _, expression in table.ref.wire]
         pairs += [f"'{name}', {expression}" for name, expression in table.ref.info]
         joins = table.ref.read_joins
-    return (
-        f"(SELECT coalesce(json_agg(json_build_object({', '.join(pairs)})), '[]'::json) "
-        f"FROM {table.name} t {joins} WHERE {where})"
-    )
+    return f"json_build_object({', '.join(pairs)})", joins
+
+
+def select_sql(table: SyncTable, where: str, limit: str = "") -> str:
+    """The table's rows matching ``where`` (``limit`` of them) as a JSON array of wire rows."""
+    row, joins = _wire_object(table)
+    rows = f"SELECT {row} AS x FROM {table.name} t {joins} WHERE {where}"
+    if limit:
+        rows += f" LIMIT {limit}"
+    return f"(SELECT coalesce(json_agg(x), '[]'::json) FROM ({rows}) AS found)"
+
+
+def row_sql(table: SyncTable, where: str) -> str:
+    """The table's rows matching ``where`` as wire rows: one column per wire name."""
+    columns = []
+    for name, kind in table.columns:
+        if kind == "timestamp":
+            columns.append(f"{_text_timestamp('t.' + name)} AS {name}")
+        else:
+            columns.append(f"t.{name}")
+    if table.per_writer:
+        columns.append("t.written_by")
+    joins = ""
+    if table.ref is not None:
+        columns += [f"{expression} AS {name}" for name, _, expression in table.ref.wire]
+        columns += [f"{expression} AS {name}" for name, expression in table.ref.info]
+        joins = table.ref.read_joins
+    return f"SELECT {', '.join(columns)} FROM {table.name} t {joins} WHERE {where}"
 
 
 def push_sql(table: SyncTable) -> str:
@@ -351,7 +463,8 @@ def push_sql(table: SyncTable) -> str:
     A row replaces the server's only when it is newer (``updated_at``, which the local
     store keeps causal: an edit is always stamped after the version it replaced). Catalog
     rows are the role's own copies: written with its ``written_by``, and a row points only
-    at the role's own parent rows.
+    at the role's own parent rows. Refused rows are looked for only when some row was not
+    written (a first push writes every row).
     """
     wire_types = list(table.columns) + (
         [(name, kind) for name, kind, _ in table.ref.wire] if table.ref else []
@@ -389,7 +502,8 @@ def push_sql(table: SyncTable) -> str:
             RETURNING t.revision
         )
         SELECT (SELECT count(*) FROM v) - (SELECT count(*) FROM r), (SELECT count(*) FROM w),
-            (SELECT count(*) FROM r JOIN {table.name} t ON {match}
-             WHERE t.updated_at > r.updated_at),
+            CASE WHEN (SELECT count(*) FROM w) = (SELECT count(*) FROM r) THEN 0
+            ELSE (SELECT count(*) FROM r JOIN {table.name} t ON {match}
+                  WHERE t.updated_at > r.updated_at) END,
             (SELECT min(revision) FROM w), (SELECT max(revision) FROM w)
     """
