@@ -91,7 +91,7 @@ def test_a_server_without_the_statistics_step_still_takes_a_large_push(
 ):
     from sync_world import built_world
 
-    with built_world(pg_url, tmp_path / "devices", monkeypatch, version=3) as world:
+    with built_world(pg_url, tmp_path / "devices", monkeypatch, version=4) as world:
         alice = world.person("alice")
         laptop, phone = alice.device(), alice.device("phone")
         monkeypatch.setattr(engine, "ANALYZE_FROM", 1)
