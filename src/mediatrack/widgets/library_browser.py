@@ -28,7 +28,7 @@ from textual.widgets import Input, Label, Static
 from mediatrack.display.entries import counted
 from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
+from mediatrack.records import EntryDetail, EntryKey, FirstPage, LibraryEntry
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.library_view import LibraryView, no_match_text
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 LOADING_DELAY = 0.25  # seconds before a slow first load shows a loading indicator
 DETAIL_DELAY = 0.1  # seconds the cursor rests before the screen reads the full record
 FILTER_PLACEHOLDER = "Filter by title, original title, author or artist"
+LOADING_TEXT = "Loading…"
 
 
 def nothing_yet_text(kind: Kind, friend: str | None = None, kept: KeptLibrary | None = None) -> str:
@@ -59,12 +60,18 @@ def nothing_yet_text(kind: Kind, friend: str | None = None, kept: KeptLibrary | 
     )
 
 
-def summary_text(view: LibraryView, kind: Kind, read_only: bool) -> str:
-    """``2 of 5 shows · sorted by title (A-Z) · o to change`` (``· read-only`` for a friend's)."""
+def summary_text(
+    view: LibraryView, kind: Kind, read_only: bool, total: int | None = None
+) -> str:
+    """``2 of 5 shows · sorted by title (A-Z) · o to change`` (``· read-only`` for a friend's).
+
+    ``total``: the library's size while only its first rows are loaded.
+    """
     info = KINDS[kind]
-    shown = counted(len(view), info.noun)
-    if len(view.visible) != len(view):
-        shown = f"{len(view.visible)} of {len(view)} {info.noun}s"
+    total = len(view) if total is None else total
+    shown = counted(total, info.noun)
+    if len(view.visible) != total:
+        shown = f"{len(view.visible)} of {total} {info.noun}s"
     order = f"sorted by {view.order.label} ({view.order.direction})"
     return f"{shown} · {order} · {'read-only' if read_only else 'o to change'}"
 
@@ -94,6 +101,7 @@ class LibraryBrowser(Widget):
         self.loaded = False
         self._kept: KeptLibrary | None = None  # signed out: whose library is kept, hidden
         self._empty_message = ""
+        self._first_total: int | None = None  # only the first rows are loaded: of how many
         self._detail_timer: Timer | None = None
         self._loading_timer: Timer | None = None
 
@@ -108,7 +116,7 @@ class LibraryBrowser(Widget):
         with Horizontal(id="body"):
             with Vertical(id="list"):
                 # the filter box is mounted above the summary on first use
-                yield Label(id="summary", markup=False)
+                yield Label(LOADING_TEXT, id="summary", markup=False)
                 yield LibraryTable(self.kind, id="table")
                 yield Static(id="empty", markup=False)
             if not self.read_only:  # mounted just after the first frame: it must not delay it
@@ -119,7 +127,7 @@ class LibraryBrowser(Widget):
         self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
 
     def _show_loading(self) -> None:
-        if not self.loaded:
+        if not self.loaded and self._first_total is None:
             self.table.loading = True
 
     def load_failed(self) -> None:
@@ -148,11 +156,23 @@ class LibraryBrowser(Widget):
 
     # --- entries ------------------------------------------------------------------
 
+    def show_first(self, page: FirstPage) -> None:
+        """Draw the first rows while the rest is read; the tabs and summary count them all."""
+        if self.loaded:
+            return
+        self._first_total = page.total
+        self.view.load(page.entries)
+        self.table.loading = False
+        self.view.refresh()
+        self.query_one(StatusTabs).set_counts(page.counts, page.total)
+        self._show_rows()
+
     def show(self, entries: Iterable[LibraryEntry], kept: KeptLibrary | None = None) -> None:
         """Show these entries (all of the kind); ``kept``: signed out, whose library is hidden."""
         self._kept = None if self.read_only else kept
         self.view.load(entries)
         self.loaded = True
+        self._first_total = None
         self.table.loading = False
         self.refresh_rows()
 
@@ -203,7 +223,7 @@ class LibraryBrowser(Widget):
 
     def _update_summary(self) -> None:
         view = self.view
-        summary = summary_text(view, self.kind, self.read_only)
+        summary = summary_text(view, self.kind, self.read_only, self._first_total)
         self.query_one("#summary", Label).update(summary, layout=False)
         message = ""
         if self.loaded and not len(view):
@@ -225,6 +245,7 @@ class LibraryBrowser(Widget):
         # Until the caller shows the new kind's rows, nothing is drawn: a status tab
         # change arriving mid-swap must not draw the old kind's rows in the new columns.
         self.loaded = False
+        self._first_total = None
         self.view.load([])
         self.view.status = None
         self._empty_message = ""
@@ -240,7 +261,7 @@ class LibraryBrowser(Widget):
         event.stop()
         self.view.status = event.status
         self.view.refresh()
-        if self.loaded:
+        if self.loaded or self._first_total is not None:
             self._show_rows()
 
     def move_tab(self, step: int) -> None:

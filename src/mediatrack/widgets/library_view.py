@@ -50,8 +50,9 @@ def _title(entry: LibraryEntry) -> str:
 
 
 def sort_entries(entries: list[LibraryEntry], order: SortOrder) -> list[LibraryEntry]:
-    """Sort in ``order``; ties, and items with no rating or date, fall back to title order."""
-    entries = sorted(entries, key=_title)
+    """Sort in ``order``; ties, and items with no rating or date, fall back to title order
+    (then the item's id, as the store's first page does)."""
+    entries = sorted(entries, key=lambda entry: (_title(entry), entry.key.item_id))
     if order is SortOrder.UPDATED:
         entries.sort(key=lambda entry: entry.updated_at, reverse=True)
     elif order is SortOrder.RATING:
