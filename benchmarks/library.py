@@ -182,8 +182,8 @@ def build_library(path: Path, size: int, seed: int = 2024) -> dict[str, int]:
         artist = f"{rng.choice(PEOPLE)} {rng.choice(SURNAMES)}"
         add(m.Podcast, (number, created, updated, f"it{number:07d}", _title(rng), artist,
                         _date(rng, 2005), count))  # fmt: skip
-        add(m.UserPodcastProgress, (number, created, updated, USER, number, status, heard,
-                                    rng.randint(1, 10) if rng.random() < 0.3 else None))  # fmt: skip
+        rating = rng.randint(1, 10) if rng.random() < 0.3 else None
+        add(m.UserPodcastProgress, (number, created, updated, USER, number, status, heard, rating))
 
     mi, se, ep, up, ra = m.MediaItem, m.Season, m.Episode, m.UserProgress, m.Rating
     ew, wp, bo, ub, po, pp = (m.EpisodeWatch, m.WatchPosition, m.Book, m.UserBookProgress,
@@ -410,7 +410,9 @@ def summary_line(name: str, samples: list[tuple]) -> str:
     ours = statistics.median(sample[0] for sample in samples) * scale
     floor = statistics.median(sample[1] for sample in samples) * scale
     ratios = sorted(mine / base for mine, base in samples if base > 0)
-    ratio = f"{statistics.median(ratios):5.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f})" if ratios else ""
+    ratio = ""
+    if ratios:
+        ratio = f"{statistics.median(ratios):5.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f})"
     return f"  {name:<18} {ours:9.3f} {unit:<2} {floor:9.3f} {unit:<2}  {ratio}"
 
 

@@ -256,6 +256,8 @@ def _kind_rows(user_id: str, kind: Kind):
     no episodes), for what needs only titles and statuses."""
     table = PROGRESS_TABLES[kind]
     progress = table.model
+    item: type[MediaItem | Book | Podcast]
+    title: Field
     if kind in (Kind.TV, Kind.MOVIE):
         item, title = MediaItem, MediaItem.title
         wanted = MediaItem.type == kind.value

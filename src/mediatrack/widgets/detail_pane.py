@@ -81,7 +81,8 @@ class DetailPane(VerticalScroll, can_focus=False):
         below a summary shorter than the record it replaces, until that record comes)."""
         body = self.query_one("#detail-body", Static)
         width, height = body.content_size
-        lines = content.get_height(body.styles, width) if width > 0 else -1
+        # the styles are the rules a Visual reads, as Textual's own widgets pass them
+        lines = content.get_height(body.styles, width) if width > 0 else -1  # type: ignore[arg-type]
         if pad and 0 < lines < height:
             content = Content.assemble(content, "\n" * (height - lines))
             lines = height

@@ -60,9 +60,7 @@ def nothing_yet_text(kind: Kind, friend: str | None = None, kept: KeptLibrary | 
     )
 
 
-def summary_text(
-    view: LibraryView, kind: Kind, read_only: bool, total: int | None = None
-) -> str:
+def summary_text(view: LibraryView, kind: Kind, read_only: bool, total: int | None = None) -> str:
     """``2 of 5 shows · sorted by title (A-Z) · o to change`` (``· read-only`` for a friend's).
 
     ``total``: the library's size while only its first rows are loaded.
