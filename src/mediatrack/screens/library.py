@@ -32,6 +32,7 @@ from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.screens.common import WorkerErrors
 from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
+from mediatrack.widgets.library_view import Prepared, prepare
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -121,7 +122,8 @@ class LibraryScreen(WorkerErrors, Screen[None]):
             first = library.first_page(self.KIND, FIRST_PAGE)
             if first.entries:
                 self.app.call_from_thread(self.browser.show_first, first)
-        entries = library.entries(self.KIND)
+        # Folded and sorted here, not on the UI thread: keys stay quick while it loads.
+        entries = prepare(library.entries(self.KIND), self.browser.view.order)
         kept = None
         if not entries:  # signed out? then the empty library says whose one is hidden
             from mediatrack.services.identity import kept_library
@@ -129,7 +131,7 @@ class LibraryScreen(WorkerErrors, Screen[None]):
             kept = kept_library()
         self.app.call_from_thread(self._show_loaded, entries, kept)
 
-    def _show_loaded(self, entries: list[LibraryEntry], kept: KeptLibrary | None) -> None:
+    def _show_loaded(self, entries: Prepared, kept: KeptLibrary | None) -> None:
         self.browser.show(entries, kept)
 
     def _library_changed(self, _: None = None) -> None:

@@ -31,7 +31,7 @@ from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryDetail, EntryKey, FirstPage, LibraryEntry
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
 from mediatrack.widgets.library_table import LibraryTable
-from mediatrack.widgets.library_view import LibraryView, no_match_text
+from mediatrack.widgets.library_view import LibraryView, Prepared, no_match_text
 from mediatrack.widgets.status_tabs import ALL, StatusTabs
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class LibraryBrowser(Widget):
             with Vertical(id="list"):
                 # the filter box is mounted above the summary on first use
                 yield Label(LOADING_TEXT, id="summary", markup=False)
-                yield LibraryTable(self.kind, id="table")
+                yield LibraryTable(self.kind, id="table", on_highlight=self._show_in_pane)
                 yield Static(id="empty", markup=False)
             if not self.read_only:  # mounted just after the first frame: it must not delay it
                 yield Lazy(DetailPane(id="detail"))
@@ -165,8 +165,11 @@ class LibraryBrowser(Widget):
         self.query_one(StatusTabs).set_counts(page.counts, page.total)
         self._show_rows()
 
-    def show(self, entries: Iterable[LibraryEntry], kept: KeptLibrary | None = None) -> None:
-        """Show these entries (all of the kind); ``kept``: signed out, whose library is hidden."""
+    def show(
+        self, entries: Iterable[LibraryEntry] | Prepared, kept: KeptLibrary | None = None
+    ) -> None:
+        """Show these entries (all of the kind, or prepared from them off the UI thread);
+        ``kept``: signed out, whose library is hidden."""
         self._kept = None if self.read_only else kept
         self.view.load(entries)
         self.loaded = True
@@ -250,7 +253,8 @@ class LibraryBrowser(Widget):
         await self.query_one(StatusTabs).remove()
         await self.table.remove()
         await self.mount(StatusTabs(KINDS[kind].statuses, id="status-tabs"), before="#body")
-        await self.query_one("#list").mount(LibraryTable(kind, id="table"), after="#summary")
+        table = LibraryTable(kind, id="table", on_highlight=self._show_in_pane)
+        await self.query_one("#list").mount(table, after="#summary")
 
     # --- browsing -----------------------------------------------------------------
 
@@ -299,11 +303,14 @@ class LibraryBrowser(Widget):
         self.view.set_order(self.view.order.next())
         self._show_rows()
 
+    def _show_in_pane(self, entry: LibraryEntry | None) -> None:
+        """The row's summary, in the frame that moves the cursor."""
+        for pane in self.query(DetailPane):
+            pane.show_entry(entry)
+
     @on(LibraryTable.Highlighted)
     def _highlighted(self, event: LibraryTable.Highlighted) -> None:
-        """Show the row's summary at once; ask for the full record once the cursor rests."""
-        for pane in self.query(DetailPane):
-            pane.show_entry(event.entry)
+        """Ask for the full record once the cursor rests."""
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None

@@ -8,6 +8,7 @@ as an empty one and a filter keystroke repaints one screenful.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import set_cell_size
@@ -122,9 +123,19 @@ class LibraryTable(ScrollView, can_focus=True):
             super().__init__()
             self.entry = entry
 
-    def __init__(self, kind: Kind, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: Kind,
+        *,
+        id: str | None = None,
+        on_highlight: Callable[[LibraryEntry | None], None] | None = None,
+    ) -> None:
+        """``on_highlight``: called as the cursor moves, before the frame that shows it is
+        painted (the ``Highlighted`` message arrives a frame later), for what must follow
+        the cursor in the same frame."""
         super().__init__(id=id)
         self.kind = kind
+        self._on_highlight = on_highlight
         self.columns = columns_for(kind)
         self.entries: list[LibraryEntry] = []
         self.order = SortOrder.TITLE
@@ -171,6 +182,8 @@ class LibraryTable(ScrollView, can_focus=True):
         current = self.current
         if current is not self._announced:  # a new row, or the same row changed
             self._announced = current
+            if self._on_highlight is not None:
+                self._on_highlight(current)
             self.post_message(self.Highlighted(current))
 
     def _scroll_to_cursor(self) -> None:
