@@ -66,10 +66,9 @@ def summary_text(view: LibraryView, kind: Kind, read_only: bool, total: int | No
     ``total``: the library's size while only its first rows are loaded.
     """
     info = KINDS[kind]
-    total = len(view) if total is None else total
-    shown = counted(total, info.noun)
-    if len(view.visible) != total:
-        shown = f"{len(view.visible)} of {total} {info.noun}s"
+    shown = counted(len(view) if total is None else total, info.noun)
+    if len(view.visible) != len(view):
+        shown = f"{len(view.visible)} of {len(view) if total is None else total} {info.noun}s"
     order = f"sorted by {view.order.label} ({view.order.direction})"
     return f"{shown} · {order} · {'read-only' if read_only else 'o to change'}"
 
