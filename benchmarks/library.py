@@ -16,7 +16,7 @@ pseudo-terminal of 120x40, reading what the process writes to it:
 - RSS: the process's peak resident memory (VmHWM) after all of that.
 
 Each figure is a ratio taken per pair; the median and range over the pairs are
-printed. ``--sizes 40 --pairs 1`` is the smoke run. This is not a test.
+printed. ``--sizes 8 --pairs 1 --pages 2`` is the smoke run. This is not a test.
 """
 
 from __future__ import annotations
@@ -335,7 +335,9 @@ class Run:
     figures: dict[str, float] = field(default_factory=dict)
 
 
-def run_once(argv: list[str], env: dict[str, str], frame: str, rows: str, filter_ready: str) -> Run:
+def run_once(
+    argv: list[str], env: dict[str, str], frame: str, rows: str, filter_ready: str, pages: int
+) -> Run:
     """Spawn, wait for the first frame and the rows, type in the filter, page down, measure."""
     terminal = Terminal(argv, env)
     try:
@@ -349,7 +351,7 @@ def run_once(argv: list[str], env: dict[str, str], frame: str, rows: str, filter
         keys = [key.encode() for key in TYPED] + [BACKSPACE] * len(TYPED)
         run.figures["filter keystroke"] = statistics.median(terminal.key(key) for key in keys)
         terminal.key(b"\r")  # back to the table
-        run.figures[f"{PAGES} x PgDn"] = sum(terminal.key(PAGE_DOWN) for _ in range(PAGES))
+        run.figures[f"{pages} x PgDn"] = sum(terminal.key(PAGE_DOWN) for _ in range(pages))
         run.figures["peak RSS"] = terminal.peak_rss_mb()
         return run
     finally:
@@ -358,11 +360,12 @@ def run_once(argv: list[str], env: dict[str, str], frame: str, rows: str, filter
 
 # --- pairs and the report --------------------------------------------------------------
 
-UNITS = {"first frame": "s", "rows on screen": "s", "filter keystroke": "ms"}
-UNITS |= {f"{PAGES} x PgDn": "s", "peak RSS": "MB"}
+UNITS = {"first frame": "s", "rows on screen": "s", "filter keystroke": "ms", "peak RSS": "MB"}
 
 
-def measure_size(size: int, cache: Path, pairs: int, folder: Path) -> dict[str, list[tuple]]:
+def measure_size(
+    size: int, cache: Path, pairs: int, folder: Path, pages: int = PAGES
+) -> dict[str, list[tuple]]:
     """(mediatrack, bare) figures of ``pairs`` alternated runs on a library of ``size`` items."""
     built = cache / f"library-{size}.db"
     if not built.exists():
@@ -396,8 +399,9 @@ def measure_size(size: int, cache: Path, pairs: int, folder: Path) -> dict[str, 
             "mediatrack",
             rows,
             "Filter by title",
+            pages,
         )
-        floor = run_once([sys.executable, str(bare)], env, "hello", "hello", "hello 1")
+        floor = run_once([sys.executable, str(bare)], env, "hello", "hello", "hello 1", pages)
         for name in ours.figures:
             if pair:
                 figures.setdefault(name, []).append((ours.figures[name], floor.figures[name]))
@@ -405,7 +409,7 @@ def measure_size(size: int, cache: Path, pairs: int, folder: Path) -> dict[str, 
 
 
 def summary_line(name: str, samples: list[tuple]) -> str:
-    unit = UNITS[name]
+    unit = UNITS.get(name, "s")  # "50 x PgDn": seconds
     scale = 1000 if unit == "ms" else 1
     ours = statistics.median(sample[0] for sample in samples) * scale
     floor = statistics.median(sample[1] for sample in samples) * scale
@@ -421,6 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,10000,100000", help="items per library")
     parser.add_argument("--pairs", type=int, default=5, help="timed pairs per size (default 5)")
     parser.add_argument("--cache", type=Path, help="keep built libraries here (default: a temp)")
+    parser.add_argument("--pages", type=int, default=PAGES, help="Page Down keys (default 50)")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="mediatrack-bench-") as temporary:
@@ -431,7 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{'':20} {'mediatrack':>12} {'bare app':>12}  ratio per pair: median (range)")
         for size in sizes:
             print(f"{size:,} items, {max(args.pairs, 1)} pairs", flush=True)
-            figures = measure_size(size, cache, max(args.pairs, 1), folder)
+            figures = measure_size(size, cache, max(args.pairs, 1), folder, max(args.pages, 1))
             for name, samples in figures.items():
                 print(summary_line(name, samples), flush=True)
     return 0
