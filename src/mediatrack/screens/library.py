@@ -118,12 +118,16 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
         library = self.app.services.library
+        order = self.browser.view.order
         if not self.loaded:  # a screenful first: a large library shows as fast as a small one
             first = library.first_page(self.KIND, FIRST_PAGE)
+            if first.entries and len(first.entries) == first.total:  # that is all of it
+                self.app.call_from_thread(self._show_loaded, prepare(first.entries, order), None)
+                return
             if first.entries:
                 self.app.call_from_thread(self.browser.show_first, first)
         # Folded and sorted here, not on the UI thread: keys stay quick while it loads.
-        entries = prepare(library.entries(self.KIND), self.browser.view.order)
+        entries = prepare(library.entries(self.KIND), order)
         kept = None
         if not entries:  # signed out? then the empty library says whose one is hidden
             from mediatrack.services.identity import kept_library
