@@ -246,3 +246,28 @@ def test_settings(snap_compare, library_world, fake, size):
         await until(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen))
 
     assert snap_compare(app_for(fake), terminal_size=size, run_before=then(press("2"), opened))
+
+
+# --- Up Next and Calendar ---------------------------------------------------------------
+
+
+@pytest.fixture
+def airing_world(library_world: Path) -> Path:
+    """The library, and shows airing around the frozen day: a premiere, a finale, a gap."""
+    from agenda_world import add_show, days_from
+
+    today = FROZEN.date()
+    add_show(5001, "Severance", [days_from(today, -400), days_from(today, -14, -7, 0, 7)])
+    add_show(5002, "Shogun", [days_from(today, 1, 8, 15, None)], status="plan_to_watch")
+    add_show(5003, "Slow Horses", [days_from(today, -30, 3, 25)], status="dropped")
+    return library_world
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_up_next(snap_compare, airing_world, fake, size):
+    assert snap_compare(app_for(fake), terminal_size=size, run_before=then(press("6")))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_calendar(snap_compare, airing_world, fake, size):
+    assert snap_compare(app_for(fake), terminal_size=size, run_before=then(press("7", "d")))

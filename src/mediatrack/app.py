@@ -35,8 +35,16 @@ if TYPE_CHECKING:
     from mediatrack.services.identity import CurrentUser
     from mediatrack.services.library import ItemSnapshot
 
-MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts·Friends", compact=True)
-MODE_KEYS = {"1": "shows", "2": "movies", "3": "books", "4": "podcasts", "5": "friends"}
+MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts·Friends·Up Next·Calendar", compact=True)
+MODE_KEYS = {
+    "1": "shows",
+    "2": "movies",
+    "3": "books",
+    "4": "podcasts",
+    "5": "friends",
+    "6": "up_next",
+    "7": "calendar",
+}
 SYNC_DELAY = 5.0  # seconds of quiet after a change before the background sync runs
 STARTUP_SYNC_DELAY = 1.0  # seconds after start-up before the first sync
 SYNC_TICK = 30.0  # how often "synced 2m ago" is brought up to date
@@ -71,6 +79,20 @@ def friends_screen() -> Screen:
     return FriendsScreen()
 
 
+def up_next_screen() -> Screen:
+    """The Up Next mode's screen, imported when first opened."""
+    from mediatrack.screens.up_next import UpNextScreen
+
+    return UpNextScreen()
+
+
+def calendar_screen() -> Screen:
+    """The Calendar mode's screen, imported when first opened."""
+    from mediatrack.screens.calendar import CalendarScreen
+
+    return CalendarScreen()
+
+
 class MediaTrackApp(App[None]):
     """The terminal app.
 
@@ -87,6 +109,8 @@ class MediaTrackApp(App[None]):
         "books": BooksScreen,
         "podcasts": PodcastsScreen,
         "friends": friends_screen,
+        "up_next": up_next_screen,
+        "calendar": calendar_screen,
     }
     DEFAULT_MODE = "shows"
     BINDINGS = [
@@ -96,6 +120,8 @@ class MediaTrackApp(App[None]):
         Binding("3", "switch_mode('books')", "Books", group=MODES_GROUP),
         Binding("4", "switch_mode('podcasts')", "Podcasts", group=MODES_GROUP),
         Binding("5", "switch_mode('friends')", "Friends", group=MODES_GROUP),
+        Binding("6", "switch_mode('up_next')", "Up Next", group=MODES_GROUP),
+        Binding("7", "switch_mode('calendar')", "Calendar", group=MODES_GROUP),
         Binding("ctrl+s", "sync_now", "Sync now", show=False),
         Binding("u", "undo", "Undo", show=False),  # the toast of each undoable change says so
         Binding("question_mark", "toggle_help", "Help", key_display="?"),
@@ -192,9 +218,10 @@ class MediaTrackApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for key, mode in MODE_KEYS.items():
+            name = mode.replace("_", " ").capitalize()
             yield SystemCommand(
-                f"Go to {mode.capitalize()}",
-                f"Switch to your {mode} ({key})",
+                f"Go to {name}",
+                f"Switch to your {name.lower()} ({key})",
                 lambda mode=mode: self.switch_mode(mode),
             )
         if isinstance(screen, LibraryScreen):
