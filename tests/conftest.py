@@ -36,6 +36,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
         monkeypatch.setenv(name, str(folder))
     db_file = tmp_path / "mediatrack.db"
     monkeypatch.setenv("MEDIATRACK_DB", str(db_file))
+    monkeypatch.setenv("MEDIATRACK_IMAGES_SHOW", "off")  # posters: tests that want them say so
     yield db_file
     if database.obj is not None:
         database.obj.close()

@@ -97,7 +97,9 @@ class Setting:
     help: str
     secret: bool = False
     default: str | None = None
-    kind: str = "text"  # "text", "url", "path", "country": how ``set`` checks a value
+    kind: str = (
+        "text"  # "text", "url", "path", "country", "images", "megabytes": how ``set`` checks
+    )
 
     @property
     def table(self) -> str | None:
@@ -120,6 +122,7 @@ SETTINGS: tuple[Setting, ...] = (
     _setting("tmdb.token", "TMDB read access token (v4)", secret=True),
     _setting("tmdb.api_key", "TMDB API key (v3), instead of a token", secret=True),
     _setting("tmdb.url", "TMDB API", default="https://api.themoviedb.org", kind="url"),
+    _setting("tmdb.image_url", "TMDB posters", default="https://image.tmdb.org/t/p", kind="url"),
     _setting("google_books.key", "Google Books API key (optional)", secret=True),
     _setting("google_books.country", "country code for Google Books", kind="country"),
     _setting(
@@ -149,7 +152,15 @@ SETTINGS: tuple[Setting, ...] = (
     _setting("sync.url", "shared PostgreSQL server: postgresql://ROLE@host/database"),
     _setting("sync.password", "password of your sync role", env=False, secret=True),
     _setting("db", "the library file", kind="path"),
+    _setting(
+        "images.show",
+        "posters and covers: auto, off, halfblocks, kitty or sixel",
+        default="auto",
+        kind="images",
+    ),
+    _setting("images.cache_mb", "disk kept for posters, in MB", default="100", kind="megabytes"),
 )
+IMAGE_MODES = ("auto", "off", "halfblocks", "kitty", "sixel")
 _BY_KEY = {setting.key: setting for setting in SETTINGS}
 
 
@@ -341,6 +352,14 @@ def check_value(item: Setting, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z]{2}", value):
             raise ConfigError(f"{item.key} must be a two-letter country code such as US.")
         value = value.upper()
+    if item.kind == "images":
+        value = {"on": "auto", "no": "off", "yes": "auto"}.get(value.lower(), value.lower())
+        if value not in IMAGE_MODES:
+            raise ConfigError(f"{item.key} must be one of {', '.join(IMAGE_MODES)} (or on).")
+    if item.kind == "megabytes" and not (
+        value.isascii() and value.isdigit() and 1 <= int(value) <= 100_000
+    ):
+        raise ConfigError(f"{item.key} must be a whole number of megabytes from 1 to 100000.")
     return value
 
 

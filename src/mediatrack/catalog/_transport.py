@@ -91,11 +91,24 @@ class AcceptingSession(requests_cache.CachedSession):
     """
 
     _PENDING = "_mediatrack_pending_write"
+    BYPASS = "X-Mediatrack-Bypass-Cache"  # set by ``http``, removed here: never sent
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._write = self.cache.save_response
         self.cache.save_response = self._hold  # type: ignore[method-assign]
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> Any:  # type: ignore[override]
+        """A request marked ``BYPASS`` goes straight to the network: no cache read, key or write.
+
+        A refresh asks for what the provider says now; reading and writing the
+        cache for it cost more than the request on a fast connection.
+        """
+        if request.headers.pop(self.BYPASS, None) is not None:
+            for name in ("expire_after", "only_if_cached", "refresh", "force_refresh"):
+                kwargs.pop(name, None)
+            return requests.Session.send(self, request, **kwargs)
+        return super().send(request, **kwargs)
 
     def _hold(self, response: Any, cache_key: str | None = None, expires: Any = None) -> None:
         if isinstance(response, CachedResponse):

@@ -44,6 +44,7 @@ T = TypeVar("T")
 
 USER_AGENT = f"mediatrack/{__version__}"
 CACHE_FILE_NAME = "http_cache.sqlite"
+BYPASS_CACHE = "X-Mediatrack-Bypass-Cache"  # _transport.AcceptingSession.BYPASS
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +123,9 @@ def get_json(
 
     The answer is cached only once ``parse`` accepted it (a ``ShapeError`` or
     ``BadResponse`` refuses it). ``expire_after`` overrides the session's cache
-    expiry for this answer; ``fresh`` skips the cache (the answer is still
-    stored); ``what`` names the thing asked for in a ``NotFound`` message ("movie 550").
+    expiry for this answer; ``fresh`` goes straight to the provider (the
+    cache is neither read nor written); ``what`` names the thing asked for in
+    a ``NotFound`` message ("movie 550").
     """
 
     def read(response: requests.Response) -> T:
@@ -177,7 +179,7 @@ def _fetch(
     """One GET, read by ``read``; only an answer ``read`` accepts may stay in the cache."""
     from mediatrack.catalog import _transport
 
-    response = _get(session, url, params, provider, expire_after, fresh, accept)
+    response = _get(session, url, params, provider, expire_after, fresh, accept, refetch=not again)
     _raise_for_status(response, provider, what)
     try:
         with reading(provider.name):
@@ -188,7 +190,7 @@ def _fetch(
         # Stored before this rule (or by an older mediatrack): drop it and ask the provider.
         _transport.forget(session, response)
         return _fetch(
-            session, url, params, provider, read, expire_after, True, what, accept, again=False
+            session, url, params, provider, read, expire_after, False, what, accept, again=False
         )
     _transport.accept(session, response)
     return value
@@ -220,19 +222,27 @@ def _get(
     expire_after: int | None,
     fresh: bool,
     accept: str,
+    *,
+    stream: bool = False,
+    refetch: bool = False,
 ) -> requests.Response:
     import requests
 
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"stream": True} if stream else {}
+    headers = {"Accept": accept}
     if hasattr(session, "cache"):  # a requests_cache.CachedSession
-        if expire_after is not None:
-            extra["expire_after"] = expire_after
         if fresh:
-            extra["force_refresh"] = True
+            # Straight to the provider: what it says now, with its errors, never a stale copy.
+            headers[BYPASS_CACHE] = "1"
+        else:
+            if expire_after is not None:
+                extra["expire_after"] = expire_after
+            if refetch:  # the cached copy was unreadable: ask again, and keep the new answer
+                extra["force_refresh"] = True
     name = provider.name
     host = urlsplit(url).netloc or url
     try:
-        return session.get(url, params=params, headers={"Accept": accept}, **extra)
+        return session.get(url, params=params, headers=headers, **extra)
     except TooSoon as exc:
         raise RateLimited(
             f"mediatrack keeps {name} under its request limit; try again in {_seconds(exc.wait)}.",

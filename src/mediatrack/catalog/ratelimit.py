@@ -9,8 +9,26 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+_patience = threading.local()
+
+
+@contextmanager
+def patient() -> Iterator[None]:
+    """In this thread, wait for a free slot however long it takes instead of raising ``TooSoon``.
+
+    A batch job (``refresh --all``) rather waits a minute for iTunes' quota than
+    fails its 21st podcast; an interactive look-up keeps the short ``max_wait``.
+    """
+    before = getattr(_patience, "on", False)
+    _patience.on = True
+    try:
+        yield
+    finally:
+        _patience.on = before
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +77,7 @@ class Limiter:
             wait = 0.0
             if len(self._sent) >= self.limit.calls:
                 wait = self._sent[0] + self.limit.period - now
-                if wait > self.limit.max_wait:
+                if wait > self.limit.max_wait and not getattr(_patience, "on", False):
                     raise TooSoon(wait)
             # Reserve the slot now, holding the lock, so concurrent callers queue up in order.
             self._sent.append(now + wait)

@@ -9,6 +9,7 @@ from textual.widgets import Static
 from mediatrack.records import EntryDetail
 from mediatrack.screens.detail import DetailScreen
 from mediatrack.widgets.detail_pane import detail_content
+from mediatrack.widgets.poster import Poster
 
 
 class ItemDetailScreen(DetailScreen):
@@ -16,6 +17,7 @@ class ItemDetailScreen(DetailScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="item-body"):
+            yield Poster(id="poster")
             yield Static(id="item-detail")
 
     def set_busy(self, busy: bool) -> None:
@@ -27,4 +29,5 @@ class ItemDetailScreen(DetailScreen):
     def show_data(self, data: EntryDetail) -> None:
         self.entry = data.entry
         self.query_one("#item-detail", Static).update(detail_content(data))
+        self.query_one(Poster).show(self.key)
         self.query_one("#item-body").focus()

@@ -15,6 +15,7 @@ from mediatrack.display.text import inert
 from mediatrack.records import LibraryEntry, PodcastEpisodeRow
 from mediatrack.screens.detail import DetailScreen, added_by_hand
 from mediatrack.widgets.lists import KeyList
+from mediatrack.widgets.poster import Poster
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class PodcastDetailScreen(DetailScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="podcast-header", classes="detail-header")
+        yield Poster(id="poster")
         yield KeyList(id="episodes", classes="detail-list")
 
     @property
@@ -85,6 +87,7 @@ class PodcastDetailScreen(DetailScreen):
         if self.episodes:
             self.episodes_list.highlighted = min(keep or 0, len(self.episodes) - 1)
         self._show_header()
+        self.query_one(Poster).show(self.key)
         self.episodes_list.focus()
 
     def _show_header(self) -> None:

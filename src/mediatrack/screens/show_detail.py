@@ -23,6 +23,7 @@ from mediatrack.display.text import inert
 from mediatrack.records import LibraryEntry, SeasonProgress, ShowEpisode, episode_code
 from mediatrack.screens.detail import DetailScreen, added_by_hand
 from mediatrack.widgets.lists import KeyList
+from mediatrack.widgets.poster import Poster
 
 SPECIALS = 0
 PANES = Binding.Group("Seasons·Episodes", compact=True)
@@ -124,6 +125,7 @@ class ShowDetailScreen(DetailScreen):
             with Vertical(id="seasons-pane"):
                 yield Label("Seasons", classes="pane-title")
                 yield KeyList(id="seasons", classes="detail-list")
+                yield Poster(id="poster")
             with Vertical(id="episodes-pane"):
                 yield Label("Episodes", id="episodes-title", classes="pane-title", markup=False)
                 yield KeyList(id="episodes", classes="detail-list")
@@ -158,6 +160,7 @@ class ShowDetailScreen(DetailScreen):
             season_prompt(number, self._season(number)) for number in self.season_numbers
         )
         self._show_header()
+        self.query_one(Poster).show(self.key)
         if not self.season_numbers:
             self.shown_season = None
             self.episodes_list.clear_options()

@@ -7,17 +7,23 @@ written in one ``atomic()`` block, so a slow provider never holds the write lock
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import Any
 
+from mediatrack.catalog import ratelimit
 from mediatrack.catalog.errors import CatalogError
 from mediatrack.catalog.records import SearchResult
 from mediatrack.catalog.settings import Catalog, build_catalog
+from mediatrack.errors import MediatrackError
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.services import limits
 from mediatrack.services.library import AlreadyInLibrary, InvalidValue, Library, validate_status
 from mediatrack.store import episodes, metadata, queries
 from mediatrack.store.db import LOCAL_USER_ID, connection, transaction
+
+REFRESH_WORKERS = 8  # look-ups in flight during ``refresh --all``; each catalog's limit still holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,18 +100,16 @@ class CatalogService:
 
     def _fetch_and_save(self, kind: Kind, catalog_id: str, *, fresh: bool) -> int:
         """Download the details (outside any transaction), then write them in one."""
+        return self._save(self._fetch(kind, catalog_id, fresh=fresh))
+
+    def _fetch(self, kind: Kind, catalog_id: str, *, fresh: bool) -> _Fetched:
+        """The item's details from its catalog: network only, safe in any thread."""
         if kind is Kind.TV:
-            show, seasons = self.catalog.tmdb.show_with_seasons(catalog_id, fresh=fresh)
-            with connection():
-                return metadata.save_show(show, seasons)
+            return _Fetched(kind, self.catalog.tmdb.show_with_seasons(catalog_id, fresh=fresh))
         if kind is Kind.MOVIE:
-            movie = self.catalog.tmdb.movie(catalog_id, fresh=fresh)
-            with transaction():
-                return metadata.save_movie(movie)
+            return _Fetched(kind, self.catalog.tmdb.movie(catalog_id, fresh=fresh))
         if kind is Kind.BOOK:
-            book = self.catalog.books.volume(catalog_id, fresh=fresh)
-            with transaction():
-                return metadata.save_book(book)
+            return _Fetched(kind, self.catalog.books.volume(catalog_id, fresh=fresh))
         podcast = self.catalog.itunes.lookup(catalog_id, fresh=fresh)
         feed = []
         if podcast.feed_url:
@@ -115,6 +119,22 @@ class CatalogService:
                 if fresh:
                     raise  # a refresh that cannot read the feed says so
                 # Adding still works without the feed; its episodes arrive with a refresh.
+        return _Fetched(kind, (podcast, feed))
+
+    def _save(self, fetched: _Fetched) -> int:
+        """Write what ``_fetch`` brought, in one transaction; returns the item's id."""
+        kind, details = fetched.kind, fetched.details
+        if kind is Kind.TV:
+            show, seasons = details
+            with connection():
+                return metadata.save_show(show, seasons)
+        if kind is Kind.MOVIE:
+            with transaction():
+                return metadata.save_movie(details)
+        if kind is Kind.BOOK:
+            with transaction():
+                return metadata.save_book(details)
+        podcast, feed = details
         with transaction():
             podcast_id = metadata.save_podcast(podcast)
             if feed:
@@ -149,17 +169,55 @@ class CatalogService:
         self,
         kinds: tuple[Kind, ...] = tuple(Kind),
         on_progress: Callable[[int, int, LibraryEntry], None] | None = None,
+        *,
+        workers: int = REFRESH_WORKERS,
     ) -> RefreshReport:
-        """Refresh every catalog item in the library; one failure does not stop the rest."""
+        """Refresh every catalog item in the library; one failure does not stop the rest.
+
+        Look-ups run in a pool of ``workers`` threads, each within its catalog's
+        rate limit (waiting for a free slot rather than failing: iTunes allows
+        20 a minute); every write happens on this thread, one transaction per
+        item, so SQLite sees a single writer. ``on_progress`` is called here too.
+        """
         entries = [
             entry for kind in kinds for entry in self.library.entries(kind) if not entry.hand_made
         ]
-        report = RefreshReport()
-        for done, entry in enumerate(entries, start=1):
-            try:
-                report.refreshed.append(self.refresh(entry.key))
-            except CatalogError as error:
-                report.failed.append((entry, str(error)))
-            if on_progress is not None:
-                on_progress(done, len(entries), entry)
-        return report
+        refreshed: list[int] = []
+        failed: dict[int, tuple[LibraryEntry, str]] = {}
+        if entries:
+            # One connection for every write (opening one per item costs more than the write).
+            with connection(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+                pending = {
+                    pool.submit(self._patient_fetch, entry): index
+                    for index, entry in enumerate(entries)
+                }
+                for done, future in enumerate(as_completed(pending), start=1):
+                    index = pending[future]
+                    entry = entries[index]
+                    try:
+                        self._save(future.result())
+                        with transaction():
+                            self._recompute(entry.kind, entry.key.item_id)
+                        refreshed.append(index)
+                    except MediatrackError as error:  # a catalog's answer, or one it sent
+                        failed[index] = (entry, str(error))
+                    if on_progress is not None:
+                        on_progress(done, len(entries), entry)
+        # The entries as they are now, read once rather than one query per item.
+        now = {e.key: e for kind in kinds for e in self.library.entries(kind)} if refreshed else {}
+        return RefreshReport(
+            refreshed=[now.get(entries[i].key, entries[i]) for i in sorted(refreshed)],
+            failed=[failed[i] for i in sorted(failed)],
+        )
+
+    def _patient_fetch(self, entry: LibraryEntry) -> _Fetched:
+        with ratelimit.patient():
+            return self._fetch(entry.kind, entry.catalog_id, fresh=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """One item's details as a catalog answered, waiting to be written."""
+
+    kind: Kind
+    details: Any

@@ -56,9 +56,54 @@ def _upsert(model, conflict: list, values: dict) -> int:
     """Insert or update one row by its natural key; return its id."""
     now = utcnow()
     row = {**values, model.created_at.name: now, model.updated_at.name: now}
-    update = {key: value for key, value in row.items() if key != model.created_at.name}
-    model.insert(row).on_conflict(conflict_target=conflict, update=update).execute()
-    return model.get(*[column == values[column.name] for column in conflict]).id
+    keep = tuple(name for name in row if name != model.created_at.name)
+    sql = _upsert_sql(model, tuple(row), tuple(column.name for column in conflict), keep)
+    database.execute_sql(sql, _params(model, row))
+    where = " AND ".join(f"{_q(column.column_name)} = ?" for column in conflict)
+    found = database.execute_sql(
+        f"SELECT id FROM {_q(model._meta.table_name)} WHERE {where}",
+        [column.db_value(values[column.name]) for column in conflict],
+    ).fetchone()
+    return found[0]
+
+
+_SQL: dict[tuple, str] = {}
+
+
+def _q(name: str) -> str:
+    return '"' + name + '"'
+
+
+def _upsert_sql(
+    model, names: tuple[str, ...], conflict: tuple[str, ...], keep: tuple[str, ...]
+) -> str:
+    """``INSERT ... ON CONFLICT DO UPDATE`` for these fields, built once and kept.
+
+    Refreshing a library writes thousands of rows; building each statement
+    through the query builder cost more than running it.
+    """
+    key = (model, names, conflict, keep)
+    sql = _SQL.get(key)
+    if sql is None:
+        fields = model._meta.fields
+        columns = [fields[name].column_name for name in names]
+        sql = (
+            f"INSERT INTO {_q(model._meta.table_name)} ({', '.join(map(_q, columns))}) "
+            f"VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT ({', '.join(_q(fields[name].column_name) for name in conflict)}) "
+            "DO UPDATE SET "
+            + ", ".join(
+                f"{_q(fields[name].column_name)} = excluded.{_q(fields[name].column_name)}"
+                for name in keep
+            )
+        )
+        _SQL[key] = sql
+    return sql
+
+
+def _params(model, row: dict) -> list:
+    fields = model._meta.fields
+    return [fields[name].db_value(value) for name, value in row.items()]
 
 
 def save_movie(details: MovieDetails) -> int:
@@ -151,22 +196,19 @@ def _save_episodes(season_id: int, season: SeasonDetails) -> None:
         }
         for episode in season.episodes
     ]
-    changing = [
-        Episode.season,
-        Episode.episode_number,
-        Episode.name,
-        Episode.overview,
-        Episode.air_date,
-        Episode.runtime,
-        Episode.still_path,
-        Episode.vote_average,
-        Episode.updated_at,
-    ]
-    for start in range(0, len(rows), 200):
-        Episode.insert_many(rows[start : start + 200]).on_conflict(
-            conflict_target=[Episode.tmdb_id],
-            preserve=changing,
-        ).execute()
+    changing = (
+        "season",
+        "episode_number",
+        "name",
+        "overview",
+        "air_date",
+        "runtime",
+        "still_path",
+        "vote_average",
+        "updated_at",
+    )
+    sql = _upsert_sql(Episode, tuple(rows[0]), ("tmdb_id",), changing)
+    database.cursor().executemany(sql, [_params(Episode, row) for row in rows])
 
 
 def save_book(details: BookDetails) -> int:

@@ -388,3 +388,12 @@ def _podcast_facts(podcast: Podcast) -> list[tuple[str, str]]:
         ("Feed", podcast.feed_url),
         ("iTunes id", "added by hand" if local else podcast.itunes_id),
     )
+
+
+def image_ref(key: EntryKey) -> str | None:
+    """The stored picture of the item: a TMDB poster path, or a cover or artwork URL."""
+    if key.kind in (Kind.TV, Kind.MOVIE):
+        return MediaItem.select(MediaItem.poster_path).where(MediaItem.id == key.item_id).scalar()
+    if key.kind is Kind.BOOK:
+        return Book.select(Book.thumbnail).where(Book.id == key.item_id).scalar()
+    return Podcast.select(Podcast.artwork_url).where(Podcast.id == key.item_id).scalar()

@@ -18,6 +18,7 @@ from mediatrack.display.entries import (
 from mediatrack.display.text import inert
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryDetail, LibraryEntry
+from mediatrack.widgets.poster import Poster
 
 
 def _summary(entry: LibraryEntry) -> list[Content | str]:
@@ -63,6 +64,7 @@ class DetailPane(VerticalScroll, can_focus=False):
     """
 
     def compose(self):
+        yield Poster(id="detail-poster")
         yield Static(id="detail-body")
 
     def on_mount(self) -> None:
@@ -70,10 +72,14 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def show_entry(self, entry: LibraryEntry | None) -> None:
         """The row's summary at once; the full record follows once the cursor rests."""
+        poster = self.query_one(Poster)
+        if entry is None or entry.key != poster.key:
+            poster.show(None)  # fetched once the cursor rests (``show_detail``), not per row
         self._put(Content("") if entry is None else Content.assemble(*_summary(entry)), pad=True)
 
     def show_detail(self, detail: EntryDetail) -> None:
         self._put(detail_content(detail))
+        self.query_one(Poster).show(detail.entry.key)
 
     def _put(self, content: Content, *, pad: bool = False) -> None:
         """Show ``content``, laying the screen out again only if the pane's height changes:
