@@ -1,27 +1,36 @@
 """Import and export figures.
 
-    python benchmarks/exchange.py [--rows 10000] [--slow-rows 2000] [--latency 0.05]
+    python benchmarks/exchange.py [--size 10000] [--runs 5] [--slow-rows 2000] [--latency 0.05]
+    python benchmarks/exchange.py --size 50 --runs 1 --slow-rows 40   # a smoke run
 
-Prints three comparisons, each against a baseline measured in the same run:
+Prints three comparisons, each against a baseline measured in the same run; the
+first and the third are pairs run in alternation (ours, then the baseline, on
+fresh copies of the same migrated library), with the ratio taken per pair and
+reported as its median and range:
 
 1. importing N Goodreads rows whose catalog look-ups are already answered
    (an in-memory catalog) vs. reading the same CSV with ``csv`` and writing the
-   same rows with raw ``sqlite3`` ``executemany`` in one transaction (target <= 2x);
+   same rows (books, the user's rows, finish dates) with raw ``sqlite3``
+   ``executemany`` in one transaction, into the same schema with the same
+   triggers (target <= 2x);
 2. importing M rows against a local catalog server that answers each request in
    ``--latency`` seconds: requests made (target: one per distinct book) and wall
    time vs. the same requests made one after another (target <= 0.25x);
-3. exporting the N-item library to JSON vs. ``json.dumps`` of the same rows read
-   with raw ``sqlite3`` (target <= 2x).
+3. exporting the N-item library to JSON vs. ``json.dumps`` of the same rows
+   (items, the user's rows, finish dates) read with raw ``sqlite3`` (target <= 2x).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import logging
 import os
+import shutil
 import sqlite3
+import statistics
 import tempfile
 import threading
 import time
@@ -39,6 +48,7 @@ from mediatrack.kinds import Kind
 from mediatrack.services import exporting
 from mediatrack.services.importing import ImportService
 from mediatrack.services.library import open_library
+from mediatrack.store.models import database
 
 HEADER = (
     "Book Id,Title,Author,ISBN,ISBN13,My Rating,Number of Pages,Date Read,Date Added,"
@@ -70,6 +80,20 @@ class AnsweredBooks:
         return [SearchResult(Kind.BOOK, f"g{number}", f"Book {number}", 2000, "A", None)]
 
 
+def close_database() -> None:
+    if database.obj is not None:
+        database.obj.close()
+
+
+def profile(call) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(call)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
 def timed(call) -> float:
     start = time.perf_counter()
     call()
@@ -77,21 +101,15 @@ def timed(call) -> float:
 
 
 def baseline_write(csv_path: Path, db_path: Path) -> None:
+    """The same rows as the import writes, with nothing but ``csv`` and ``sqlite3``."""
     connection = sqlite3.connect(db_path)
-    connection.execute(
-        "CREATE TABLE books (id INTEGER PRIMARY KEY, google_id TEXT UNIQUE, title TEXT, "
-        "authors TEXT, page_count INTEGER, isbn_13 TEXT)"
-    )
-    connection.execute(
-        "CREATE TABLE progress (user_id TEXT, book_id INTEGER, status TEXT, progress INTEGER, "
-        "rating INTEGER, UNIQUE (user_id, book_id))"
-    )
     with csv_path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    now = "2024-03-15 00:00:00"
     with connection:
         connection.executemany(
-            "INSERT OR IGNORE INTO books (google_id, title, authors, page_count, isbn_13) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO books (google_id, title, authors, page_count, isbn_13, is_ebook, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING",
             [
                 (
                     "g" + row["ISBN13"][2:-1],
@@ -99,16 +117,71 @@ def baseline_write(csv_path: Path, db_path: Path) -> None:
                     json.dumps([row["Author"]]),
                     int(row["Number of Pages"]),
                     row["ISBN13"][2:-1],
+                    now,
+                    now,
+                )
+                for row in rows
+            ],
+        )
+        ids = dict(connection.execute("SELECT google_id, id FROM books"))
+        connection.executemany(
+            "INSERT INTO user_book_progress (user_id, book_id, status, progress, rating, "
+            "created_at, updated_at) VALUES ('local', ?, 'completed', ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            [
+                (
+                    ids["g" + row["ISBN13"][2:-1]],
+                    int(row["Number of Pages"]),
+                    int(row["My Rating"]) * 2 or None,
+                    now,
+                    now,
                 )
                 for row in rows
             ],
         )
         connection.executemany(
-            "INSERT OR IGNORE INTO progress SELECT 'local', id, 'completed', page_count, ? "
-            "FROM books WHERE google_id = ?",
-            [(int(row["My Rating"]) * 2 or None, "g" + row["ISBN13"][2:-1]) for row in rows],
+            "INSERT INTO finish_dates (user_id, kind, item_id, finished_on, created_at) "
+            "VALUES ('local', 'book', ?, ?, ?) ON CONFLICT DO NOTHING",
+            [
+                (ids["g" + row["ISBN13"][2:-1]], row["Date Read"].replace("/", "-"), now)
+                for row in rows
+            ],
         )
     connection.close()
+
+
+def raw_export(db_path: Path) -> str:
+    """The rows an export holds, read with ``sqlite3`` and written with ``json.dumps``."""
+    connection = sqlite3.connect(db_path)
+    items = connection.execute(
+        "SELECT b.*, p.status, p.progress, p.rating, p.updated_at FROM books b "
+        "JOIN user_book_progress p ON p.book_id = b.id WHERE p.user_id = 'local' "
+        "AND p.deleted_at IS NULL"
+    ).fetchall()
+    dates = connection.execute(
+        "SELECT item_id, finished_on FROM finish_dates WHERE user_id = 'local' AND kind = 'book'"
+    ).fetchall()
+    connection.close()
+    return json.dumps({"items": items, "dates": dates})
+
+
+def pairs(runs: int, ours, baseline) -> list[tuple[float, float]]:
+    """``runs`` (ours, baseline) timings in alternation; each callable gets its run number."""
+    return [
+        (timed(functools.partial(ours, run)), timed(functools.partial(baseline, run)))
+        for run in range(runs)
+    ]
+
+
+def summary_line(what: str, results: list[tuple[float, float]], base: str, target: float) -> str:
+    ratios = [ours / theirs for ours, theirs in results]
+    ours = statistics.median(o for o, _ in results)
+    theirs = statistics.median(b for _, b in results)
+    return (
+        f"{what}: {ours:.3f} s; {base}: {theirs:.3f} s; ratio median "
+        f"{statistics.median(ratios):.2f}x, range {min(ratios):.2f}-{max(ratios):.2f}x over "
+        f"{len(results)} pairs (target <= {target:g}x)"
+    )
 
 
 class SlowCatalog(BaseHTTPRequestHandler):
@@ -149,7 +222,8 @@ class SlowCatalog(BaseHTTPRequestHandler):
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--size", "--rows", dest="rows", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5, help="pairs of runs, in alternation")
     parser.add_argument("--slow-rows", type=int, default=2_000)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument(
@@ -158,48 +232,62 @@ def main() -> int:
         default=200,
         help="requests timed one after another for the baseline (scaled to all of them)",
     )
+    parser.add_argument("--profile", action="store_true", help="cProfile one import and export")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
     folder = Path(tempfile.mkdtemp(prefix="mediatrack-bench-"))
     os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
+    template = folder / "empty.db"
+    open_library(template)
+    close_database()
+
+    def fresh(name: str) -> Path:
+        target = folder / name
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(template, target)
+        return target
 
     # 1. cached look-ups: the import's own cost
     big = folder / "goodreads.csv"
     write_csv(big, args.rows)
-    baseline = timed(lambda: baseline_write(big, folder / "baseline.db"))
-    library = open_library(folder / "library.db")
-    service = ImportService(SimpleNamespace(books=AnsweredBooks()), library.user_id)
-    summary = None
 
-    def run() -> None:
-        nonlocal summary
+    def ours_import(run: int) -> None:
+        library = open_library(fresh(f"ours-{run}.db"))
+        service = ImportService(SimpleNamespace(books=AnsweredBooks()), library.user_id)
         summary = service.run("goodreads", big)
+        assert summary.added == args.rows, summary
+        close_database()
 
-    ours = timed(run)
-    assert summary is not None and summary.added == args.rows, summary
+    def baseline_import(run: int) -> None:
+        baseline_write(big, fresh(f"base-{run}.db"))
+
+    if args.profile:
+        profile(lambda: ours_import(99))
+    results = pairs(args.runs, ours_import, baseline_import)
     print(
-        f"import {args.rows} Goodreads rows (look-ups answered): {ours:.2f} s; csv + sqlite3 "
-        f"executemany: {baseline:.2f} s; ratio {ours / baseline:.1f}x (target <= 2x)"
+        summary_line(
+            f"import {args.rows} Goodreads rows (look-ups answered)",
+            results,
+            "csv + sqlite3 executemany, same schema and triggers",
+            2,
+        )
     )
+    library = open_library(folder / "ours-0.db")
+    service = ImportService(SimpleNamespace(books=AnsweredBooks()), library.user_id)
     again = timed(lambda: service.run("goodreads", big))
-    print(f"  importing the same file again: {again:.2f} s, nothing changed")
+    print(f"  importing the same file again: {again:.3f} s, nothing changed")
 
     # 3. export (the same library)
-    def raw_export() -> None:
-        connection = sqlite3.connect(folder / "library.db")
-        rows = connection.execute(
-            "SELECT b.*, p.status, p.progress, p.rating, p.updated_at FROM books b "
-            "JOIN user_book_progress p ON p.book_id = b.id"
-        ).fetchall()
-        json.dumps(rows)
-        connection.close()
+    def ours_export(run: int) -> None:
+        [file] = exporting.export("json", user_id=library.user_id)
+        assert file.items == args.rows
 
-    raw = timed(raw_export)
-    exported = timed(lambda: exporting.export("json", user_id=library.user_id))
-    print(
-        f"export {args.rows} items to JSON: {exported:.2f} s; raw sqlite3 + json.dumps: "
-        f"{raw:.2f} s; ratio {exported / raw:.1f}x (target <= 2x)"
-    )
+    if args.profile:
+        profile(lambda: ours_export(0))
+    results = pairs(args.runs, ours_export, lambda run: raw_export(folder / "ours-0.db"))
+    print(summary_line(f"export {args.rows} items to JSON", results, "raw sqlite3 + json.dumps", 2))
+    close_database()
 
     # 2. a slow catalog: concurrency and one request per distinct book
     SlowCatalog.latency = args.latency
@@ -213,7 +301,7 @@ def main() -> int:
         CatalogSettings(google_books_url=base),
         HttpOptions(timeout=(2.0, 5.0), retries=0, cache=False),
     )
-    library = open_library(folder / "slow.db")
+    library = open_library(fresh("slow.db"))
     SlowCatalog.count = 0
     wall = timed(lambda: ImportService(catalog, library.user_id).run("goodreads", slow_csv))
     made = SlowCatalog.count
@@ -233,6 +321,7 @@ def main() -> int:
         f"{wall / sequential:.2f}x (target <= 0.25x)"
     )
     server.shutdown()
+    shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -100,6 +100,10 @@ def test_review_lists_rows_and_picks_a_match(cli, tmp_path, fake):
     cli("import", "imdb", str(path))
     [row] = json.loads(cli("import", "review", "--json").out)
     assert row["title"] == "Unknown" and row["line"] == 2
+    found = cli("import", "review", "--search", str(row["row"]), "fight club", "--json")
+    assert found.code == 0 and "550" in [c["catalog_id"] for c in json.loads(found.out)]
+    listed = cli("import", "review", "--search", str(row["row"]), "fight club")
+    assert "Fight Club" in listed.out and f"--pick {row['row']} CATALOG_ID" in listed.out
     picked = cli("import", "review", "--pick", str(row["row"]), "550")
     assert picked.code == 0 and "imported (1 added" in picked.out
     assert "Nothing to review." in cli("import", "review").out
@@ -110,10 +114,24 @@ def test_export_json_restores_into_an_empty_library_identically(cli, files, tmp_
     for source in ("trakt", "goodreads", "opml"):
         assert cli("import", source, str(files[source])).code == 0
     assert cli("add", "book", "--title", "A Book By Hand", "--year", "1990").code == 0
+    entries = {entry["kind"]: entry["id"] for entry in json.loads(cli("list", "--json").out)}
+    assert cli("set", entries["book"], "--rating", "7").code == 0
+    episodes = json.loads(cli("episodes", entries["podcast"], "--json").out)
+    listened = str(episodes[-1]["id"])
+    assert cli("watch", entries["podcast"], listened).code == 0
     first = tmp_path / "first.json"
     assert cli("export", "--format", "json", "-o", str(first)).code == 0
     backup = json.loads(first.read_text())
     assert {item["kind"] for item in backup["items"]} == {"tv", "movie", "book", "podcast"}
+    [podcast] = [item for item in backup["items"] if item["kind"] == "podcast"]
+    assert [e["listened_at"] is not None for e in podcast["episodes"]].count(True) == 1
+    [show] = [item for item in backup["items"] if item["kind"] == "tv"]
+    ticked = [e for s in show["seasons"] for e in s["episodes"] if e["watched_at"]]
+    assert [e["watched_at"][:10] for e in ticked] == ["2020-05-01", "2020-05-02"]
+    assert {(item["kind"], item["rating"]) for item in backup["items"]} >= {
+        ("movie", 9),
+        ("book", 7),
+    }
     monkeypatch.setenv("MEDIATRACK_DB", str(tmp_path / "fresh.db"))
     monkeypatch.setenv("MEDIATRACK_TMDB_URL", "http://127.0.0.1:9")  # no network needed
     restored = cli("import", "mediatrack", str(first))

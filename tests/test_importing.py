@@ -4,13 +4,14 @@ change nothing, and offline imports finished later."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog_server import FEED_PATH, FakeCatalogs
+from catalog_server import FEED_PATH, FakeCatalogs, fixture
 from mediatrack.catalog.http import HttpOptions
 from mediatrack.catalog.settings import CatalogSettings, build_catalog
 from mediatrack.kinds import Kind
@@ -311,3 +312,61 @@ def test_merge_never_brings_back_an_item_removed_after_the_file(service, library
     assert again.added == 0
     service.run("letterboxd", folder, mode="overwrite")  # the file wins only when asked
     assert [entry.key for entry in library.entries(Kind.MOVIE)] == [movie.key]
+
+
+def _opml(tmp_path: Path, names: list[str], server) -> Path:
+    outlines = "".join(
+        f'<outline text="{name}" xmlUrl="{server.url_for(FEED_PATH)}?{n}"/>'
+        for n, name in enumerate(names)
+    )
+    path = tmp_path / "subs.opml"
+    path.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>')
+    return path
+
+
+def test_a_spent_rate_limit_is_waited_out_not_sent_to_review(fake, library, tmp_path):
+    """Our own limit (here 2 searches a second, refusing to wait) and the catalog's 429
+    with Retry-After both make rows wait; none of them goes to the review list."""
+    from pytest_httpserver import HTTPServer
+    from werkzeug import Response
+
+    from mediatrack.catalog.http import build_session
+    from mediatrack.catalog.itunes import ItunesClient
+    from mediatrack.catalog.ratelimit import RateLimit
+
+    refused = {"left": 2}
+    answer = json.dumps(fixture("itunes/search_podcast.json"))
+
+    def search(request):
+        if refused["left"]:
+            refused["left"] -= 1
+            return Response("slow down", status=429, headers={"Retry-After": "1"})
+        return Response(answer, mimetype="application/json")
+
+    itunes = HTTPServer(host="127.0.0.1", port=0)
+    itunes.expect_request("/search").respond_with_handler(search)
+    itunes.start()
+    try:
+        options = HttpOptions(timeout=(2, 2), retries=0, cache=False)
+        session = build_session(options, RateLimit(calls=2, period=1.0, max_wait=0.0))
+        catalog = replace(
+            fake.catalog(), itunes=ItunesClient(itunes.url_for("/"), session, options)
+        )
+        waits: list[tuple[str, float]] = []
+        service = ImportService(catalog, on_wait=lambda name, wait: waits.append((name, wait)))
+        names = ["Show A", "Show B", "Show C", "Show D", "Show E"]
+        summary = service.run("opml", _opml(tmp_path, names, fake.server))
+    finally:
+        itunes.stop()
+    assert (summary.matched, summary.to_review) == (5, 0), summary.review
+    assert {name for name, _ in waits} == {"iTunes"}
+    assert any(wait == 1.0 for _, wait in waits)  # the 429's Retry-After
+    assert any(wait < 1.0 for _, wait in waits)  # our own limiter's turn
+    assert refused["left"] == 0 and len(library.entries(Kind.PODCAST)) == 5
+
+
+def test_offline_is_still_sent_to_review_at_once(library, tmp_path, httpserver):
+    waits: list[float] = []
+    service = ImportService(offline_catalog(), on_wait=lambda name, seconds: waits.append(seconds))
+    summary = service.run("opml", _opml(tmp_path, ["Show A"], httpserver))
+    assert summary.to_review == 1 and waits == []

@@ -257,10 +257,11 @@ async def test_friends_screen_shows_a_strangers_name_inert(hostile_friends):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("5")
         assert isinstance(app.screen, FriendsScreen)
-        await until(pilot, lambda: screen_text(app).count("Mallory") == 2)  # a friend, a request
+        # a friend, a request, and what the friend started (the activity feed)
+        await until(pilot, lambda: screen_text(app).count("Mallory") == 3)
         text = screen_text(app)
         assert not raw_controls(text)
-        assert text.count("Mallory␛]0;friend-pwned␇␛[2JX") == 2
+        assert text.count("Mallory␛]0;friend-pwned␇␛[2JX") == 3
         assert "Evil␛]0;friend-pwned" in text  # what Bob is reading
         assert app.screen.sub_title.startswith("Friends")
 

@@ -84,14 +84,18 @@ def test_an_old_file_is_migrated_to_the_latest_keeping_its_rows(db_path: Path) -
         "progress) VALUES ('2024-01-01', '2024-01-01', 'local', 7, 'watching', 12)"
     )
     old.close()
-    rows_before = query(db_path, "SELECT * FROM user_progress")
+    seed_columns = (
+        "id, created_at, updated_at, deleted_at, user_id, media_item_id, status, progress"
+    )
+    rows_before = query(db_path, f"SELECT {seed_columns} FROM user_progress")
 
     open_database(db_path)
 
     assert versions(db_path) == list(range(1, latest_version() + 1))
     assert max(versions(db_path)) == latest_version()
     assert index_names(db_path) >= STEP_2_INDEXES
-    assert query(db_path, "SELECT * FROM user_progress") == rows_before
+    assert query(db_path, f"SELECT {seed_columns} FROM user_progress") == rows_before
+    assert query(db_path, "SELECT runs FROM user_progress") == [(0,)]  # step 7: no rewatch yet
     assert query(db_path, "SELECT tmdb_id, title FROM media_items") == [(1396, "Breaking Bad")]
     # the local user written by hand is kept, not replaced
     assert query(db_path, "SELECT id, email FROM users") == [("local", "me@example.com")]

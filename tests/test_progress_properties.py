@@ -1,6 +1,6 @@
-"""For any sequence of ticks, steps, progress and status changes and refreshes, on a show and a
-podcast: progress equals the ticks after every step, and a refresh changes nothing the user
-recorded."""
+"""For any sequence of ticks, steps, progress and status changes, refreshes and rewatches, on a
+show and a podcast: progress equals the ticks of the current run after every step, a refresh
+changes nothing the user recorded, and a rewatch keeps every tick of the run it ends."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey
 from mediatrack.services.catalog import CatalogService
 from mediatrack.services.episodes import Episodes
+from mediatrack.services.history import CannotRepeat, History
 from mediatrack.services.library import Library, NeedsConfirmation
 
 
@@ -55,7 +56,17 @@ actions = st.one_of(
     st.tuples(st.just("status"), st.integers(0, 3), st.booleans()),
     st.tuples(st.just("rate"), st.integers(1, 10), st.booleans()),
     st.tuples(st.just("refresh"), st.just(0), st.booleans()),
+    st.tuples(st.just("again"), st.just(0), st.booleans()),
 )
+
+
+def archived_ticks(show: EntryKey, runs: int) -> set[tuple[int, int, int]]:
+    """The ticks of the show's ended runs, from its history: (run, season, episode)."""
+    return {
+        (event.run, event.season or 0, event.episode or 0)
+        for event in History().events(show, limit=100_000)
+        if event.event == "watched" and event.run <= runs
+    }
 
 
 def apply(service: CatalogService, key: EntryKey, action: tuple) -> None:
@@ -64,6 +75,9 @@ def apply(service: CatalogService, key: EntryKey, action: tuple) -> None:
         act(service, key, action)
     except NeedsConfirmation:
         assert not action[2]
+    except CannotRepeat:  # only a finished show starts again
+        assert action[0] == "again"
+        assert key.kind is Kind.PODCAST or Library().entry(key).status != "completed"
 
 
 def act(service: CatalogService, key: EntryKey, action: tuple) -> None:
@@ -92,6 +106,8 @@ def act(service: CatalogService, key: EntryKey, action: tuple) -> None:
         library.set_status(key, KINDS[key.kind].statuses[value], confirm=confirm)
     elif name == "rate":
         library.set_rating(key, value)
+    elif name == "again":
+        History().start_again(key, confirm=confirm)
 
 
 @settings(
@@ -102,11 +118,28 @@ def act(service: CatalogService, key: EntryKey, action: tuple) -> None:
 @given(steps=st.lists(st.tuples(st.booleans(), actions), min_size=1, max_size=12))
 def test_progress_is_the_ticks_and_refresh_keeps_everything(world, steps) -> None:
     service, show, podcast = world
+    # The fixture lives across examples: start from the runs and archive already there.
+    start = Library().entry(show)
+    runs = Library().detail(show).runs - (start.status == "completed")
+    archived = archived_ticks(show, runs)  # every tick of an ended run, with its run
     for on_show, action in steps:
         key = show if on_show else podcast
+        live = {
+            (runs + 1, e.season_number, e.episode_number)
+            for e in Episodes().show_episodes(show)
+            if e.watched
+        }
+        before = Library().entry(show)
         apply(service, key, action)
+        after = Library().entry(show)
+        if key == show and action[0] == "again" and before.status == "completed" and action[2]:
+            runs += 1
+            archived |= live
+            assert after.progress == 0 and after.status == "watching"
         assert_progress_is_the_ticks(show)
         assert_progress_is_the_ticks(podcast)
+        assert Library().detail(show).runs == runs + (after.status == "completed")
+        assert archived_ticks(show, runs) == archived
 
 
 @settings(
@@ -122,5 +155,5 @@ def test_a_question_unanswered_changes_nothing(world, steps) -> None:
         before = recorded(show)
         try:
             act(service, show, (name, value, False))
-        except NeedsConfirmation:
+        except (NeedsConfirmation, CannotRepeat):
             assert recorded(show) == before

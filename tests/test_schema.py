@@ -39,6 +39,10 @@ EXPECTED_TABLES = {
     "sync_outbox",
     "import_review",
     "finish_dates",
+    "past_episode_watches",
+    "media_notes",
+    "book_notes",
+    "podcast_notes",
 }
 
 UNIQUE_INDEXES = [

@@ -271,3 +271,26 @@ def test_up_next(snap_compare, airing_world, fake, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_calendar(snap_compare, airing_world, fake, size):
     assert snap_compare(app_for(fake), terminal_size=size, run_before=then(press("7", "d")))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_stats(snap_compare, library_world, fake, size):
+    async def figures(pilot: Pilot) -> None:
+        review = pilot.app.screen.query_one("#stats-review")
+        await until(pilot, lambda: "Finished" in str(review.render()))
+
+    assert snap_compare(app_for(fake), terminal_size=size, run_before=then(press("8"), figures))
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history(snap_compare, library_world, fake, size):
+    from mediatrack.screens.history import HistoryScreen
+
+    async def opened(pilot: Pilot) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+
+    drive = then(press("1"), press("h"), opened)
+    assert snap_compare(app_for(fake), terminal_size=size, run_before=drive)

@@ -101,3 +101,46 @@ async def test_review_rows_are_settled_from_the_review_screen(
         await until(pilot, lambda: "Skipped" in str(summary.render()))
         assert rows.option_count == 0
     assert [entry.catalog_id for entry in Library().entries(Kind.MOVIE)] == ["550"]
+
+
+async def test_a_review_row_is_searched_again_with_the_users_words_and_picked(
+    httpserver, db_path: Path, tmp_path: Path
+):
+    from textual.widgets import OptionList
+
+    from mediatrack.screens.import_review import ImportReviewScreen
+    from mediatrack.services.importing import ImportService
+    from mediatrack.store.db import open_database
+
+    fake = FakeCatalogs(httpserver)
+    folder = tmp_path / "letterboxd"
+    folder.mkdir()
+    (folder / "watched.csv").write_text(
+        "Date,Name,Year,Letterboxd URI\n2024-01-01,Nothing Like It,1950,y\n"
+    )
+    open_database(db_path)
+    ImportService(fake.catalog()).run("letterboxd", folder)
+    app = MediaTrackApp(db_path=db_path, catalog=fake.catalog())
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_review_imports()
+        await until(pilot, lambda: isinstance(app.screen, ImportReviewScreen))
+        screen = app.screen
+        rows = screen.query_one("#review-rows", OptionList)
+        await until(pilot, lambda: rows.option_count == 1)
+        candidates = screen.query_one("#candidates", OptionList)
+        assert "Search again" in [c.title for c in screen.palette_commands()]
+        await pilot.press("slash")
+        query = screen.query_one("#query", Input)
+        await until(pilot, lambda: query.has_focus)
+        assert query.value == "Nothing Like It"
+        query.value = ""
+        await pilot.press(*"fight club", "enter")
+        await until(pilot, lambda: candidates.has_focus)
+        assert candidates.option_count > 0 and not query.display
+        searched = [request.args.get("query") for request, _ in httpserver.log]
+        assert searched[-1] == "fight club"
+        first = str(candidates.get_option_at_index(0).prompt)
+        assert "Fight Club" in first and "550" in first
+        await pilot.press("enter")
+        await until(pilot, lambda: rows.option_count == 0)
+    assert [entry.catalog_id for entry in Library().entries(Kind.MOVIE)] == ["550"]

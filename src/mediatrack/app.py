@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from mediatrack.services.identity import CurrentUser
     from mediatrack.services.library import ItemSnapshot
 
-MODES_GROUP = Binding.Group("Shows·Movies·Books·Podcasts·Friends·Up Next·Calendar", compact=True)
+MODES_GROUP = Binding.Group(
+    "Shows·Movies·Books·Podcasts·Friends·Up Next·Calendar·Stats", compact=True
+)
 MODE_KEYS = {
     "1": "shows",
     "2": "movies",
@@ -44,6 +46,7 @@ MODE_KEYS = {
     "5": "friends",
     "6": "up_next",
     "7": "calendar",
+    "8": "stats",
 }
 SYNC_DELAY = 5.0  # seconds of quiet after a change before the background sync runs
 STARTUP_SYNC_DELAY = 1.0  # seconds after start-up before the first sync
@@ -93,6 +96,13 @@ def calendar_screen() -> Screen:
     return CalendarScreen()
 
 
+def stats_screen() -> Screen:
+    """The Stats mode's screen (and textual-plotext), imported when first opened."""
+    from mediatrack.screens.stats import StatsScreen
+
+    return StatsScreen()
+
+
 class MediaTrackApp(App[None]):
     """The terminal app.
 
@@ -102,7 +112,9 @@ class MediaTrackApp(App[None]):
     """
 
     TITLE = "mediatrack"
-    CSS_PATH = "app.tcss"
+    # The Stats screen's rules are read with the app's: a screen's own CSS_PATH makes Textual
+    # parse the whole stylesheet again the first time it opens.
+    CSS_PATH = ["app.tcss", "screens/stats.tcss"]
     MODES = {
         "shows": ShowsScreen,
         "movies": MoviesScreen,
@@ -111,6 +123,7 @@ class MediaTrackApp(App[None]):
         "friends": friends_screen,
         "up_next": up_next_screen,
         "calendar": calendar_screen,
+        "stats": stats_screen,
     }
     DEFAULT_MODE = "shows"
     BINDINGS = [
@@ -122,6 +135,7 @@ class MediaTrackApp(App[None]):
         Binding("5", "switch_mode('friends')", "Friends", group=MODES_GROUP),
         Binding("6", "switch_mode('up_next')", "Up Next", group=MODES_GROUP),
         Binding("7", "switch_mode('calendar')", "Calendar", group=MODES_GROUP),
+        Binding("8", "switch_mode('stats')", "Stats", group=MODES_GROUP),
         Binding("ctrl+s", "sync_now", "Sync now", show=False),
         Binding("u", "undo", "Undo", show=False),  # the toast of each undoable change says so
         Binding("question_mark", "toggle_help", "Help", key_display="?"),
@@ -227,6 +241,9 @@ class MediaTrackApp(App[None]):
         if isinstance(screen, LibraryScreen):
             yield from screen.palette_commands()
         yield SystemCommand(
+            "History", "Recently watched, read and listened to", self.action_open_history
+        )
+        yield SystemCommand(
             "Sync now", "Push your changes and pull your friends' (ctrl+s)", self.action_sync_now
         )
         yield from self._account_commands()
@@ -245,6 +262,12 @@ class MediaTrackApp(App[None]):
             "Rows an import could not match: pick a match, add by hand or skip",
             self.action_review_imports,
         )
+
+    def action_open_history(self) -> None:
+        from mediatrack.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
 
     def action_review_imports(self) -> None:
         from mediatrack.screens.import_review import ImportReviewScreen

@@ -104,6 +104,30 @@ class EntryDetail:
     overview: str | None
     facts: list[tuple[str, str]] = field(default_factory=list)  # ("Runtime", "139 min")
     added_at: dt.datetime | None = None
+    note: ItemNote | None = None
+    runs: int = 0  # runs finished: earlier ones, and the current one once done
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """One dated thing the user did: watched an episode, heard one, finished an item."""
+
+    at: dt.datetime  # naive UTC; midnight for a finish date known only by its day
+    key: EntryKey
+    title: str
+    event: str  # "watched", "listened", "finished"
+    season: int | None = None
+    episode: int | None = None
+    detail: str | None = None  # the episode's name or title
+    run: int = 0  # which run of a show a tick belongs to; 0: the current one
+
+
+@dataclass(frozen=True, slots=True)
+class ItemNote:
+    """A user's note on an item; friends see it only when ``shared``."""
+
+    text: str
+    shared: bool = False
 
 
 @dataclass(frozen=True, slots=True)

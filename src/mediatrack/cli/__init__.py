@@ -13,7 +13,18 @@ import sys
 from collections.abc import Sequence
 
 from mediatrack import __version__
-from mediatrack.cli import account, agenda, catalog, config, exchange, friends, library, sync
+from mediatrack.cli import (
+    account,
+    agenda,
+    catalog,
+    config,
+    exchange,
+    friends,
+    history,
+    library,
+    stats,
+    sync,
+)
 from mediatrack.cli.common import EXIT_ERROR, Parser, library_path
 from mediatrack.display.text import inert
 from mediatrack.errors import MediatrackError
@@ -42,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     friends.register(commands, common)
     config.register(commands, common)
     exchange.register(commands, common)  # `import`, `export`, `backup`, `restore`
+    history.register(commands, common)  # `history`, `rewatch`, `reread`
     agenda.register(commands, common)  # `next`, `calendar`
+    stats.register(commands, common)
     return parser
 
 

@@ -49,6 +49,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "--by-hand", type=int_argument, metavar="ROW", help="review: add ROW as typed"
     )
     importing.add_argument("--skip", type=int_argument, metavar="ROW", help="review: skip ROW")
+    importing.add_argument(
+        "--search",
+        nargs=2,
+        metavar=("ROW", "QUERY"),
+        help="review: search the catalog again for ROW with your own words",
+    )
     importing.set_defaults(handler=run_import)
 
     export = commands.add_parser(
@@ -126,10 +132,21 @@ class _Bar:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.progress is None:
             return
+        label = {"match": "Matching", "apply": "Writing"}.get(stage, stage)
         if stage not in self.tasks:
-            label = {"match": "Matching", "apply": "Writing"}.get(stage, stage)
             self.tasks[stage] = self.progress.add_task(label, total=total)
-        self.progress.update(self.tasks[stage], completed=done, total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total, description=label)
+
+    def waiting(self, catalog: str, seconds: float) -> None:
+        """A look-up waits for a catalog's rate limit: the Matching line says so."""
+        from mediatrack.display.exchange import waiting_line
+
+        if self.progress is None:
+            return
+        line = f"Matching ({waiting_line(catalog, seconds)})"
+        if "match" not in self.tasks:
+            self.tasks["match"] = self.progress.add_task(line, total=None)
+        self.progress.update(self.tasks["match"], description=line)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -139,6 +156,7 @@ def run_import(args: argparse.Namespace) -> int:
     if args.path is None:
         raise CliError(f"Give the file to import: mediatrack import {args.source} PATH.")
     with _Bar(sys.stderr.isatty() and not args.json) as bar:
+        service.on_wait = bar.waiting
         summary = service.run(
             args.source, args.path, mode=args.mode, dry_run=args.dry_run, on_progress=bar
         )
@@ -171,6 +189,20 @@ def _review(args: argparse.Namespace, service) -> int:
             print_json(summary.as_dict())
         else:
             _print_summary(summary)
+        return 0
+    if args.search:
+        row = int_argument(args.search[0])
+        found = service.search_again(row, args.search[1])
+        if args.json:
+            print_json(found)
+        elif not found:
+            print(inert(f"Nothing found for {args.search[1]!r}; try other words, or --by-hand."))
+        else:
+            print_table(
+                ("CATALOG_ID", "TITLE", "YEAR"),
+                [(c["catalog_id"], c["title"], str(c["year"] or "")) for c in found],
+            )
+            print(f"Pick one with `mediatrack import review --pick {row} CATALOG_ID`.")
         return 0
     if args.pick or args.by_hand is not None or args.skip is not None:
         if args.pick:

@@ -92,6 +92,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         type=int_argument,
         help="number of episodes or pages, for an item no catalog counts",
     )
+    _note_options(change)
     add_yes_option(change)
     change.set_defaults(handler=set_values)
 
@@ -189,9 +190,51 @@ def list_items(args: argparse.Namespace) -> int:
     return 0
 
 
+def _note_options(change: argparse.ArgumentParser) -> None:
+    change.add_argument("--note", metavar="TEXT", help="your private note ('' clears it)")
+    sharing = change.add_mutually_exclusive_group()
+    sharing.add_argument(
+        "--share-note",
+        dest="note_shared",
+        action="store_const",
+        const=True,
+        help="let your friends read the note",
+    )
+    sharing.add_argument(
+        "--private-note",
+        dest="note_shared",
+        action="store_const",
+        const=False,
+        help="keep the note to yourself (the default)",
+    )
+
+
+def _set_note(args: argparse.Namespace) -> None:
+    """``--note`` and its sharing: printed on a line of their own."""
+    from mediatrack.services.history import History
+
+    history = History(open_library(args).user_id)
+    text = args.note
+    if text is None:  # only the sharing changes
+        current = history.note(args.item)
+        if current is None:
+            raise CliError(f"{args.item} has no note to share: write one with --note.")
+        text = current.text
+    note = history.set_note(args.item, text, shared=args.note_shared)
+    if note is None:
+        print(f"{args.item}: note cleared.")
+    else:
+        print(f"{args.item}: note saved ({'shared with friends' if note.shared else 'private'}).")
+
+
 def set_values(args: argparse.Namespace) -> int:
+    noted = args.note is not None or args.note_shared is not None
+    if noted:
+        _set_note(args)
     if all(value is None for value in (args.status, args.progress, args.rating, args.total)):
-        raise CliError("Say what to change: --status, --progress, --rating or --total.")
+        if noted:
+            return 0
+        raise CliError("Say what to change: --status, --progress, --rating, --total or --note.")
     changes: dict[str, Any] = {  # keyword arguments of Library.update
         "status": args.status,
         "progress": args.progress,

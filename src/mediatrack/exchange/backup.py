@@ -2,9 +2,11 @@
 
 The file is ``{"format": "mediatrack", "version": 1, "items": [...], "friends": [...]}``.
 Each item carries its catalog id and the item's metadata as stored, the user's
-status, progress, rating and dates, and for a show its seasons and episodes
-with the watch time of each ticked one, so a library restored from it, with
-no network, exports to the same file.
+status, progress, rating and dates, for a show its seasons and episodes with
+the watch time of each ticked one, and for a podcast its episodes with the
+listen time of each listened one, so a library restored from it, with no
+network, exports to the same file. Readers ignore keys they do not know, so a
+backup with more parts still reads.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ VERSION = 1
 ID_KEYS = {Kind.TV: "tmdb", Kind.MOVIE: "tmdb", Kind.BOOK: "google", Kind.PODCAST: "itunes"}
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def dumps(items: list[dict[str, Any]], friends: list[dict[str, Any]]) -> str:
     """The backup text: stable key order, so the same library always gives the same bytes."""
 
-    def line(value: Any) -> str:  # one item a line: diffable, and the fast C encoder
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    line = _ENCODER.encode  # one item a line: diffable, and the fast C encoder
 
     def block(values: list[dict[str, Any]]) -> str:
         return "[\n" + ",\n".join(line(value) for value in values) + "\n]" if values else "[]"
@@ -80,8 +84,61 @@ def parse_text(text: str, name: str = "the backup") -> ParseResult:
     return result
 
 
+def listens(item: dict[str, Any]) -> list[tuple[str, dt.datetime | None]]:
+    """A podcast item's listened episodes: (guid, when)."""
+    return [
+        (str(episode["guid"]), parse_datetime(episode["listened_at"]))
+        for episode in item.get("episodes") or []
+        if isinstance(episode, dict) and episode.get("listened_at")
+    ]
+
+
 def friends(text: str, name: str = "the backup") -> list[dict[str, Any]]:
     return [f for f in load(text, name).get("friends", []) if isinstance(f, dict)]
+
+
+HISTORY_KEYS = ("note", "note_shared", "runs", "past_runs")
+
+
+def history_extras(text: str, name: str = "the backup") -> list[dict[str, Any]]:
+    """Each item's note, runs and earlier runs' ticks, where it has any (see ``store.history``)."""
+    found = []
+    for item in load(text, name).get("items", []):
+        if not isinstance(item, dict) or not any(key in item for key in HISTORY_KEYS):
+            continue
+        note = item.get("note")
+        runs = item.get("runs") or 0
+        past = item.get("past_runs") or []
+        if not isinstance(note, str | None) or not isinstance(runs, int) or runs < 0:
+            continue  # a damaged extra: the item itself was restored, or reported, already
+        try:
+            ticks = _past_ticks(past)
+        except (ValueError, TypeError, KeyError):
+            continue
+        found.append(
+            {
+                "kind": str(item.get("kind")),
+                "catalog_id": str(item.get("catalog_id")),
+                "note": note,
+                "note_shared": bool(item.get("note_shared")),
+                "runs": runs,
+                "past_runs": ticks,
+            }
+        )
+    return found
+
+
+def _past_ticks(past: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "run": int(tick["run"]),
+            "season_number": int(tick["season_number"]),
+            "episode_number": int(tick["episode_number"]),
+            "watched_at": moment.isoformat(),
+        }
+        for tick in past
+        if isinstance(tick, dict) and (moment := parse_datetime(tick.get("watched_at"))) is not None
+    ]
 
 
 def _record(index: int, item: dict[str, Any]) -> ImportRecord:
@@ -108,6 +165,7 @@ def _record(index: int, item: dict[str, Any]) -> ImportRecord:
         if (moment := parse_datetime(episode.get("watched_at"))) is not None
     )
     dates = tuple(dt.date.fromisoformat(day) for day in item.get("dates") or [])
+    listens(item)  # a bad listen time is a malformed item, here rather than mid-write
     return ImportRecord(
         source=SOURCE,
         line=index,

@@ -1,4 +1,4 @@
-"""Items you and a friend both rated, both ratings side by side."""
+"""Items you and a friend both rated, both ratings side by side, and how far apart you are."""
 
 from __future__ import annotations
 
@@ -12,25 +12,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
-from mediatrack.display.entries import counted, rating_text
+from mediatrack.display.entries import rating_text
+from mediatrack.display.stats import comparison_lines
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
-from mediatrack.folding import fold
 from mediatrack.kinds import KINDS
 from mediatrack.screens.common import ScreenCommands, WorkerErrors
 from mediatrack.widgets.lists import KeyTable
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
-    from mediatrack.services.friends import Compared, Person
-
-
-def agreement(rows: list[Compared], name: str) -> str:
-    """One line over the table: how many, and how close your tastes are."""
-    if not rows:
-        return f"Nothing both you and {name} rated yet."
-    close = sum(1 for row in rows if abs(row.mine - row.theirs) <= 1)
-    return f"{counted(len(rows), 'item')} you both rated · within a point on {close} of them"
+    from mediatrack.figures import Comparison
+    from mediatrack.services.friends import Person
 
 
 class CompareScreen(WorkerErrors, Screen[None]):
@@ -66,12 +59,14 @@ class CompareScreen(WorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_ratings(self) -> None:
-        rows = self.app.services.friends.compare(self.friend.email)
-        self.app.call_from_thread(self._show, rows)
+        comparison = self.app.services.friends.comparison(self.friend.email)
+        self.app.call_from_thread(self._show, comparison)
 
-    def _show(self, rows: list[Compared]) -> None:
-        rows = sorted(rows, key=lambda row: (abs(row.mine - row.theirs), fold(row.title)))
-        self.query_one("#compare-summary", Label).update(agreement(rows, self.friend_name))
+    def _show(self, comparison: Comparison) -> None:
+        """The summary (count, average gap, most apart) over the table, closest first."""
+        lines = comparison_lines(comparison, self.friend_name)
+        self.query_one("#compare-summary", Label).update("\n".join(lines))
+        rows = comparison.items
         table = self.query_one(DataTable)
         table.clear()
         table.add_rows(

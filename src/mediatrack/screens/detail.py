@@ -53,6 +53,9 @@ class DetailScreen(WorkerErrors, Screen[None]):
         Binding("escape,backspace", "back", "Back"),
         Binding("R", "refresh_metadata", "Refresh", key_display="R"),
         Binding("p", "set_progress", "Progress"),
+        # In the palette and the help panel: the footer keeps its room for ticking.
+        Binding("n", "note", "Note", show=False),
+        Binding("h", "history", "History", show=False),
     ]
 
     app: MediaTrackApp
@@ -255,9 +258,26 @@ class DetailScreen(WorkerErrors, Screen[None]):
                 return
         self.dismiss()
 
+    def action_note(self) -> None:
+        from mediatrack.screens.note_dialog import edit_note
+
+        def saved(_: object) -> None:
+            self.load()
+
+        edit_note(self, self.key, self.entry.title, saved)
+
+    def action_history(self) -> None:
+        from mediatrack.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.key, self.entry.title))
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         catalog = KINDS[self.key.kind].catalog
         yield from self.more_commands()
+        yield SystemCommand("Note", "Write your note on this item (n)", self.action_note)
+        yield SystemCommand(
+            "History", "When you watched, read or heard it (h)", self.action_history
+        )
         yield SystemCommand(
             "Set progress",
             "Type the progress: a page, S2E5 or a count (p)",

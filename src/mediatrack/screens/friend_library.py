@@ -2,8 +2,9 @@
 
 The whole library is read once in a worker; keys 1-4 (or the kind row)
 switch kinds; status tabs, filter, sort and the empty sentences are the
-``LibraryBrowser`` of your own screens, in its read-only mode. There are no
-keys that write: the server would refuse them anyway.
+``LibraryBrowser`` of your own screens, in its read-only mode. Nothing here
+changes their library (the server would refuse it anyway); ``a`` puts the
+highlighted item into yours.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker
 
+from mediatrack.display.stats import added_text
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import KINDS, Kind
@@ -68,6 +70,7 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
             Binding(key, f"show_kind('{key}')", KINDS[kind].label, group=KINDS_GROUP)
             for key, kind in KIND_KEYS.items()
         ),
+        Binding("a", "add_to_mine", "Add to mine"),
         Binding("slash", "filter", "Filter"),
         Binding("o", "cycle_sort", "Sort"),
         Binding("right_square_bracket,right", "status_tab(1)", "Next tab", show=False),
@@ -150,6 +153,25 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
         if box is None or not box.has_focus:
             browser.table.focus()
 
+    def action_add_to_mine(self) -> None:
+        """Put the highlighted item into your own library (as planned), unless it is there."""
+        entry = self.browser.current
+        if entry is not None:
+            self.add_to_mine(entry)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def add_to_mine(self, entry: LibraryEntry) -> None:
+        from mediatrack.services.library import AlreadyInLibrary
+
+        try:
+            added = self.app.services.friends.add_to_my_library(entry.key)
+        except AlreadyInLibrary as error:
+            self.app.call_from_thread(self.notify, str(error))
+            return
+        self.app.call_from_thread(self.app.library_changed.publish, None)
+        self.app.call_from_thread(self.notify, added_text(added.title, added.kind, added.status))
+        self.app.call_from_thread(self.app.request_sync)
+
     def action_status_tab(self, step: int) -> None:
         self.browser.move_tab(step)
 
@@ -172,6 +194,9 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
                 f"{self.friend_name}'s {label.lower()} ({key})",
                 lambda key=key: self.action_show_kind(key),
             )
+        yield SystemCommand(
+            "Add to my library", "Put the highlighted item into yours (a)", self.action_add_to_mine
+        )
         yield SystemCommand("Filter", "Narrow the list by text (/)", self.action_filter)
         yield SystemCommand("Sort", "Cycle the sort order (o)", self.action_cycle_sort)
         yield SystemCommand(

@@ -1,4 +1,5 @@
-"""Friends (key 5): what each friend is on now, requests to answer, requests sent.
+"""Friends (key 5): what each friend is on now, requests to answer, requests sent, and
+what your friends finished, started or rated lately (the activity feed).
 
 Everything shown is read from the local database, as the last sync left it,
 so the screen works offline. Answers and requests go through the friends
@@ -21,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from mediatrack.display.dates import ago_text
 from mediatrack.display.entries import rating_text, status_label, under_way_text
+from mediatrack.display.stats import activity_text
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
 from mediatrack.screens.common import ScreenCommands, WorkerErrors
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from mediatrack.app import MediaTrackApp
+    from mediatrack.figures import Activity
     from mediatrack.services.friends import Friend, FriendsOverview, Person, Request
 
 Setup = Literal["unknown", "logged_out", "unconfigured", "ready"]
@@ -121,6 +124,8 @@ class FriendsScreen(WorkerErrors, Screen[None]):
             yield KeyList(id="incoming")
             yield Label("You asked · x cancel", classes="section", id="outgoing-title")
             yield KeyList(id="outgoing")
+            yield Label("Lately", classes="section", id="activity-title")
+            yield KeyList(id="activity")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -128,7 +133,7 @@ class FriendsScreen(WorkerErrors, Screen[None]):
         self._synced_at = self.app.sync_line.last_sync_at
         self.app.sync_changed.subscribe(self, self._sync_changed)
         self.app.library_changed.subscribe(self, lambda _: self.load_overview())
-        for name in LISTS:
+        for name in (*LISTS, "activity"):
             self._show_list(name, [])
         self.query_one("#friends-empty").display = False
         self.call_after_refresh(self.load_overview)
@@ -144,7 +149,10 @@ class FriendsScreen(WorkerErrors, Screen[None]):
             self.app.call_from_thread(self._show_overview, "logged_out", None)
             return
         setup: Setup = "ready" if sync_url() else "unconfigured"
-        self.app.call_from_thread(self._show_overview, setup, self.app.services.friends.overview())
+        friends = self.app.services.friends
+        overview, activity = friends.overview(), friends.activity()
+        self.app.call_from_thread(self._show_overview, setup, overview)
+        self.app.call_from_thread(self._show_activity, activity)
 
     def _show_overview(self, setup: Setup, overview: FriendsOverview | None) -> None:
         self.setup, self.overview = setup, overview
@@ -164,6 +172,13 @@ class FriendsScreen(WorkerErrors, Screen[None]):
         if not isinstance(self.focused, OptionList) or not self.focused.option_count:
             self._focus_first_list()
         self.refresh_bindings()
+
+    def _show_activity(self, activity: list[Activity]) -> None:
+        """What friends finished, started or rated, newest first (from the last sync)."""
+        self._show_list(
+            "activity",
+            [Option(Content(activity_text(event, ago_text(event.at)))) for event in activity],
+        )
 
     def _show_list(self, name: str, options: list[Option]) -> None:
         """Replace a list's options, keeping the cursor on the same person when still there."""

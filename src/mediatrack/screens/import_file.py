@@ -20,6 +20,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker
 
+from mediatrack.display.exchange import waiting_line
 from mediatrack.display.text import inert
 from mediatrack.errors import MediatrackError
 from mediatrack.screens.common import WorkerErrors
@@ -71,6 +72,7 @@ class ImportScreen(WorkerErrors, ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close")]
 
     app: MediaTrackApp
+    _waited = False  # the status line says a look-up waits for a rate limit
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -113,6 +115,13 @@ class ImportScreen(WorkerErrors, ModalScreen[None]):
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         self.query_one("#bar", ProgressBar).update(total=total, progress=done)
+        if self._waited:
+            self._waited = False
+            self._say("Importing…")
+
+    def _waiting(self, catalog: str, seconds: float) -> None:
+        self._waited = True
+        self._say(f"{waiting_line(catalog, seconds)}…")
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, source: str, path: Path) -> None:
@@ -121,7 +130,13 @@ class ImportScreen(WorkerErrors, ModalScreen[None]):
         app = self.app
         try:
             services = app.services
-            service = ImportService(services.catalog_source, services.account.id)
+            service = ImportService(
+                services.catalog_source,
+                services.account.id,
+                on_wait=lambda catalog, seconds: app.call_from_thread(
+                    self._waiting, catalog, seconds
+                ),
+            )
             summary = service.run(
                 source,
                 path,

@@ -48,6 +48,8 @@ ITEM_ACTIONS = {
     "clear_rating",
     "remove",
     "open_detail",
+    "note",
+    "rewatch",
 }
 FIRST_PAGE = 100  # rows read before the rest: a tall terminal's screenful, and some
 Change = Callable[[bool], LibraryEntry]  # called with confirm=False, then True if the user agrees
@@ -69,6 +71,9 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         Binding("r", "rate", "Rate"),
         Binding("c", "clear_rating", "Clear rating", show=False),
         Binding("x", "remove", "Remove"),
+        Binding("n", "note", "Note"),
+        Binding("W", "rewatch", "Again", key_display="W"),
+        Binding("h", "history", "History"),
         Binding("right_square_bracket,right", "status_tab(1)", "Next tab", show=False),
         Binding("left_square_bracket,left", "status_tab(-1)", "Previous tab", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -181,6 +186,8 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     # --- changing the highlighted item -------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rewatch" and self.KIND is Kind.PODCAST:
+            return False  # a podcast has no rewatch: its episodes are ticked one by one
         if action in ITEM_ACTIONS and self.is_mounted and self.table.current is None:
             return None  # shown dimmed in the Footer
         return True
@@ -365,6 +372,43 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     def _removed(self, entry: LibraryEntry) -> None:
         self.browser.discard(entry.key)
 
+    # --- notes, rewatches, history ------------------------------------------------
+
+    def action_note(self) -> None:
+        """Write or change your note on the highlighted item."""
+        entry = self.table.current
+        if entry is not None:
+            from mediatrack.screens.note_dialog import edit_note
+
+            def saved(_: object) -> None:
+                self.load_detail(entry.key)
+
+            edit_note(self, entry.key, entry.title, saved)
+
+    def action_rewatch(self) -> None:
+        """Watch (or read) a finished item again: a new run at 0, the old one in its history."""
+        entry = self.table.current
+        if entry is None:
+            return
+        key, app = entry.key, self.app
+        verb = "Reread" if self.KIND is Kind.BOOK else "Rewatch"
+        self.apply_change(
+            key,
+            lambda confirm: app.services.history.start_again(key, confirm=confirm)[0],
+            f"{verb}: {entry.title!r} starts again at 0",
+            done=self._started_again,
+            confirm_label=verb,
+        )
+
+    def _started_again(self, entry: LibraryEntry) -> None:
+        self._changed(entry)
+        self.load_detail(entry.key)
+
+    def action_history(self) -> None:
+        from mediatrack.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
+
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
         if worker.group == "load":
             self.browser.load_failed()
@@ -390,6 +434,9 @@ class LibraryScreen(WorkerErrors, Screen[None]):
             "Clear filter", "Show every item again (escape)", self.action_clear_filter
         )
         yield SystemCommand("Sort", "Cycle the sort order (o)", self.action_cycle_sort)
+        yield SystemCommand(
+            "History", "Recently watched, read and listened to (h)", self.action_history
+        )
         yield SystemCommand(
             "Next status tab", "Show the next status (])", lambda: self.action_status_tab(1)
         )
@@ -417,3 +464,11 @@ class LibraryScreen(WorkerErrors, Screen[None]):
             "Clear rating", f"Remove this {noun}'s rating (c)", self.action_clear_rating
         )
         yield SystemCommand("Remove from library", f"Remove this {noun} (x)", self.action_remove)
+        yield SystemCommand("Note", f"Write your note on this {noun} (n)", self.action_note)
+        if self.KIND is not Kind.PODCAST:
+            verb = "Reread" if self.KIND is Kind.BOOK else "Rewatch"
+            yield SystemCommand(
+                verb,
+                f"Start this finished {noun} again, keeping the old run (W)",
+                self.action_rewatch,
+            )

@@ -14,6 +14,7 @@ from mediatrack.catalog.settings import Catalog
 from mediatrack.services.catalog import CatalogService
 from mediatrack.services.episodes import Episodes
 from mediatrack.services.friends import FriendsService
+from mediatrack.services.history import History
 from mediatrack.services.identity import CurrentUser, whoami
 from mediatrack.services.library import Library, open_library
 from mediatrack.services.watch import LibraryWatch
@@ -29,6 +30,7 @@ class Services:
     catalog: CatalogService
     friends: FriendsService
     watch: LibraryWatch  # "did anyone commit to the file?", for the live screens
+    history: History  # history, rewatches and notes
     catalog_source: Catalog | None = None  # handed in (tests), else built from the settings
 
     def for_account(self, account: CurrentUser) -> Services:
@@ -61,5 +63,6 @@ def _build(account: CurrentUser, catalog: Catalog | None, watch: LibraryWatch) -
         catalog=CatalogService(catalog, user_id),
         friends=FriendsService(user_id),
         watch=watch,
+        history=History(user_id),
         catalog_source=catalog,
     )

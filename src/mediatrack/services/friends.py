@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 
 from mediatrack.errors import MediatrackError
-from mediatrack.kinds import KINDS, Kind
-from mediatrack.records import LibraryEntry
-from mediatrack.services.library import Library
+from mediatrack.figures import Activity, ComparedItem, Comparison
+from mediatrack.kinds import KINDS
+from mediatrack.records import EntryKey, LibraryEntry
+from mediatrack.services.library import AlreadyInLibrary, Library, UnknownItem
 from mediatrack.services.sync import (
     ServerUnreachable,
     SyncError,
@@ -27,7 +28,7 @@ from mediatrack.services.sync import (
     sync_once,
 )
 from mediatrack.store import friends as friend_rows
-from mediatrack.store.db import LOCAL_USER_ID, connection
+from mediatrack.store.db import LOCAL_USER_ID, connection, transaction
 from mediatrack.store.sync import local
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -91,14 +92,6 @@ class ActionResult:
     message: str  # one sentence for the user
 
 
-@dataclass(frozen=True, slots=True)
-class Compared:
-    kind: Kind
-    title: str
-    mine: int
-    theirs: int
-
-
 class FriendsService:
     """One user's friends. Safe to call from worker threads."""
 
@@ -160,18 +153,47 @@ class FriendsService:
         """A friend's library, read-only by convention: the server refuses writes to it."""
         return Library(self.friend_id(email))
 
-    def compare(self, email: str) -> list[Compared]:
-        """Items both of you rated, with both ratings."""
-        theirs = {
-            (entry.kind, entry.catalog_id): entry.rating
-            for entry in self.library(email).all_entries()
-            if entry.rating
-        }
-        return [
-            Compared(entry.kind, entry.title, entry.rating, theirs[key])
-            for entry in Library(self.user_id).all_entries()
-            if entry.rating and (key := (entry.kind, entry.catalog_id)) in theirs
-        ]
+    def compare(self, email: str) -> list[ComparedItem]:
+        """Items both of you rated, with both ratings, closest agreement first."""
+        return self.comparison(email).items
+
+    def comparison(self, email: str, disagreements: int = 5) -> Comparison:
+        """Items both of you rated, closest first; your average gap; where you differ most."""
+        friend_id = self.friend_id(email)
+        with connection():
+            items = friend_rows.both_rated(self.user_id, friend_id)
+            _, gap, difference = friend_rows.rating_gaps(self.user_id, friend_id)
+        widest = sorted(
+            (item for item in items if item.difference),
+            key=lambda item: -abs(item.difference),
+        )
+        return Comparison(items, gap, difference, widest[:disagreements])
+
+    def activity(self, limit: int = 50) -> list[Activity]:
+        """What your friends finished, started or rated, newest first, as the last sync left it."""
+        with connection():
+            return friend_rows.activity(self.user_id, limit)
+
+    def friends_rating(self, key: EntryKey) -> tuple[float, int] | None:
+        """Your friends' average rating of an item, and how many rated it; None if none did."""
+        with connection():
+            return friend_rows.friends_rating(self.user_id, key)
+
+    def add_to_my_library(self, key: EntryKey) -> LibraryEntry:
+        """Put an item of a friend's library into yours, as planned.
+
+        Raises ``AlreadyInLibrary`` when it is in yours already: nothing is changed.
+        """
+        mine = Library(self.user_id)
+        with transaction():
+            try:
+                existing = mine.entry(key)
+            except UnknownItem:
+                existing = None
+            if existing is not None:
+                raise AlreadyInLibrary(existing)
+            mine.track(key.kind, key.item_id, KINDS[key.kind].plan_status)
+            return mine.entry(key)
 
     # --- changes ---------------------------------------------------------------------
 

@@ -7,8 +7,10 @@
   TMDB search by name + year for Letterboxd, Google Books by ISBN then title +
   author, iTunes by title confirmed by feed URL). Each distinct question is
   asked once, several at a time (the clients keep to each catalog's rate limit).
-  A row with no match, several with no clear winner, or no network goes to the
-  review list, stored in the library.
+  A spent rate limit (ours, or the catalog's 429 with its Retry-After) is waited
+  out, and said so in the progress: it is no reason to review a row. A row with
+  no match, several with no clear winner, or no network goes to the review
+  list, stored in the library.
 - decide: against what the user has, by mode. ``merge`` adds new items and new
   ticks, dates and rewatches, and takes the file's status or rating only when
   the file's row is newer than the user's last change; ``only-new`` adds only
@@ -25,6 +27,7 @@ import json
 import random
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mediatrack.catalog.errors import CatalogError, NotFound
+from mediatrack.catalog.errors import CatalogError, NotFound, RateLimited
 from mediatrack.catalog.records import SearchResult
 from mediatrack.catalog.settings import Catalog, build_catalog
 from mediatrack.exchange import ImportRecord, Malformed, ParseResult, backup
@@ -44,13 +47,16 @@ from mediatrack.kinds import KINDS, Kind
 from mediatrack.services.library import LibraryError
 from mediatrack.store import exports
 from mediatrack.store import imports as import_rows
-from mediatrack.store.db import LOCAL_USER_ID, connection
+from mediatrack.store.db import LOCAL_USER_ID, connection, transaction
 
 MODES = ("merge", "only-new", "overwrite")
 CATALOG_KEYS = {Kind.TV: "tmdb", Kind.MOVIE: "tmdb", Kind.BOOK: "google", Kind.PODCAST: "itunes"}
 BATCH = 500
 WORKERS = 8  # concurrent look-ups; each client keeps to its catalog's rate limit
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Waiting = Callable[[str, float], None]  # (catalog, seconds): a rate limit is being waited out
+MAX_WAIT = 30 * 60.0  # seconds one question waits for a limit before its row goes to review
+FIRST_WAIT = 5.0  # a limit that says not how long: 5 s, then twice as long each time
 
 
 class ImportFailed(LibraryError):
@@ -147,8 +153,15 @@ def _normal_feed(url: str) -> str:
 class Matcher:
     """Ties records to catalog items; every distinct question is asked at most once."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        on_wait: Waiting | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.catalog = catalog
+        self.on_wait = on_wait or (lambda catalog, seconds: None)
+        self._sleep = sleep
         self._answers: dict[tuple, Any] = {}
         self._locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -160,14 +173,31 @@ class Matcher:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._answers:
-                self.requests += 1
                 try:
-                    self._answers[key] = ("ok", call())
+                    self._answers[key] = ("ok", self._patiently(call))
                 except NotFound as error:
                     self._answers[key] = ("missing", error)
                 except CatalogError as error:
                     return ("error", error)  # not kept: a retry asks again
             return self._answers[key]
+
+    def _patiently(self, call: Callable[[], Any]) -> Any:
+        """``call()``, waiting out rate limits (up to ``MAX_WAIT``) instead of giving up."""
+        waited, backoff = 0.0, FIRST_WAIT
+        while True:
+            self.requests += 1
+            try:
+                return call()
+            except RateLimited as error:
+                wait = error.retry_after
+                if wait is None:
+                    wait, backoff = backoff, min(backoff * 2, 120.0)
+                wait = max(wait, 0.05)
+                if waited + wait > MAX_WAIT:
+                    raise
+                self.on_wait(error.provider or "the catalog", wait)
+                self._sleep(wait)
+                waited += wait
 
     def match(self, record: ImportRecord, known_feeds: dict[str, str]) -> Matched | Unmatched:
         try:
@@ -306,9 +336,15 @@ def _combine(first: ImportRecord, other: ImportRecord) -> ImportRecord:
 class ImportService:
     """Runs imports and the review list for one user. Safe to call from a worker thread."""
 
-    def __init__(self, catalog: Catalog | None = None, user_id: str = LOCAL_USER_ID) -> None:
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        user_id: str = LOCAL_USER_ID,
+        on_wait: Waiting | None = None,
+    ) -> None:
         self._catalog = catalog
         self.user_id = user_id
+        self.on_wait = on_wait  # told when a look-up waits for a catalog's rate limit
         self.requests = 0  # catalog requests made by the last run
 
     @property
@@ -352,7 +388,17 @@ class ImportService:
         if source == "mediatrack" and not dry_run:
             with connection():
                 exports.restore_friends(self.user_id, backup.friends(read_text(Path(path))))
+            self._restore_history(path)
         return summary
+
+    def _restore_history(self, path: Path) -> None:
+        """A backup's notes, runs and earlier runs' ticks, once its items are in."""
+        from mediatrack.store import history
+
+        extras = backup.history_extras(read_text(Path(path)))
+        if extras:
+            with transaction():
+                history.restore_extras(self.user_id, extras)
 
     def _process(
         self,
@@ -392,7 +438,7 @@ class ImportService:
                 import_rows.apply(self.user_id, writes[start : start + BATCH])
                 report("apply", min(start + BATCH, len(writes)), len(writes))
             import_rows.drop_review(
-                self.user_id, [row_key(record) for record, _ in matched.values()]
+                self.user_id, (row_key(record) for record, _ in matched.values())
             )
         return [record for record, _ in matched.values()]
 
@@ -424,7 +470,7 @@ class ImportService:
             known_feeds = import_rows.podcast_ids_by_feed(
                 record.ids["feed_url"] for record in records if "feed_url" in record.ids
             )
-        matcher = Matcher(self.catalog)
+        matcher = Matcher(self.catalog, self.on_wait)
         results: list[Matched | Unmatched | None] = [None] * len(records)
         done = 0
         lock = threading.Lock()
@@ -445,8 +491,19 @@ class ImportService:
         for index in range(len(records)):
             if index not in networked:
                 one(index)
+        # Rows go to the workers a few at a time: one task per row costs more than a look-up
+        # the cache answers; a few tasks per worker still keep every worker busy.
+        size = max(1, min(32, len(needs_network) // (WORKERS * 4)))
+        chunks = [
+            needs_network[start : start + size] for start in range(0, len(needs_network), size)
+        ]
+
+        def some(chunk: list[int]) -> None:
+            for index in chunk:
+                one(index)
+
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            list(pool.map(one, needs_network))
+            list(pool.map(some, chunks))
         self.requests = matcher.requests
         return [result for result in results if result is not None]
 
@@ -490,6 +547,7 @@ class ImportService:
         info = KINDS[kind]
         status = record.status if record.status in info.statuses else info.plan_status
         ticks = [(t.season, t.episode, t.watched_at) for t in record.ticks]
+        listens = backup.listens(record.extra) if record.source == "mediatrack" else []
         dates = [day.isoformat() for day in record.dates]
         progress = record.progress
         if kind is Kind.TV and record.source != "mediatrack":
@@ -504,7 +562,7 @@ class ImportService:
             return None  # removed after the file was written: the removal stands
         if have is None or have.status is None:
             base.status, base.rating, base.progress = status, record.rating, progress or 0
-            base.ticks, base.dates = ticks, dates
+            base.ticks, base.dates, base.listens = ticks, dates, listens
             base.derive_status = record.source != "mediatrack" and bool(ticks)
             base.updated_at = self._stamp(record)
             return base
@@ -518,8 +576,10 @@ class ImportService:
         skip = have.ticks if mode == "overwrite" else have.ticks | have.unticked
         new_ticks = [tick for tick in ticks if (tick[0], tick[1]) not in skip]
         new_dates = [day for day in dates if day not in have.dates]
-        changed = bool(new_ticks or new_dates)
-        base.ticks, base.dates = new_ticks, new_dates
+        heard = have.listens if mode == "overwrite" else have.listens | have.unlistened
+        new_listens = [listen for listen in listens if listen[0] not in heard]
+        changed = bool(new_ticks or new_dates or new_listens)
+        base.ticks, base.dates, base.listens = new_ticks, new_dates, new_listens
         base.revive_ticks = mode == "overwrite"
         if file_wins:
             if record.status is not None and status != have.status:
@@ -530,7 +590,9 @@ class ImportService:
                 base.progress, changed = progress, True
         if record.source == "mediatrack" and base.metadata is not None:
             base.metadata = None  # the item exists: its catalog metadata stays as is
-            base.seasons = None
+            base.parts = {  # only episodes it lacks are added, so new listens find theirs
+                name: value for name, value in (base.parts or {}).items() if name == "episodes"
+            }
         return base if changed else None
 
     @staticmethod
@@ -554,7 +616,7 @@ class ImportService:
             isbn_13=record.ids.get("isbn13"),
             isbn_10=record.ids.get("isbn10"),
             metadata=extra.get("metadata"),
-            seasons=extra.get("seasons"),
+            parts={name: extra[name] for name in import_rows.RESTORERS if extra.get(name)},
         )
         write.show, write.podcast, write.feed = found.show, found.podcast, found.feed
         return write
@@ -603,14 +665,46 @@ class ImportService:
         self._process(records, summary, "merge", False, on_progress)
         return summary
 
-    def resolve(self, review_id: int, catalog_id: str | None) -> ImportSummary:
-        """Settle one review row: import it as ``catalog_id``, as made by hand (``"hand"``),
-        or skip it (None)."""
+    def search_again(self, review_id: int, query: str) -> list[dict[str, Any]]:
+        """Search the row's catalog for ``query`` (the user's own words for the row); the
+        results become the row's candidates, to pick with ``resolve``. Raises ``CatalogError``
+        (offline, say) as one sentence."""
+        row = self._row(review_id)
+        query = query.strip()
+        if not query:
+            raise ImportFailed("Type what to search for.")
+        kind = Kind(row.kind)
+        if kind in (Kind.TV, Kind.MOVIE):
+            results = self.catalog.tmdb.search(kind, query)
+        elif kind is Kind.BOOK:
+            results = self.catalog.books.search(query)
+        else:
+            results = self.catalog.itunes.search(query)
+        candidates = [
+            {"catalog_id": c.catalog_id, "title": c.title, "year": c.year}
+            for c in results[:10]
+            if c.kind is kind
+        ]
+        with connection():
+            import_rows.set_candidates(
+                self.user_id,
+                row.row_key,
+                json.dumps(candidates, ensure_ascii=False) if candidates else None,
+            )
+        return candidates
+
+    def _row(self, review_id: int) -> import_rows.ReviewRow:
         row = next((row for row in self._rows() if row.id == review_id), None)
         if row is None:
             raise ImportFailed(
                 f"There is no row {review_id} to review (see `mediatrack import review`)."
             )
+        return row
+
+    def resolve(self, review_id: int, catalog_id: str | None) -> ImportSummary:
+        """Settle one review row: import it as ``catalog_id``, as made by hand (``"hand"``),
+        or skip it (None)."""
+        row = self._row(review_id)
         if catalog_id is None:
             with connection():
                 import_rows.settle_review(self.user_id, row.row_key, "skip")

@@ -10,10 +10,11 @@ import datetime as dt
 import random
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mediatrack.display.entries import counted, rating_text, status_label
+from mediatrack.display.stats import friends_rating_text
 from mediatrack.errors import MediatrackError
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import (
@@ -25,7 +26,8 @@ from mediatrack.records import (
     ShowEpisode,
 )
 from mediatrack.services import limits
-from mediatrack.store import episodes, queries, snapshots
+from mediatrack.store import episodes, notes, queries, runs, snapshots
+from mediatrack.store import friends as friend_rows
 from mediatrack.store import library as library_rows
 from mediatrack.store.db import (
     LOCAL_USER_ID,
@@ -146,10 +148,20 @@ class Library:
         return found
 
     def detail(self, key: EntryKey) -> EntryDetail:
+        """The full record, with your friends' average rating of it when any rated it."""
         with connection():
             found = queries.entry_detail(self.user_id, key)
+            friends = friend_rows.friends_rating(self.user_id, key) if found else None
+            if found is not None:  # the note and the runs finished, beside the record
+                found = replace(
+                    found,
+                    note=notes.read(self.user_id, key),
+                    runs=runs.runs_done(self.user_id, key),
+                )
         if found is None:
             raise UnknownItem(f"There is no item {key} in your library.")
+        if friends is not None:
+            found = replace(found, facts=[*found.facts, ("Friends", friends_rating_text(friends))])
         return found
 
     def status_counts(self, kind: Kind) -> Counter[str]:

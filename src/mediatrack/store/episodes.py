@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from peewee import SQL
+
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, PodcastEpisodeRow, SeasonProgress, ShowEpisode
 from mediatrack.store.models import (
@@ -85,26 +87,7 @@ def set_episodes_watched(
             .iterator()
         }
         if watched:
-            rows = [
-                {
-                    "user": user_id,
-                    "episode": episode_id,
-                    "watched_at": now,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for episode_id in sorted(belongs)
-            ]
-            for start in range(0, len(rows), 200):
-                EpisodeWatch.insert_many(rows[start : start + 200]).on_conflict(
-                    conflict_target=[EpisodeWatch.user, EpisodeWatch.episode],
-                    update={
-                        EpisodeWatch.deleted_at: None,
-                        EpisodeWatch.updated_at: now,
-                        EpisodeWatch.watched_at: now,
-                    },
-                    where=EpisodeWatch.deleted_at.is_null(False),
-                ).execute()
+            write_marks(EpisodeWatch, user_id, [(e, now) for e in sorted(belongs)], revive=True)
         elif belongs:
             EpisodeWatch.update(deleted_at=now, updated_at=now).where(
                 (EpisodeWatch.user == user_id)
@@ -112,6 +95,45 @@ def set_episodes_watched(
                 & EpisodeWatch.deleted_at.is_null()
             ).execute()
         recompute_show(user_id, show_id, derive_status=derive_status)
+
+
+def write_marks(
+    model: type[EpisodeWatch] | type[PodcastListen],
+    user_id: str,
+    marks: Iterable[tuple[int, dt.datetime | None]],
+    *,
+    revive: bool,
+) -> None:
+    """Tick episodes (``EpisodeWatch``) or podcast episodes (``PodcastListen``), each at its
+    own time (None: now). A live tick stays as it is; a tick the user took back comes back
+    only with ``revive`` (the user ticking again, or an import that overwrites), at the
+    new time. The one place both the app's ticks and imports write them."""
+    now = utcnow()
+    moment = EpisodeWatch.watched_at if model is EpisodeWatch else PodcastListen.listened_at
+    rows = [
+        {
+            "user": user_id,
+            "episode": episode_id,
+            moment.name: when or now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for episode_id, when in marks
+    ]
+    for start in range(0, len(rows), 200):
+        batch = model.insert_many(rows[start : start + 200])
+        if not revive:
+            batch.on_conflict_ignore().execute()
+            continue
+        batch.on_conflict(
+            conflict_target=[model.user, model.episode],
+            update={
+                model.deleted_at: None,
+                model.updated_at: now,
+                moment: SQL(f'excluded."{moment.column_name}"'),
+            },
+            where=model.deleted_at.is_null(False),
+        ).execute()
 
 
 def recompute_show(user_id: str, show_id: int, *, derive_status: bool = True) -> None:
@@ -257,22 +279,7 @@ def set_podcast_episodes_listened(
             .iterator()
         ]
         if listened:
-            for episode_id in belongs:
-                PodcastListen.insert(
-                    user=user_id,
-                    episode=episode_id,
-                    listened_at=now,
-                    created_at=now,
-                    updated_at=now,
-                ).on_conflict(
-                    conflict_target=[PodcastListen.user, PodcastListen.episode],
-                    update={
-                        PodcastListen.deleted_at: None,
-                        PodcastListen.updated_at: now,
-                        PodcastListen.listened_at: now,
-                    },
-                    where=PodcastListen.deleted_at.is_null(False),
-                ).execute()
+            write_marks(PodcastListen, user_id, [(e, now) for e in belongs], revive=True)
         elif belongs:
             PodcastListen.update(deleted_at=now, updated_at=now).where(
                 (PodcastListen.user == user_id)

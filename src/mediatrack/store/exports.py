@@ -1,40 +1,53 @@
 """Reading everything a user owns for an export or a backup, as JSON-ready dicts.
 
 One dict per library item: the item's stored columns (``metadata``), its
-catalog id, the user's status, progress, rating and finish dates, and for a
-show every season and episode with the time each ticked one was watched.
+catalog id, the user's status, progress, rating and finish dates, and the
+item's parts (``PARTS``): for a show every season and episode with the time
+each ticked one was watched, for a podcast every episode with the time each
+listened one was heard. A new table the user owns is one more part here and
+one more restorer in ``store.imports.RESTORERS``.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from peewee import BooleanField, DateTimeField
+
 from mediatrack.kinds import Kind
+from mediatrack.store import history
 from mediatrack.store.db import SchemaTooNew, StoreError, latest_version, read_schema_version
 from mediatrack.store.imports import ITEM_MODELS, RATED, SKIPPED_COLUMNS, catalog_column
 from mediatrack.store.models import (
     PROGRESS_TABLES,
     Episode,
     EpisodeWatch,
-    FinishDate,
     Friendship,
-    MediaItem,
-    Rating,
+    PodcastEpisode,
+    PodcastListen,
     Season,
+    TextListField,
     User,
+    database,
 )
 
 ORDER = (Kind.TV, Kind.MOVIE, Kind.BOOK, Kind.PODCAST)
 
 
-def _columns(row: Any, skip: set[str] = SKIPPED_COLUMNS) -> dict[str, Any]:
+PARENTS = {"media_item", "season", "podcast"}  # a part's link to its item: the item holds it
+
+
+def _fields(model: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """A row's stored columns, in the model's order, without ids, bookkeeping and parent."""
     values = {}
-    for field in type(row)._meta.sorted_fields:
-        if field.name in skip or field.name in ("media_item", "season"):
+    for field in model._meta.sorted_fields:
+        if field.name in SKIPPED_COLUMNS or field.name in PARENTS:
             continue
-        value = getattr(row, field.name)
+        value = row[field.name]
         values[field.name] = list(value) if isinstance(value, tuple) else value
     return values
 
@@ -50,54 +63,78 @@ def library_items(user_id: str, kinds: tuple[Kind, ...] = ORDER) -> list[dict[st
     return items
 
 
+_PEEWEE_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?")
+
+
+def _stored_iso(value: Any) -> str | None:
+    """A time as stored (peewee writes ``str(datetime)``) in ISO form, without parsing it."""
+    if isinstance(value, str) and _PEEWEE_TIME.fullmatch(value):
+        return value.replace(" ", "T", 1)
+    return _iso(DateTimeField().python_value(value))
+
+
+def _converters(model: Any) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """Each exported column's name and how its stored value becomes the model's (None: as
+    stored). Plain text and numbers need nothing: only lists, flags and times are converted."""
+    out: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for field in model._meta.sorted_fields:
+        if field.name in SKIPPED_COLUMNS:
+            continue
+        plain = not isinstance(field, TextListField | BooleanField | DateTimeField)
+        out.append((field.column_name, None if plain else field.python_value))
+    return out
+
+
 def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
+    """One read per table, through the cursor: an export of 10,000 items builds no
+    per-row model objects."""
     table = PROGRESS_TABLES[kind]
     model = ITEM_MODELS[kind]
-    columns = [table.item_column, table.model.status, table.model.progress, table.model.updated_at]
-    if issubclass(table.model, RATED):  # books and podcasts
-        columns.append(table.model.rating)
-    query = table.model.select(*columns).where(
-        (table.model.user == user_id) & table.model.deleted_at.is_null()
+    rated = issubclass(table.model, RATED)  # books and podcasts
+    converters = _converters(model)
+    names = ", ".join(f'i."{column}"' for column, _ in converters)
+    rating_column = "p.rating" if rated else "NULL"
+    sql = (
+        f'SELECT i."id", p."status", p."progress", p."updated_at", {rating_column}, {names} '
+        f'FROM "{table.model._meta.table_name}" p JOIN "{model._meta.table_name}" i '
+        f'ON i."id" = p."{table.item_column.column_name}" '
+        "WHERE p.user_id = ? AND p.deleted_at IS NULL"
     )
+    params: list[Any] = [user_id]
     if kind in (Kind.TV, Kind.MOVIE):
-        query = query.join(model, on=(table.item_column == model.id)).where(
-            MediaItem.type == kind.value
-        )
-    rows = {row[0]: row for row in query.tuples().iterator()}
-    item_ids = list(rows)
+        sql += ' AND i."type" = ?'
+        params.append(kind.value)
+    rows: dict[int, tuple[Any, ...]] = {}
     items: dict[int, dict[str, Any]] = {}
+    for item_id, status, progress, updated_at, rating, *values in database.execute_sql(sql, params):
+        items[item_id] = {
+            column: value if convert is None else convert(value)
+            for (column, convert), value in zip(converters, values, strict=True)
+        }
+        rows[item_id] = (item_id, status, progress, _stored_iso(updated_at), rating)
+    item_ids = list(rows)
     ratings: dict[int, int] = {}
-    for start in range(0, len(item_ids), 500):
-        chunk = item_ids[start : start + 500]
-        items.update(
-            (item["id"], item)
-            for item in model.select().where(model.id.in_(chunk)).dicts().iterator()
-        )
-        if kind in (Kind.TV, Kind.MOVIE):
-            ratings.update(
-                Rating.select(Rating.media_item, Rating.rating)
-                .where(
-                    (Rating.user == user_id)
-                    & Rating.media_item.in_(chunk)
-                    & Rating.deleted_at.is_null()
-                )
-                .tuples()
-                .iterator()
+    if kind in (Kind.TV, Kind.MOVIE):
+        ratings = dict(
+            database.execute_sql(
+                "SELECT media_item_id, rating FROM ratings "
+                "WHERE user_id = ? AND deleted_at IS NULL",
+                (user_id,),
             )
+        )
     dates: dict[int, list[str]] = {}
-    for item_id, day in (
-        FinishDate.select(FinishDate.item_id, FinishDate.finished_on)
-        .where((FinishDate.user == user_id) & (FinishDate.kind == kind.value))
-        .order_by(FinishDate.finished_on)
-        .tuples()
-        .iterator()
+    for item_id, day in database.execute_sql(
+        "SELECT item_id, finished_on FROM finish_dates WHERE user_id = ? AND kind = ? "
+        "ORDER BY finished_on",
+        (user_id, kind.value),
     ):
         dates.setdefault(item_id, []).append(day)
     key = catalog_column(kind).name
+    parts = {name: read(user_id, item_ids) for name, read in PARTS.get(kind, {}).items()}
+    extras = history.backup_extras(user_id, kind)  # notes, runs, earlier runs' ticks
     out = []
     for item_id, row in rows.items():
-        item = items[item_id]
-        metadata = {name: value for name, value in item.items() if name not in SKIPPED_COLUMNS}
+        item = metadata = items[item_id]
         rating = ratings.get(item_id) if kind in (Kind.TV, Kind.MOVIE) else row[4]
         entry: dict[str, Any] = {
             "kind": kind.value,
@@ -109,7 +146,7 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
             "status": row[1],
             "progress": row[2],
             "rating": rating,
-            "updated_at": _iso(row[3]),
+            "updated_at": row[3],
             "dates": dates.get(item_id, []),
             "metadata": metadata,
         }
@@ -117,8 +154,9 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
             entry["isbn_13"], entry["isbn_10"] = item["isbn_13"], item["isbn_10"]
         if kind is Kind.PODCAST:
             entry["feed_url"] = item["feed_url"]
-        if kind is Kind.TV:
-            entry["seasons"] = _seasons(user_id, item_id)
+        for name, part in parts.items():
+            entry[name] = part.get(item_id, [])
+        entry.update(extras.get(item_id, {}))
         out.append(entry)
     out.sort(key=lambda entry: entry["catalog_id"])
     return out
@@ -139,36 +177,89 @@ def _creator(kind: Kind, metadata: dict[str, Any]) -> str | None:
     return None
 
 
-def _seasons(user_id: str, show_id: int) -> list[dict[str, Any]]:
-    watched = dict(
-        EpisodeWatch.select(EpisodeWatch.episode, EpisodeWatch.watched_at)
-        .join(Episode)
-        .join(Season)
-        .where(
-            (Season.media_item == show_id)
-            & (EpisodeWatch.user == user_id)
-            & EpisodeWatch.deleted_at.is_null()
+def _chunks(ids: list[int], size: int = 500):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _seasons(user_id: str, show_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each show's seasons and episodes, with the time each ticked episode was watched."""
+    watched: dict[int, Any] = {}
+    seasons: dict[int, list[dict[str, Any]]] = {}
+    episodes: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(show_ids):
+        watched.update(
+            EpisodeWatch.select(EpisodeWatch.episode, EpisodeWatch.watched_at)
+            .join(Episode)
+            .join(Season)
+            .where(
+                Season.media_item.in_(chunk)
+                & (EpisodeWatch.user == user_id)
+                & EpisodeWatch.deleted_at.is_null()
+            )
+            .tuples()
+            .iterator()
         )
-        .tuples()
-        .iterator()
-    )
-    seasons = []
-    for season in (
-        Season.select()
-        .where(Season.media_item == show_id)
-        .order_by(Season.season_number, Season.tmdb_id)
-    ):
-        episodes = []
+        for season in (
+            Season.select()
+            .where(Season.media_item.in_(chunk))
+            .order_by(Season.season_number, Season.tmdb_id)
+            .dicts()
+            .iterator()
+        ):
+            values = {**_fields(Season, season), "episodes": episodes.setdefault(season["id"], [])}
+            seasons.setdefault(season["media_item"], []).append(values)
         for episode in (
             Episode.select()
-            .where(Episode.season == season.id)
+            .join(Season)
+            .where(Season.media_item.in_(chunk))
             .order_by(Episode.episode_number, Episode.tmdb_id)
+            .dicts()
+            .iterator()
         ):
-            values = _columns(episode)
-            values["watched_at"] = _iso(watched.get(episode.id))
-            episodes.append(values)
-        seasons.append({**_columns(season), "episodes": episodes})
+            values = _fields(Episode, episode)
+            values["watched_at"] = _iso(watched.get(episode["id"]))
+            episodes[episode["season"]].append(values)
     return seasons
+
+
+def _podcast_episodes(user_id: str, podcast_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each podcast's episodes (by guid), with the time each listened one was heard."""
+    heard: dict[int, Any] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(podcast_ids):
+        heard.update(
+            PodcastListen.select(PodcastListen.episode, PodcastListen.listened_at)
+            .join(PodcastEpisode)
+            .where(
+                PodcastEpisode.podcast.in_(chunk)
+                & (PodcastListen.user == user_id)
+                & PodcastListen.deleted_at.is_null()
+            )
+            .tuples()
+            .iterator()
+        )
+        for episode in (
+            PodcastEpisode.select()
+            .where(PodcastEpisode.podcast.in_(chunk))
+            .order_by(PodcastEpisode.guid)
+            .dicts()
+            .iterator()
+        ):
+            values = _fields(PodcastEpisode, episode)
+            values["published_at"] = _iso(episode["published_at"])
+            values["listened_at"] = _iso(heard.get(episode["id"]))
+            out.setdefault(episode["podcast"], []).append(values)
+    return out
+
+
+# What an item carries besides its own columns and the user's row, one reader per table:
+# (user_id, item ids) -> item id -> the part's JSON-ready value.
+Part = Callable[[str, list[int]], dict[int, list[dict[str, Any]]]]
+PARTS: dict[Kind, dict[str, Part]] = {
+    Kind.TV: {"seasons": _seasons},
+    Kind.PODCAST: {"episodes": _podcast_episodes},
+}
 
 
 def friends(user_id: str) -> list[dict[str, Any]]:

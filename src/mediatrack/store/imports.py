@@ -9,15 +9,16 @@ batch twice creates nothing the second time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from peewee import BooleanField, DateTimeField
 
-from mediatrack.kinds import Kind
+from mediatrack.kinds import KINDS, Kind
 from mediatrack.store import episodes as episode_rows
-from mediatrack.store import metadata
+from mediatrack.store import library, metadata
 from mediatrack.store.models import (
     PROGRESS_TABLES,
     Book,
@@ -27,6 +28,8 @@ from mediatrack.store.models import (
     ImportReview,
     MediaItem,
     Podcast,
+    PodcastEpisode,
+    PodcastListen,
     Rating,
     Season,
     TextListField,
@@ -71,6 +74,8 @@ class Held:
     dates: frozenset[str]
     unticked: frozenset[tuple[int, int]] = frozenset()  # ticks the user took back
     removed_at: dt.datetime | None = None  # the user took the item out of the library then
+    listens: frozenset[str] = frozenset()  # a podcast's listened episodes, by guid
+    unlistened: frozenset[str] = frozenset()  # listens the user took back
 
 
 @dataclass(slots=True)
@@ -78,7 +83,8 @@ class Write:
     """One item's import: the item (created when missing) and what to record on it.
 
     ``status``/``progress``/``rating`` None leave the value as it is. ``metadata`` are
-    item columns (the backup's); ``seasons`` a show's seasons with episodes (backup).
+    item columns (the backup's); ``parts`` the backup's parts of the item (a show's
+    seasons, a podcast's episodes), each restored by its ``RESTORERS`` entry.
     """
 
     kind: Kind
@@ -98,7 +104,8 @@ class Write:
     dates: list[str] = field(default_factory=list)
     updated_at: dt.datetime | None = None
     metadata: dict[str, Any] | None = None
-    seasons: list[dict[str, Any]] | None = None
+    parts: dict[str, list[dict[str, Any]]] | None = None
+    listens: list[tuple[str, dt.datetime | None]] = field(default_factory=list)  # (guid, when)
     derive_status: bool = False
     revive_ticks: bool = False  # overwrite: a tick the user took back comes back
     show: Any = None  # (ShowDetails, [SeasonDetails]) fetched so ticks find their episodes
@@ -111,32 +118,12 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
     ids = [value for value in catalog_ids]
     if not ids:
         return {}
-    model = ITEM_MODELS[kind]
-    column = catalog_column(kind)
-    table = PROGRESS_TABLES[kind]
     found: dict[str, Held] = {}
-    for start in range(0, len(ids), 500):
-        chunk = [_key_value(kind, value) for value in ids[start : start + 500]]
-        query = model.select(model.id, column).where(column.in_(chunk))
-        if model is MediaItem:
-            query = query.where(MediaItem.type == kind.value)
-        items = {item_id: str(key) for item_id, key in query.tuples().iterator()}
-        if not items:
-            continue
-        progress = {
-            row.item: row
-            for row in table.model.select(
-                table.item_column.alias("item"),
-                table.model.status,
-                table.model.progress,
-                table.model.updated_at,
-                table.model.deleted_at,
-                *([table.model.rating] if issubclass(table.model, RATED) else []),
-            )
-            .where((table.model.user == user_id) & table.item_column.in_(list(items)))
-            .objects()
-            .iterator()
-        }
+    by_key = item_ids(kind, ids)
+    keys = list(by_key)
+    for start in range(0, len(keys), 500):
+        items = {by_key[key]: key for key in keys[start : start + 500]}
+        progress = _progress_rows(user_id, kind, list(items))
         ratings: dict[int, int] = {}
         if kind in (Kind.TV, Kind.MOVIE):
             ratings = dict(
@@ -167,6 +154,19 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
             ):
                 into = ticks if deleted is None else unticked
                 into.setdefault(show, set()).add((season, number))
+        listens: dict[int, set[str]] = {}
+        unlistened: dict[int, set[str]] = {}
+        if kind is Kind.PODCAST:
+            for podcast, guid, deleted in (
+                PodcastListen.select(
+                    PodcastEpisode.podcast, PodcastEpisode.guid, PodcastListen.deleted_at
+                )
+                .join(PodcastEpisode)
+                .where((PodcastListen.user == user_id) & PodcastEpisode.podcast.in_(list(items)))
+                .tuples()
+                .iterator()
+            ):
+                (listens if deleted is None else unlistened).setdefault(podcast, set()).add(guid)
         dates: dict[int, set[str]] = {}
         for item_id, day in (
             FinishDate.select(FinishDate.item_id, FinishDate.finished_on)
@@ -197,8 +197,65 @@ def held(user_id: str, kind: Kind, catalog_ids: Iterable[str]) -> dict[str, Held
                 dates=frozenset(dates.get(item_id, ())),
                 unticked=frozenset(unticked.get(item_id, ())),
                 removed_at=removed_at,
+                listens=frozenset(listens.get(item_id, ())),
+                unlistened=frozenset(unlistened.get(item_id, ())),
             )
     return found
+
+
+def _in(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def item_ids(kind: Kind, catalog_ids: Iterable[str]) -> dict[str, int]:
+    """The store's item id of each catalog id it has. Plain cursor reads, 500 at a time:
+    building a peewee query per chunk cost more than the lookup itself."""
+    model = ITEM_MODELS[kind]
+    column = catalog_column(kind).column_name
+    keys = [_key_value(kind, value) for value in catalog_ids]
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        sql = (
+            f'SELECT "id", "{column}" FROM "{model._meta.table_name}" '
+            f'WHERE "{column}" IN ({_in(chunk)})'
+        )
+        params: list[Any] = list(chunk)
+        if model is MediaItem:
+            sql += ' AND "type" = ?'
+            params.append(kind.value)
+        found.update((str(key), item_id) for item_id, key in database.execute_sql(sql, params))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    item: int
+    status: str
+    progress: int
+    updated_at: dt.datetime | None
+    deleted_at: dt.datetime | None
+    rating: int | None
+
+
+def _progress_rows(user_id: str, kind: Kind, items: list[int]) -> dict[int, _Row]:
+    """The user's rows (removed ones too) for these items, by item id."""
+    if not items:
+        return {}
+    table = PROGRESS_TABLES[kind]
+    model = table.model
+    rating = "rating" if issubclass(model, RATED) else "NULL"
+    column = table.item_column.column_name
+    time = model.updated_at.python_value
+    rows = database.execute_sql(
+        f'SELECT "{column}", status, progress, updated_at, deleted_at, {rating} '
+        f'FROM "{model._meta.table_name}" WHERE user_id = ? AND "{column}" IN ({_in(items)})',
+        [user_id, *items],
+    )
+    return {
+        item: _Row(item, status, progress, time(updated), time(deleted), stars)
+        for item, status, progress, updated, deleted, stars in rows
+    }
 
 
 def podcast_ids_by_feed(feed_urls: Iterable[str]) -> dict[str, str]:
@@ -239,12 +296,18 @@ def _plain(write: Write) -> bool:
     return (
         write.status is not None
         and not write.ticks
+        and not write.listens
         and write.show is None
         and write.podcast is None
         and not write.feed
-        and not write.seasons
-        and write.metadata is None
+        and not write.parts
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _time_text(value: dt.datetime | None) -> str | None:
+    """A time as peewee stores it; a batch writes the same few times thousands of times."""
+    return None if value is None else str(value)
 
 
 def _insert_rows(model, rows: list[dict[str, Any]], conflict: str = "DO NOTHING") -> None:
@@ -262,7 +325,7 @@ def _insert_rows(model, rows: list[dict[str, Any]], conflict: str = "DO NOTHING"
         if isinstance(field, TextListField | BooleanField):
             return field.db_value
         if isinstance(field, DateTimeField):
-            return lambda value: None if value is None else str(value)
+            return _time_text
         return None
 
     converters = [(field.name, stored(field)) for field in fields]
@@ -277,9 +340,9 @@ def _insert_rows(model, rows: list[dict[str, Any]], conflict: str = "DO NOTHING"
 
 def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
     """Insert new items and their progress rows in bulk; returns the writes it left
-    (an item the user has, or had and removed, goes the careful way)."""
+    (an item the user has, or had and removed, goes the careful way, and so does a
+    backup's item the store already has: its stored columns are restored)."""
     model = ITEM_MODELS[kind]
-    column = catalog_column(kind)
     table = PROGRESS_TABLES[kind]
     now = utcnow()
     unique: dict[str, Write] = {}
@@ -287,32 +350,25 @@ def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
         unique.setdefault(write.catalog_id, write)
     if len(unique) != len(writes):
         return writes  # the same item twice in one batch: one by one
+    restoring = [w.catalog_id for w in writes if w.metadata is not None]
+    stored_before = item_ids(kind, restoring) if restoring else {}
+    careful = [w for w in writes if w.metadata is not None and w.catalog_id in stored_before]
+    if careful:
+        writes = [
+            w for w in writes if not (w.metadata is not None and w.catalog_id in stored_before)
+        ]
     rows = [{**_item_values(w), "created_at": now, "updated_at": now} for w in writes]
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         by_columns.setdefault(tuple(row), []).append(row)
     for same in by_columns.values():
         _insert_rows(model, same)
-    keys = [_key_value(kind, w.catalog_id) for w in writes]
-    ids: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        query = model.select(model.id, column).where(column.in_(keys[start : start + 500]))
-        if model is MediaItem:
-            query = query.where(MediaItem.type == kind.value)
-        ids.update({str(key): item_id for item_id, key in query.tuples().iterator()})
+    ids = item_ids(kind, [w.catalog_id for w in writes])
+    stored = list(ids.values())
     taken: set[int] = set()
-    item_ids = list(ids.values())
-    for start in range(0, len(item_ids), 500):
-        taken.update(
-            item_id
-            for (item_id,) in table.model.select(table.item_column)
-            .where(
-                (table.model.user == user_id) & table.item_column.in_(item_ids[start : start + 500])
-            )
-            .tuples()
-            .iterator()
-        )
-    left: list[Write] = []
+    for start in range(0, len(stored), 500):
+        taken.update(_progress_rows(user_id, kind, stored[start : start + 500]))
+    left: list[Write] = careful
     fresh: list[Write] = []
     for write in writes:
         (left if ids[write.catalog_id] in taken else fresh).append(write)
@@ -411,8 +467,8 @@ def ensure_item(write: Write) -> int:
         found = model.insert({**values, "created_at": now, "updated_at": now}).execute()
     elif write.metadata is not None:
         model.update(values).where(model.id == found).execute()
-    if write.seasons:
-        _restore_seasons(found, write.seasons)
+    for name, value in (write.parts or {}).items():
+        RESTORERS[name](found, value)
     return found
 
 
@@ -435,6 +491,40 @@ def _restore_seasons(show_id: int, seasons: list[dict[str, Any]]) -> None:
             Episode.insert_many(rows[start : start + BATCH]).on_conflict_ignore().execute()
 
 
+def _restore_podcast_episodes(podcast_id: int, episodes: list[dict[str, Any]]) -> None:
+    """A backup's podcast episodes; those the store has (same guid) stay as they are."""
+    now = utcnow()
+    rows = []
+    for episode in episodes:
+        row = {
+            k: v
+            for k, v in episode.items()
+            if k not in SKIPPED_COLUMNS and k not in ("listened_at", "podcast")
+        }
+        if row.get("published_at"):
+            row["published_at"] = dt.datetime.fromisoformat(row["published_at"])
+        rows.append({**row, "podcast": podcast_id, "created_at": now, "updated_at": now})
+    for start in range(0, len(rows), BATCH):
+        PodcastEpisode.insert_many(rows[start : start + BATCH]).on_conflict_ignore().execute()
+
+
+# How each part of a backup's item is put back (see store.exports.PARTS): one per table.
+RESTORERS = {"seasons": _restore_seasons, "episodes": _restore_podcast_episodes}
+
+
+def _listen(
+    user_id: str, podcast_id: int, listens: list[tuple[str, dt.datetime | None]], *, revive: bool
+) -> None:
+    by_guid = dict(
+        PodcastEpisode.select(PodcastEpisode.guid, PodcastEpisode.id)
+        .where(PodcastEpisode.podcast == podcast_id)
+        .tuples()
+        .iterator()
+    )
+    marks = [(by_guid[guid], moment) for guid, moment in listens if guid in by_guid]
+    episode_rows.write_marks(PodcastListen, user_id, marks, revive=revive)
+
+
 def _apply_one(user_id: str, write: Write) -> None:
     now = utcnow()
     stamp = write.updated_at or now
@@ -448,22 +538,17 @@ def _apply_one(user_id: str, write: Write) -> None:
     table = PROGRESS_TABLES[write.kind]
     row = table.model.get_or_none(table.row_of(user_id, item_id))
     if row is None or row.deleted_at is not None:
-        values = {
-            "status": write.status or "plan_to_watch",
-            "progress": write.progress or 0,
-            "updated_at": stamp,
-            "deleted_at": None,
-        }
-        if write.kind in (Kind.BOOK, Kind.PODCAST):
-            values["rating"] = write.rating
-        if row is None:
-            table.model.insert(
-                user=user_id, **{table.item_field: item_id}, created_at=now, **values
-            ).execute()
-        else:
-            table.model.update(values).where(table.model.id == row.id).execute()
+        library.track(
+            user_id,
+            write.kind,
+            item_id,
+            write.status or KINDS[write.kind].plan_status,
+            progress=write.progress or 0,
+            rating=write.rating,
+            updated_at=stamp,
+        )
     else:
-        values = {}
+        values: dict[str, Any] = {}
         if write.status is not None and write.status != row.status:
             values["status"] = write.status
         if write.progress is not None and write.progress != row.progress:
@@ -497,7 +582,9 @@ def _apply_one(user_id: str, write: Write) -> None:
         ).on_conflict_ignore().execute()
     # One truth: a show's and a podcast's progress are their ticks. A figure from the file
     # becomes ticks (oldest first) for a podcast; a show without episodes keeps its count.
-    if write.kind is Kind.TV and (write.ticks or write.seasons or write.progress is not None):
+    if write.listens:
+        _listen(user_id, item_id, write.listens, revive=write.revive_ticks)
+    if write.kind is Kind.TV and (write.ticks or write.parts or write.progress is not None):
         episode_rows.recompute_show(user_id, item_id, derive_status=write.derive_status)
     if write.kind is Kind.PODCAST:
         episode_rows.recompute_podcast(user_id, item_id, derive_status=False, keep_count=True)
@@ -534,32 +621,12 @@ def _tick(
         .tuples()
         .iterator()
     }
-    now = utcnow()
-    rows = [
-        {
-            "user": user_id,
-            "episode": numbers[(season, number)],
-            "watched_at": moment or now,
-            "created_at": now,
-            "updated_at": now,
-        }
+    marks = [
+        (numbers[(season, number)], moment)
         for season, number, moment in ticks
         if (season, number) in numbers
     ]
-    for start in range(0, len(rows), BATCH):
-        batch = EpisodeWatch.insert_many(rows[start : start + BATCH])
-        if not revive:
-            batch.on_conflict_ignore().execute()
-            continue
-        batch.on_conflict(
-            conflict_target=[EpisodeWatch.user, EpisodeWatch.episode],
-            update={
-                EpisodeWatch.deleted_at: None,
-                EpisodeWatch.updated_at: now,
-                EpisodeWatch.watched_at: EpisodeWatch.watched_at,
-            },
-            where=EpisodeWatch.deleted_at.is_null(False),
-        ).execute()
+    episode_rows.write_marks(EpisodeWatch, user_id, marks, revive=revive)
 
 
 # --- the review list ------------------------------------------------------------
@@ -625,6 +692,13 @@ def answers(user_id: str) -> dict[str, str]:
     )
 
 
+def set_candidates(user_id: str, row_key: str, candidates: str | None) -> None:
+    """The candidates a new search found for a waiting row (JSON), kept for the next look."""
+    ImportReview.update(candidates=candidates, updated_at=utcnow()).where(
+        (ImportReview.user == user_id) & (ImportReview.row_key == row_key)
+    ).execute()
+
+
 def settle_review(user_id: str, row_key: str, chosen: str) -> None:
     ImportReview.update(chosen=chosen, updated_at=utcnow()).where(
         (ImportReview.user == user_id) & (ImportReview.row_key == row_key)
@@ -633,11 +707,13 @@ def settle_review(user_id: str, row_key: str, chosen: str) -> None:
 
 def drop_review(user_id: str, row_keys: Iterable[str]) -> int:
     """Forget waiting rows that are now matched (settled ones keep the user's answer)."""
-    keys = list(row_keys)
     waiting = ImportReview.select().where(
         (ImportReview.user == user_id) & ImportReview.chosen.is_null()
     )
-    if not keys or not waiting.exists():
+    if not waiting.exists():
+        return 0  # the common case: the keys (a generator) are never even made
+    keys = list(row_keys)
+    if not keys:
         return 0
     return (
         # peewee's stubs declare Model.delete as a generic attribute: [misc] on a class

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from peewee import fn
+import datetime as dt
+from typing import Any
 
 from mediatrack.folding import fold
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey
 from mediatrack.store.models import (
+    NON_ASCII,
     PROGRESS_TABLES,
     Book,
     MediaItem,
@@ -15,6 +17,7 @@ from mediatrack.store.models import (
     Rating,
     UserBookProgress,
     UserPodcastProgress,
+    database,
     utcnow,
 )
 
@@ -79,48 +82,73 @@ def find_or_create_podcast(
 
 def same_title(user_id: str, kind: Kind, title: str) -> list[int]:
     """Ids of the items of ``kind`` in the library whose title equals ``title``, accents and
-    case aside (``fold``, see db.py). An exact comparison, not a text search."""
+    case aside (``fold``). Two indexed lookups (migration 0008), whatever the library's
+    size: ASCII titles by ``lower(title)``, which is their fold, and the titles with other
+    characters, listed by a partial index, folded one by one."""
     table = PROGRESS_TABLES[kind]
-    item = table.item_column.rel_model
-    query = (
-        table.model.select(table.item_column)
-        .join(item, on=(table.item_column == item.id))
-        .where(
-            (table.model.user == user_id)
-            & table.model.deleted_at.is_null()
-            & (fn.fold(table.title_column) == fold(title))
-        )
+    name = table.item_column.rel_model._meta.table_name
+    column = table.title_column.column_name
+    screen = kind in (Kind.TV, Kind.MOVIE)
+    kind_column = '"type"' if screen else "NULL"
+    typed = ' AND "type" = ?' if screen else ""
+    folded = fold(title)
+    # A UNION, not an OR: SQLite then takes each branch by its own index.
+    sql = (
+        f'SELECT i."id", i."{column}", i.kind FROM ('
+        f'SELECT "id", "{column}", {kind_column} AS kind FROM "{name}" '
+        f'WHERE lower("{column}") = ?{typed} UNION ALL '
+        f'SELECT "id", "{column}", {kind_column} FROM "{name}" WHERE "{column}" {NON_ASCII}'
+        f') i WHERE EXISTS (SELECT 1 FROM "{table.model._meta.table_name}" p '
+        f'WHERE p."{table.item_column.column_name}" = i."id" AND p.user_id = ? '
+        "AND p.deleted_at IS NULL)"
     )
-    if kind in (Kind.TV, Kind.MOVIE):
-        query = query.where(item.type == kind.value)
-    return [item_id for (item_id,) in query.tuples().iterator()]
+    params = [folded, *([kind.value] if screen else []), user_id]
+    found = {
+        item_id
+        for item_id, stored, of_kind in database.execute_sql(sql, params)
+        if fold(stored) == folded and (not screen or of_kind == kind.value)
+    }
+    return sorted(found)
 
 
-def track(user_id: str, kind: Kind, item_id: int, status: str) -> None:
+def track(
+    user_id: str,
+    kind: Kind,
+    item_id: int,
+    status: str,
+    *,
+    progress: int = 0,
+    rating: int | None = None,
+    updated_at: dt.datetime | None = None,
+) -> None:
     """Put an item that is in the store into the library: create its progress row,
-    or revive a removed one (its tombstone cleared, progress and rating reset)."""
+    or revive a removed one (its tombstone cleared, progress and rating set anew: a
+    removed movie's or show's rating is tombstoned the same way). The one place the
+    app's adds and imports do it; ``rating`` is for books and podcasts, whose row
+    carries it, and ``updated_at`` lets a restore keep the backup's time."""
     table = PROGRESS_TABLES[kind]
     now = utcnow()
+    values: dict[str, Any] = {
+        "status": status,
+        "progress": progress,
+        "updated_at": updated_at or now,
+        "deleted_at": None,
+    }
+    if issubclass(table.model, UserBookProgress | UserPodcastProgress):
+        values["rating"] = rating
     row = table.model.get_or_none(table.row_of(user_id, item_id))
     if row is None:
-        table.model.create(
-            user=user_id,
-            **{table.item_field: item_id},
-            status=status,
-            created_at=now,
-            updated_at=now,
-        )
-        return
-    row.status, row.deleted_at, row.updated_at = status, None, now
-    row.progress = 0
-    if isinstance(row, UserBookProgress | UserPodcastProgress):  # books and podcasts
-        row.rating = None  # as a removed movie's or show's rating is tombstoned
-    row.save()
+        table.model.insert(
+            user=user_id, **{table.item_field: item_id}, created_at=now, **values
+        ).execute()
+    else:
+        table.model.update(values).where(table.model.id == row.id).execute()
 
 
 def write_progress(user_id: str, key: EntryKey, status: str, progress: int) -> None:
     """Raises ``IntegrityError`` when a CHECK refuses the values."""
     table = PROGRESS_TABLES[key.kind]
+    _keep_finish_day(user_id, key, status)
     table.model.update(
         {
             table.model.status: status,
@@ -128,6 +156,26 @@ def write_progress(user_id: str, key: EntryKey, status: str, progress: int) -> N
             table.model.updated_at: utcnow(),
         }
     ).where(table.row_of(user_id, key.item_id)).execute()
+
+
+def _keep_finish_day(user_id: str, key: EntryKey, status: str) -> None:
+    """A movie or book becoming done keeps the day in ``finish_dates``, for its history."""
+    from mediatrack.kinds import KINDS
+    from mediatrack.store.models import FinishDate
+
+    done = KINDS[key.kind].done_status
+    if key.kind not in (Kind.MOVIE, Kind.BOOK) or status != done:
+        return
+    table = PROGRESS_TABLES[key.kind]
+    row = table.model.get_or_none(table.row_of(user_id, key.item_id))
+    if row is not None and row.status == done and row.deleted_at is None:
+        return  # done already: a second write is not a second finish
+    FinishDate.insert(
+        user=user_id,
+        kind=key.kind.value,
+        item_id=key.item_id,
+        finished_on=dt.date.today().isoformat(),
+    ).on_conflict_ignore().execute()
 
 
 def write_rating(user_id: str, key: EntryKey, rating: int | None) -> None:

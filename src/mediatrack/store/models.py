@@ -208,6 +208,7 @@ class UserProgress(SyncedModel):
     media_item = ForeignKeyField(MediaItem, backref="progress", on_delete="CASCADE")
     status = TextField(constraints=[_in("status", WATCH_STATUSES)])
     progress = IntegerField(default=0, constraints=[SQL("DEFAULT 0"), Check("progress >= 0")])
+    runs = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # ext: earlier runs finished
 
     class Meta:
         table_name = "user_progress"
@@ -236,7 +237,25 @@ class EpisodeWatch(SyncedModel):  # ext: per-episode tracking
 
     class Meta:
         table_name = "episode_watches"
-        indexes = ((("user_id", "episode_id"), True),)
+        # ext: (user_id, watched_at) pages the history, newest first
+        indexes = ((("user_id", "episode_id"), True), (("user_id", "watched_at"), False))
+
+
+class PastEpisodeWatch(SyncedModel):  # ext: the ticks of an earlier run of a show
+    """A tick of a run that ended when the user started watching the show again.
+
+    ``run`` numbers the show's runs from 1; the current run's ticks stay in
+    ``episode_watches`` (so progress is the current run's ticks, and nothing else).
+    """
+
+    user = ForeignKeyField(User, index=False, on_delete="CASCADE", on_update="CASCADE")
+    episode = ForeignKeyField(Episode, backref="past_watches", on_delete="CASCADE")
+    run = IntegerField()
+    watched_at = DateTimeField()
+
+    class Meta:
+        table_name = "past_episode_watches"
+        indexes = ((("user_id", "episode_id", "run"), True), (("user_id", "watched_at"), False))
 
 
 class WatchPosition(BaseModel):  # ext: derived from episode_watches, never synced
@@ -289,6 +308,7 @@ class UserBookProgress(SyncedModel):
     status = TextField(constraints=[_in("status", BOOK_STATUSES)])
     progress = IntegerField(default=0, constraints=[SQL("DEFAULT 0"), Check("progress >= 0")])
     rating = IntegerField(null=True, constraints=[Check("rating BETWEEN 1 AND 10")])  # ext
+    runs = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # ext: earlier reads finished
 
     class Meta:
         table_name = "user_book_progress"
@@ -351,7 +371,7 @@ class PodcastListen(SyncedModel):  # ext: per-episode podcast tracking
 
     class Meta:
         table_name = "podcast_listens"
-        indexes = ((("user_id", "episode_id"), True),)
+        indexes = ((("user_id", "episode_id"), True), (("user_id", "listened_at"), False))
 
 
 # --- friends ----------------------------------------------------------------
@@ -373,6 +393,54 @@ class Friendship(SyncedModel):
         table_name = "friendships"
         indexes = ((("user_id", "friend_id"), True),)
         constraints = [SQL("CHECK (user_id <> friend_id)")]
+
+
+# --- notes (ext) ---------------------------------------------------------------
+
+
+class NoteModel(SyncedModel):
+    """A user's note on one item; friends read it only when ``note_shared``.
+
+    A private and a shared note are two rows (``note_shared`` is part of the key),
+    of which one at most is live: taking a note back from friends tombstones the
+    shared row, a tombstone friends can read, so their copies go too.
+    """
+
+    user = ForeignKeyField(User, index=False, on_delete="CASCADE", on_update="CASCADE")
+    note = TextField()
+    note_shared = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])
+
+
+class MediaNote(NoteModel):
+    media_item = ForeignKeyField(MediaItem, on_delete="CASCADE")
+
+    class Meta:
+        table_name = "media_notes"
+        indexes = ((("user_id", "media_item_id", "note_shared"), True),)
+
+
+class BookNote(NoteModel):
+    book = ForeignKeyField(Book, on_delete="CASCADE")
+
+    class Meta:
+        table_name = "book_notes"
+        indexes = ((("user_id", "book_id", "note_shared"), True),)
+
+
+class PodcastNote(NoteModel):
+    podcast = ForeignKeyField(Podcast, on_delete="CASCADE")
+
+    class Meta:
+        table_name = "podcast_notes"
+        indexes = ((("user_id", "podcast_id", "note_shared"), True),)
+
+
+NOTE_TABLES: dict[Kind, tuple[type[NoteModel], str]] = {
+    Kind.TV: (MediaNote, "media_item"),
+    Kind.MOVIE: (MediaNote, "media_item"),
+    Kind.BOOK: (BookNote, "book"),
+    Kind.PODCAST: (PodcastNote, "podcast"),
+}
 
 
 ProgressModel = UserProgress | UserBookProgress | UserPodcastProgress  # one row per tracked item
@@ -530,4 +598,30 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     SyncOutboxAction,
     ImportReview,
     FinishDate,
+    PastEpisodeWatch,
+    MediaNote,
+    BookNote,
+    PodcastNote,
 )
+
+
+# A title typed by hand is checked against the library by its folded form (folding.fold):
+# SQLite's lower() is fold for ASCII titles, and these indexes find them; the partial
+# index lists the few titles with other characters, folded one by one. Built-in functions
+# only, so any SQLite client can still write these tables (migration 0008).
+NON_ASCII = "GLOB '*[^ -~]*'"
+for _model, _title, _lead in (
+    (MediaItem, "title", '"type", '),
+    (Book, "title", ""),
+    (Podcast, "collection_name", ""),
+):
+    _table = _model._meta.table_name
+    _model.add_index(
+        SQL(f'CREATE INDEX "{_table}_lower_{_title}" ON "{_table}" ({_lead}lower("{_title}"))')
+    )
+    _model.add_index(
+        SQL(
+            f'CREATE INDEX "{_table}_non_ascii_{_title}" ON "{_table}" ("id") '
+            f'WHERE "{_title}" {NON_ASCII}'
+        )
+    )

@@ -16,7 +16,7 @@ from peewee import ModelSelect
 
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey
-from mediatrack.store import episodes, library
+from mediatrack.store import episodes, library, runs
 from mediatrack.store.models import (
     PROGRESS_TABLES,
     Episode,
@@ -40,6 +40,8 @@ class ItemSnapshot:
     item_rating: int | None = None  # a book's or podcast's rating, on its progress row
     rating: int | None = None  # a movie's or show's rating, in ``ratings``
     ticks: dict[int, dt.datetime] = field(default_factory=dict)  # episode id -> when
+    runs: int = 0  # earlier runs finished (shows, movies, books)
+    taken_at: dt.datetime = field(default_factory=utcnow)
 
 
 def take(user_id: str, key: EntryKey) -> ItemSnapshot:
@@ -63,6 +65,7 @@ def take(user_id: str, key: EntryKey) -> ItemSnapshot:
         item_rating=getattr(live, "rating", None),
         rating=rating,
         ticks=_live_ticks(user_id, key),
+        runs=getattr(live, "runs", 0) if live is not None else 0,
     )
 
 
@@ -71,6 +74,8 @@ def put_back(snapshot: ItemSnapshot) -> None:
     key, user_id, now = snapshot.key, snapshot.user_id, utcnow()
     table = PROGRESS_TABLES[key.kind]
     with database.atomic():
+        runs.forget_runs_after(user_id, key, snapshot.runs)
+        runs.forget_finishes_since(user_id, key, snapshot.taken_at)
         _put_back_ticks(snapshot, now)
         row = table.model.get_or_none(table.row_of(user_id, key.item_id))
         if snapshot.in_library:
@@ -82,6 +87,8 @@ def put_back(snapshot: ItemSnapshot) -> None:
             }
             if key.kind in (Kind.BOOK, Kind.PODCAST):
                 values["rating"] = snapshot.item_rating
+            if key.kind in runs.REPEATABLE:
+                values["runs"] = snapshot.runs
             if row is None:
                 table.model.create(
                     user=user_id, **{table.item_field: key.item_id}, created_at=now, **values

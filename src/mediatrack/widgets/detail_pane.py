@@ -15,6 +15,7 @@ from mediatrack.display.entries import (
     rating_text,
     status_label,
 )
+from mediatrack.display.history import note_lines, runs_badge
 from mediatrack.display.text import inert
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryDetail, LibraryEntry
@@ -108,6 +109,24 @@ def detail_content(detail: EntryDetail) -> Content:
         parts.append("\n")
         for label, value in detail.facts:
             parts += ["\n", Content.styled(f"{label}: ", "bold"), inert(value)]
+    parts += _runs_and_note(detail)
     if detail.overview:
         parts += ["\n\n", inert(detail.overview, single_line=False)]
     return Content.assemble(*parts)
+
+
+def _runs_and_note(detail: EntryDetail) -> list[Content | str]:
+    """How many times it was finished (from 2 on), and the user's note (outside text)."""
+    parts: list[Content | str] = []
+    if badge := runs_badge(detail.runs):
+        parts += ["\n", Content.styled("Finished     ", "bold"), f"{badge} (h: history)"]
+    if detail.note is not None:
+        sharing = "shared with friends" if detail.note.shared else "private"
+        parts += [
+            "\n\n",
+            Content.styled("Your note", "bold"),
+            Content.styled(f" ({sharing}; n to edit)", "dim"),
+            "\n",
+            note_lines(inert(detail.note.text, single_line=False)),
+        ]
+    return parts

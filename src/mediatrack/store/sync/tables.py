@@ -21,13 +21,17 @@ from peewee import BooleanField, DateTimeField, ForeignKeyField, IntegerField
 from mediatrack.store.models import (
     BaseModel,
     Book,
+    BookNote,
     Episode,
     EpisodeWatch,
     Friendship,
     MediaItem,
+    MediaNote,
+    PastEpisodeWatch,
     Podcast,
     PodcastEpisode,
     PodcastListen,
+    PodcastNote,
     Rating,
     Season,
     SyncedModel,
@@ -246,6 +250,14 @@ EPISODE_WATCHES = _table(EpisodeWatch, ("user_id", "episode_id"), EPISODE, item=
 BOOK_PROGRESS = _table(UserBookProgress, ("user_id", "book_id"), BOOK, item=_book)
 PODCAST_PROGRESS = _table(UserPodcastProgress, ("user_id", "podcast_id"), PODCAST, item=_podcast)
 PODCAST_LISTENS = _table(PodcastListen, ("user_id", "episode_id"), PODCAST_EPISODE, item=_podcast)
+PAST_EPISODE_WATCHES = _table(
+    PastEpisodeWatch, ("user_id", "episode_id", "run"), EPISODE, item=_show
+)
+MEDIA_NOTES = _table(MediaNote, ("user_id", "media_item_id", "note_shared"), MEDIA, item=_media)
+BOOK_NOTES = _table(BookNote, ("user_id", "book_id", "note_shared"), BOOK, item=_book)
+PODCAST_NOTES = _table(
+    PodcastNote, ("user_id", "podcast_id", "note_shared"), PODCAST, item=_podcast
+)
 
 METADATA = (MEDIA_ITEMS, SEASONS, EPISODES, BOOKS, PODCASTS, PODCAST_EPISODES)
 OWNED = (
@@ -255,6 +267,10 @@ OWNED = (
     BOOK_PROGRESS,
     PODCAST_PROGRESS,
     PODCAST_LISTENS,
+    PAST_EPISODE_WATCHES,
+    MEDIA_NOTES,
+    BOOK_NOTES,
+    PODCAST_NOTES,
 )
 # Parents before children: the order rows are written in, on both ends.
 ALL_TABLES = (USERS, *METADATA, FRIENDSHIPS, *OWNED)

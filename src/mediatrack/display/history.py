@@ -1,0 +1,50 @@
+"""History events, runs and notes as people read them, for the CLI and the app alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mediatrack.display.dates import local_time
+from mediatrack.kinds import Kind
+from mediatrack.records import HistoryEvent
+
+VERBS = {"watched": "Watched", "listened": "Listened to", "finished": "Finished"}
+
+
+def when_text(event: HistoryEvent) -> str:
+    """When it happened, local time; a finish date known only by its day is that day."""
+    if event.event == "finished" and event.at.time() == dt.time(0):
+        return event.at.date().isoformat()
+    return local_time(event.at)
+
+
+def what_text(event: HistoryEvent) -> str:
+    """``Watched S1E2 · Pilot``, ``Listened to Episode 12``, ``Finished`` (a book: ``Read``)."""
+    verb = VERBS.get(event.event, event.event.capitalize())
+    if event.event == "finished" and event.key.kind is Kind.BOOK:
+        verb = "Finished reading"
+    parts = [verb]
+    if event.season is not None and event.episode is not None:
+        parts.append(f"S{event.season}E{event.episode}")
+    text = " ".join(parts)
+    if event.detail:
+        text += f" · {event.detail}" if len(parts) > 1 else f" {event.detail}"
+    return text
+
+
+def run_text(run: int) -> str:
+    """``run 2``; empty for a first run (most items have only one)."""
+    return f"run {run}" if run > 1 else ""
+
+
+def runs_badge(runs: int) -> str:
+    """``x2`` (a multiplication sign) beside a status once an item was finished more than once."""
+    return f"\N{MULTIPLICATION SIGN}{runs}" if runs > 1 else ""
+
+
+def note_lines(text: str, limit: int = 12) -> str:
+    """A note as the detail pane shows it: at most ``limit`` lines."""
+    lines = text.splitlines()
+    if len(lines) > limit:
+        lines = [*lines[:limit], "…"]
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""Notes, rewatches and the history in the app, driven by keys through Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mediatrack.app import MediaTrackApp
+from mediatrack.kinds import Kind
+from mediatrack.screens.history import HistoryScreen
+from mediatrack.screens.note_dialog import NoteDialog
+from mediatrack.services.history import History
+from mediatrack.services.library import Library, NewItem
+from mediatrack.store.db import open_database
+from tui_helpers import SIZE, settle, table, toasts, until
+
+TWICE = "\N{MULTIPLICATION SIGN}2"
+
+
+@pytest.fixture
+def seeded(db_path: Path) -> dict:
+    open_database(db_path)
+    library = Library()
+    return {
+        "heat": library.add(NewItem(Kind.MOVIE, "Heat", 1995), "completed").key,
+        "dune": library.add(NewItem(Kind.BOOK, "Dune", 1965, total=412), "reading").key,
+    }
+
+
+def pane(app: MediaTrackApp) -> str:
+    return str(app.screen.query_one("#detail-body").render())
+
+
+async def test_a_note_is_written_shown_and_kept_after_a_restart(seeded):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        for key in ["T", "o", "o", " ", "l", "o", "n", "g", "enter", "[", "b", "]", "x"]:
+            await pilot.press(key)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Too long" in pane(app))
+        assert "[b]x" in pane(app)  # outside text, never markup
+        assert "private" in pane(app)
+        assert "Note saved." in toasts(app)
+    assert History().note(seeded["heat"]).text == "Too long\n[b]x"
+
+    app = MediaTrackApp()  # a restart: the note is read from the file
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await until(pilot, lambda: "Too long" in pane(app))
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        await pilot.press("escape")  # leaves it as it was
+        await settle(pilot)
+    assert History().note(seeded["heat"]).text == "Too long\n[b]x"
+
+
+async def test_rewatch_asks_counts_and_undoes(seeded):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("W")
+        await settle(pilot)
+        assert "Rewatch Heat?" in str(app.screen.query_one(".picker-title").render())
+        await pilot.press("y")
+        await until(pilot, lambda: table(app).current.status == "watching")
+        assert table(app).current.progress == 0
+        await pilot.press("plus")  # watched again: finished twice
+        await until(pilot, lambda: TWICE in pane(app))
+        await pilot.press("u")  # undoes the rewatch, the last change that asked
+        await until(pilot, lambda: "Undone" in toasts(app))
+    assert Library().detail(seeded["heat"]).runs == 1  # finished once, as before the rewatch
+    assert Library().entry(seeded["heat"]).status == "completed"
+
+
+async def test_the_history_screen_lists_what_was_done(seeded):
+    Library().set_progress(seeded["dune"], 412)
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await settle(pilot)
+        rows = app.screen.query_one("#history-table").row_count
+        assert rows == 2  # Heat and Dune, finished
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, HistoryScreen)
