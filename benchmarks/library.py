@@ -100,11 +100,14 @@ def _date(rng: random.Random, first_year: int = 1950, last_year: int = 2025) -> 
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def build_library(path: Path, size: int, seed: int = 2024) -> dict[str, int]:
+def build_library(
+    path: Path, size: int = 10_000, seed: int = 2024, *, ticks: bool = True
+) -> dict[str, int]:
     """A library of ``size`` items (a quarter of each kind) at ``path``; rows per table.
 
     Shows get 1-4 seasons of 6-14 episodes; those being watched or completed get
-    their ticks (one row per episode seen) and their watch position.
+    their ticks (one row per episode seen) and their watch position (``ticks=False``:
+    neither, for a caller that ticks its own way).
     """
     import datetime as dt
 
@@ -158,12 +161,13 @@ def build_library(path: Path, size: int, seed: int = 2024) -> dict[str, int]:
                               rng.randint(10, 30_000), seasons, total))  # fmt: skip
             done = {"completed": total, "plan_to_watch": 0}.get(status, rng.randint(0, total))
             add(m.UserProgress, (item_id, created, updated, USER, item_id, status, done))
-            for watched in episode_ids[:done]:
+            for watched in episode_ids[:done] if ticks else []:
                 tick_id += 1
                 add(m.EpisodeWatch, (tick_id, created, updated, USER, watched, updated))
             last = episode_ids[done - 1] if done else None
             following = episode_ids[done] if done < total else None
-            add(m.WatchPosition, (item_id, USER, item_id, last, following))
+            if ticks:
+                add(m.WatchPosition, (item_id, USER, item_id, last, following))
         if rng.random() < 0.4:
             add(m.Rating, (item_id, created, updated, USER, item_id, rng.randint(1, 10)))
     for number in range(1, quarter + 1):
