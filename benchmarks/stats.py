@@ -239,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         db_path = root / "library.db"
         os.environ["MEDIATRACK_DB"] = str(db_path)  # nothing here may touch the user's library
         started = time.perf_counter()
-        counts = library.build_library(db_path)
+        counts = library.build_library(db_path, 100 if options.tiny else 10_000, ticks=False)
         ticks = add_ticks(db_path)
         items = sum(counts[table] for table in ("media_items", "books", "podcasts"))
         print(

@@ -9,12 +9,13 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
 from mediatrack.kinds import Kind
-from mediatrack.records import EntryKey, LibraryEntry
+from mediatrack.records import EntryKey, FirstPage, LibraryEntry
 from mediatrack.screens.library import LibraryScreen
 from mediatrack.services.identity import KeptLibrary
 from mediatrack.widgets.detail_pane import DetailPane
 from mediatrack.widgets.library_browser import LibraryBrowser, nothing_yet_text
 from mediatrack.widgets.library_table import LibraryTable
+from mediatrack.widgets.status_tabs import StatusTabs
 from tui_helpers import SIZE
 
 BROWSING = {"filter", "cycle_sort", "status_tab", "clear_filter"}  # the rest write
@@ -188,3 +189,54 @@ async def test_a_status_tab_change_mid_swap_never_draws_the_old_kind(db_path):
         bobs.show([])
         await pilot.pause()
         assert titles(bobs) == []
+
+
+def tabs(browser: LibraryBrowser) -> list[str]:
+    return browser.query_one(StatusTabs).labels()
+
+
+async def test_until_the_library_arrives_it_says_loading_never_zero(db_path):
+    app = Browsers()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        mine = app.browser("mine")
+        assert summary(mine) == "Loading…"
+        assert "0 shows" not in summary(mine) and not empty_text(mine)
+        assert tabs(mine)[0] == "All"  # no count yet, rather than a wrong one
+
+
+async def test_the_first_rows_show_at_once_and_the_cursor_stays_when_the_rest_arrives(db_path):
+    app = Browsers()
+    async with app.run_test(size=SIZE) as pilot:
+        mine = app.browser("mine")
+        counts = {"watching": 1, "dropped": 2}
+        mine.show_first(FirstPage(ENTRIES[:2], counts))
+        await pilot.pause()
+        assert titles(mine) == ["Dark", "Lost"]
+        assert summary(mine) == "3 shows · sorted by title (A-Z) · o to change"
+        assert tabs(mine)[:2] == ["All 3", "Watching 1"]
+        assert not mine.loaded and not mine.table.loading and not empty_text(mine)
+        mine.table.focus()
+        await pilot.press("j")
+        assert mine.current is not None and mine.current.title == "Lost"
+
+        mine.show(ENTRIES)
+        await pilot.pause()
+        assert titles(mine) == ["Dark", "Lost", "Lübeck"]
+        assert mine.current is not None and mine.current.title == "Lost"
+        assert summary(mine) == "3 shows · sorted by title (A-Z) · o to change"
+        mine.show_first(FirstPage(ENTRIES[:1], counts))  # late: the whole library is shown
+        await pilot.pause()
+        assert titles(mine) == ["Dark", "Lost", "Lübeck"]
+
+
+async def test_the_detail_pane_follows_the_cursor_in_the_same_frame(db_path):
+    app = Browsers()
+    async with app.run_test(size=SIZE) as pilot:
+        mine = app.browser("mine")
+        mine.show(ENTRIES)
+        await pilot.pause()
+        mine.table.focus()
+        mine.table.action_cursor(1)  # no message is handled before the pane shows it
+        body = mine.query_one("#detail-body", Static)
+        assert "Lost" in str(body.render())

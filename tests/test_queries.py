@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from peewee import SqliteDatabase
 
 from mediatrack.kinds import KINDS, Kind
@@ -236,3 +239,54 @@ def test_removed_items_are_not_listed(library: Library) -> None:
     listed = queries.library_entries(LOCAL_USER_ID, Kind.BOOK)
     assert [entry.key for entry in listed] == [kept.key]
     assert queries.library_entry(LOCAL_USER_ID, gone.key) is None
+
+
+# --- the first page --------------------------------------------------------------
+
+
+def sorted_library(library: Library, kind: Kind) -> list:
+    from mediatrack.widgets.library_view import SortOrder, sort_entries
+
+    return sort_entries(library.entries(kind), SortOrder.TITLE)
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_the_first_page_is_the_head_of_the_library_in_title_order(
+    library: Library, kind: Kind
+) -> None:
+    for title in ["Zed", "Ça tourne", "alpha", "Beta", "Échos", "delta", "Über", "cab"]:
+        library.add(NewItem(kind, title), KINDS[kind].statuses[0])
+    whole = sorted_library(library, kind)
+
+    assert queries.first_entries(LOCAL_USER_ID, kind, 3) == whole[:3]
+    assert [entry.title for entry in whole[:3]] == ["alpha", "Beta", "Ça tourne"]
+    assert queries.first_entries(LOCAL_USER_ID, kind, 100) == whole
+    page = library.first_page(kind, 2)
+    assert page.entries == whole[:2]
+    assert page.total == len(whole)
+    assert page.counts == dict(queries.status_counts(LOCAL_USER_ID, kind))
+
+
+def test_an_empty_library_has_an_empty_first_page(library: Library) -> None:
+    page = library.first_page(Kind.BOOK, 50)
+    assert page.entries == [] and page.total == 0
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(titles=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=6))
+def test_any_first_page_is_the_head_of_what_the_table_sorts(
+    library: Library, titles: list[str]
+) -> None:
+    """Whatever the titles (accents, case, equal once folded), the page read first is the
+    library's head as the table sorts it, so no row moves when the rest arrives."""
+    from mediatrack.errors import MediatrackError
+
+    for title in titles:
+        # a title may be refused (blank, or one already in the library)
+        with contextlib.suppress(MediatrackError):
+            library.add(NewItem(Kind.PODCAST, title))
+    whole = sorted_library(library, Kind.PODCAST)
+    for limit in (1, 3, len(whole) + 1):
+        assert queries.first_entries(LOCAL_USER_ID, Kind.PODCAST, limit) == whole[:limit]

@@ -273,3 +273,30 @@ async def test_titles_that_look_like_markup_are_shown_as_they_are(db_path):
         assert app.is_running
         assert Library().entries(Kind.MOVIE) == []
         assert key not in [entry.key for entry in table(app).entries]
+
+
+async def test_a_library_larger_than_its_first_page_draws_that_page_then_the_rest(
+    seeded, monkeypatch: pytest.MonkeyPatch
+):
+    import mediatrack.screens.library as library_screen
+    from mediatrack.widgets.library_browser import LibraryBrowser
+
+    monkeypatch.setattr(library_screen, "FIRST_PAGE", 2)
+    first_pages: list[list[str]] = []
+    show_first = LibraryBrowser.show_first
+
+    def recorded(browser: LibraryBrowser, page) -> None:
+        first_pages.append([entry.title for entry in page.entries])
+        show_first(browser, page)
+
+    monkeypatch.setattr(LibraryBrowser, "show_first", recorded)
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert first_pages == [["Dark", "Lost"]]  # drawn before the rest was read
+        assert titles(app) == ["Dark", "Lost", "Severance"]
+        assert tab_labels(app)[0] == "All 3"
+        await pilot.press("2")  # one film: its first page is all of it, read once
+        await settle(pilot)
+        assert titles(app) == ["Heat"]
+        assert first_pages == [["Dark", "Lost"]]

@@ -84,6 +84,19 @@ class LibraryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class FirstPage:
+    """The first rows of one kind in title order, read before the rest of the library,
+    with the number of items in each status and in all."""
+
+    entries: list[LibraryEntry]
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
 class EntryDetail:
     """Everything the detail pane shows for one entry."""
 

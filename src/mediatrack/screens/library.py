@@ -32,6 +32,7 @@ from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.screens.common import WorkerErrors
 from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
+from mediatrack.widgets.library_view import Prepared, prepare
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
@@ -50,6 +51,7 @@ ITEM_ACTIONS = {
     "note",
     "rewatch",
 }
+FIRST_PAGE = 100  # rows read before the rest: a tall terminal's screenful, and some
 Change = Callable[[bool], LibraryEntry]  # called with confirm=False, then True if the user agrees
 
 
@@ -84,6 +86,7 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         self.info = KINDS[self.KIND]
         self._opened: EntryKey | None = None  # the item whose detail screen is open
         self._stale = False  # the file changed while another screen was shown
+        self._had_row = False  # whether the Footer was last drawn with a row highlighted
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,7 +122,17 @@ class LibraryScreen(WorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
-        entries = self.app.services.library.entries(self.KIND)
+        library = self.app.services.library
+        order = self.browser.view.order
+        if not self.loaded:  # a screenful first: a large library shows as fast as a small one
+            first = library.first_page(self.KIND, FIRST_PAGE)
+            if first.entries and len(first.entries) == first.total:  # that is all of it
+                self.app.call_from_thread(self._show_loaded, prepare(first.entries, order), None)
+                return
+            if first.entries:
+                self.app.call_from_thread(self.browser.show_first, first)
+        # Folded and sorted here, not on the UI thread: keys stay quick while it loads.
+        entries = prepare(library.entries(self.KIND), order)
         kept = None
         if not entries:  # signed out? then the empty library says whose one is hidden
             from mediatrack.services.identity import kept_library
@@ -127,7 +140,7 @@ class LibraryScreen(WorkerErrors, Screen[None]):
             kept = kept_library()
         self.app.call_from_thread(self._show_loaded, entries, kept)
 
-    def _show_loaded(self, entries: list[LibraryEntry], kept: KeptLibrary | None) -> None:
+    def _show_loaded(self, entries: Prepared, kept: KeptLibrary | None) -> None:
         self.browser.show(entries, kept)
 
     def _library_changed(self, _: None = None) -> None:
@@ -154,8 +167,13 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         self.load_detail(event.entry.key)
 
     @on(LibraryTable.Highlighted)
-    def _highlighted(self, _: LibraryTable.Highlighted) -> None:
-        self.refresh_bindings()  # the item keys are dimmed in the Footer only with no row
+    def _highlighted(self, event: LibraryTable.Highlighted) -> None:
+        # The item keys are dimmed in the Footer only with no row: the Footer is rebuilt
+        # only when that changes, not on every move of the cursor.
+        has_row = event.entry is not None
+        if has_row != self._had_row:
+            self._had_row = has_row
+            self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, key: EntryKey) -> None:

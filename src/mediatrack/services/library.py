@@ -20,6 +20,7 @@ from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import (
     EntryDetail,
     EntryKey,
+    FirstPage,
     LibraryEntry,
     PodcastEpisodeRow,
     ShowEpisode,
@@ -166,6 +167,14 @@ class Library:
     def status_counts(self, kind: Kind) -> Counter[str]:
         with connection():
             return queries.status_counts(self.user_id, kind)
+
+    def first_page(self, kind: Kind, limit: int) -> FirstPage:
+        """A screenful in title order and the counts per status, read in about the same
+        time at 100 items as at 100,000: what a library screen draws before the rest."""
+        with connection():
+            counts = queries.status_counts(self.user_id, kind)
+            entries = queries.first_entries(self.user_id, kind, limit) if counts else []
+        return FirstPage(entries, dict(counts))
 
     # --- adding ---------------------------------------------------------
 

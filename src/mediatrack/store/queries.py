@@ -9,10 +9,11 @@ primary key; none touches seasons or episodes: a show's episode total is the
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from peewee import JOIN, Expression, Field, Value, fn
+from peewee import JOIN, DateTimeField, Expression, Field, Value, fn
 
 from mediatrack.folding import fold
 from mediatrack.kinds import Kind
@@ -195,6 +196,39 @@ def _to_entry(kind: Kind, row: tuple) -> LibraryEntry:
     )
 
 
+_DATETIME = DateTimeField()
+
+
+def _moment(value: object) -> dt.datetime:
+    """A stored timestamp as a naive UTC datetime, parsed in C when it is ISO text."""
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return _DATETIME.python_value(value)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        return moment
+    return value  # type: ignore[return-value]
+
+
+def _raw_rows(query) -> Iterator[tuple]:
+    """The query's rows as the driver returns them, without peewee's conversion per row."""
+    sql, params = query.sql()
+    return iter(query.model._meta.database.execute_sql(sql, params))
+
+
+def _decoded(kind: Kind, rows: Iterable[tuple]) -> Iterator[tuple]:
+    """Raw rows with their timestamps (and a book's authors) as Python values."""
+    for row in rows:
+        extra = row[9]
+        if kind in (Kind.TV, Kind.MOVIE):
+            extra = None if extra is None else _moment(extra)
+        elif kind is Kind.BOOK and isinstance(extra, str):
+            extra = json.loads(extra)
+        yield (*row[:8], _moment(row[8]), extra, *row[10:])
+
+
 def library_entries(
     user_id: str,
     kind: Kind,
@@ -214,7 +248,42 @@ def library_entries(
         query = query.where(matches[0] | matches[1])
     if item_ids is not None:
         query = query.where(table.item_column.in_(list(item_ids)))
-    return [_to_entry(kind, row) for row in query.tuples().iterator()]
+    return [_to_entry(kind, row) for row in _decoded(kind, _raw_rows(query))]
+
+
+def _kind_rows(user_id: str, kind: Kind):
+    """The progress rows of one kind joined to their items: nothing else (no ratings,
+    no episodes), for what needs only titles and statuses."""
+    table = PROGRESS_TABLES[kind]
+    progress = table.model
+    item: type[MediaItem | Book | Podcast]
+    title: Field
+    if kind in (Kind.TV, Kind.MOVIE):
+        item, title = MediaItem, MediaItem.title
+        wanted = MediaItem.type == kind.value
+    elif kind is Kind.BOOK:
+        item, title, wanted = Book, Book.title, Value(1) == 1
+    else:
+        item, title, wanted = Podcast, Podcast.collection_name, Value(1) == 1
+    query = (
+        progress.select()
+        .join(item, on=(table.item_column == item.id))
+        .where((progress.user == user_id) & progress.deleted_at.is_null() & wanted)
+    )
+    return query, progress, item, title
+
+
+def first_entries(user_id: str, kind: Kind, limit: int) -> list[LibraryEntry]:
+    """The first ``limit`` entries in title order (folded title, then item id), as the
+    library table sorts them: a screenful read without reading the rest."""
+    query, _, item, title = _kind_rows(user_id, kind)
+    page = query.select(item.id).order_by(fn.fold(title), item.id).limit(limit)
+    ids = [item_id for (item_id,) in _raw_rows(page)]
+    if not ids:
+        return []
+    entries = library_entries(user_id, kind, item_ids=ids)
+    place = {item_id: index for index, item_id in enumerate(ids)}
+    return sorted(entries, key=lambda entry: place[entry.key.item_id])
 
 
 def library_entry(user_id: str, key: EntryKey) -> LibraryEntry | None:
@@ -251,11 +320,11 @@ def library_keys_by_catalog_id(
 
 
 def status_counts(user_id: str, kind: Kind) -> Counter[str]:
-    """How many of the user's items of ``kind`` are in each status."""
-    query, _ = _base_query(kind, user_id)
-    progress = PROGRESS_TABLES[kind].model
+    """How many of the user's items of ``kind`` are in each status (from the progress
+    table's index, joined to the items only for their kind)."""
+    query, progress, _, _ = _kind_rows(user_id, kind)
     counted = query.select(progress.status, fn.COUNT(progress.id)).group_by(progress.status)
-    return Counter(dict(counted.tuples()))
+    return Counter(dict(_raw_rows(counted)))
 
 
 def entry_detail(user_id: str, key: EntryKey) -> EntryDetail | None:

@@ -72,18 +72,28 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.display = self.app.size.width >= MIN_SCREEN_WIDTH
 
     def show_entry(self, entry: LibraryEntry | None) -> None:
-        body = self.query_one("#detail-body", Static)
+        """The row's summary at once; the full record follows once the cursor rests."""
         poster = self.query_one(Poster)
         if entry is None or entry.key != poster.key:
             poster.show(None)  # fetched once the cursor rests (``show_detail``), not per row
-        if entry is None:
-            body.update("")
-            return
-        body.update(Content.assemble(*_summary(entry)))
+        self._put(Content("") if entry is None else Content.assemble(*_summary(entry)), pad=True)
 
     def show_detail(self, detail: EntryDetail) -> None:
-        self.query_one("#detail-body", Static).update(detail_content(detail))
+        self._put(detail_content(detail))
         self.query_one(Poster).show(detail.entry.key)
+
+    def _put(self, content: Content, *, pad: bool = False) -> None:
+        """Show ``content``, laying the screen out again only if the pane's height changes:
+        moving the cursor repaints the pane, no more. ``pad``: keep the height (blank lines
+        below a summary shorter than the record it replaces, until that record comes)."""
+        body = self.query_one("#detail-body", Static)
+        width, height = body.content_size
+        # the styles are the rules a Visual reads, as Textual's own widgets pass them
+        lines = content.get_height(body.styles, width) if width > 0 else -1  # type: ignore[arg-type]
+        if pad and 0 < lines < height:
+            content = Content.assemble(content, "\n" * (height - lines))
+            lines = height
+        body.update(content, layout=lines != height)
 
 
 def detail_content(detail: EntryDetail) -> Content:

@@ -28,10 +28,10 @@ from textual.widgets import Input, Label, Static
 from mediatrack.display.entries import counted
 from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
+from mediatrack.records import EntryDetail, EntryKey, FirstPage, LibraryEntry
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
 from mediatrack.widgets.library_table import LibraryTable
-from mediatrack.widgets.library_view import LibraryView, no_match_text
+from mediatrack.widgets.library_view import LibraryView, Prepared, no_match_text
 from mediatrack.widgets.status_tabs import ALL, StatusTabs
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 LOADING_DELAY = 0.25  # seconds before a slow first load shows a loading indicator
 DETAIL_DELAY = 0.1  # seconds the cursor rests before the screen reads the full record
 FILTER_PLACEHOLDER = "Filter by title, original title, author or artist"
+LOADING_TEXT = "Loading…"
 
 
 def nothing_yet_text(kind: Kind, friend: str | None = None, kept: KeptLibrary | None = None) -> str:
@@ -59,12 +60,15 @@ def nothing_yet_text(kind: Kind, friend: str | None = None, kept: KeptLibrary | 
     )
 
 
-def summary_text(view: LibraryView, kind: Kind, read_only: bool) -> str:
-    """``2 of 5 shows · sorted by title (A-Z) · o to change`` (``· read-only`` for a friend's)."""
+def summary_text(view: LibraryView, kind: Kind, read_only: bool, total: int | None = None) -> str:
+    """``2 of 5 shows · sorted by title (A-Z) · o to change`` (``· read-only`` for a friend's).
+
+    ``total``: the library's size while only its first rows are loaded.
+    """
     info = KINDS[kind]
-    shown = counted(len(view), info.noun)
+    shown = counted(len(view) if total is None else total, info.noun)
     if len(view.visible) != len(view):
-        shown = f"{len(view.visible)} of {len(view)} {info.noun}s"
+        shown = f"{len(view.visible)} of {len(view) if total is None else total} {info.noun}s"
     order = f"sorted by {view.order.label} ({view.order.direction})"
     return f"{shown} · {order} · {'read-only' if read_only else 'o to change'}"
 
@@ -94,6 +98,7 @@ class LibraryBrowser(Widget):
         self.loaded = False
         self._kept: KeptLibrary | None = None  # signed out: whose library is kept, hidden
         self._empty_message = ""
+        self._first_total: int | None = None  # only the first rows are loaded: of how many
         self._detail_timer: Timer | None = None
         self._loading_timer: Timer | None = None
 
@@ -108,8 +113,8 @@ class LibraryBrowser(Widget):
         with Horizontal(id="body"):
             with Vertical(id="list"):
                 # the filter box is mounted above the summary on first use
-                yield Label(id="summary", markup=False)
-                yield LibraryTable(self.kind, id="table")
+                yield Label(LOADING_TEXT, id="summary", markup=False)
+                yield LibraryTable(self.kind, id="table", on_highlight=self._show_in_pane)
                 yield Static(id="empty", markup=False)
             if not self.read_only:  # mounted just after the first frame: it must not delay it
                 yield Lazy(DetailPane(id="detail"))
@@ -119,7 +124,7 @@ class LibraryBrowser(Widget):
         self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
 
     def _show_loading(self) -> None:
-        if not self.loaded:
+        if not self.loaded and self._first_total is None:
             self.table.loading = True
 
     def load_failed(self) -> None:
@@ -148,11 +153,26 @@ class LibraryBrowser(Widget):
 
     # --- entries ------------------------------------------------------------------
 
-    def show(self, entries: Iterable[LibraryEntry], kept: KeptLibrary | None = None) -> None:
-        """Show these entries (all of the kind); ``kept``: signed out, whose library is hidden."""
+    def show_first(self, page: FirstPage) -> None:
+        """Draw the first rows while the rest is read; the tabs and summary count them all."""
+        if self.loaded:
+            return
+        self._first_total = page.total
+        self.view.load(page.entries)
+        self.table.loading = False
+        self.view.refresh()
+        self.query_one(StatusTabs).set_counts(page.counts, page.total)
+        self._show_rows()
+
+    def show(
+        self, entries: Iterable[LibraryEntry] | Prepared, kept: KeptLibrary | None = None
+    ) -> None:
+        """Show these entries (all of the kind, or prepared from them off the UI thread);
+        ``kept``: signed out, whose library is hidden."""
         self._kept = None if self.read_only else kept
         self.view.load(entries)
         self.loaded = True
+        self._first_total = None
         self.table.loading = False
         self.refresh_rows()
 
@@ -203,7 +223,7 @@ class LibraryBrowser(Widget):
 
     def _update_summary(self) -> None:
         view = self.view
-        summary = summary_text(view, self.kind, self.read_only)
+        summary = summary_text(view, self.kind, self.read_only, self._first_total)
         self.query_one("#summary", Label).update(summary, layout=False)
         message = ""
         if self.loaded and not len(view):
@@ -225,13 +245,15 @@ class LibraryBrowser(Widget):
         # Until the caller shows the new kind's rows, nothing is drawn: a status tab
         # change arriving mid-swap must not draw the old kind's rows in the new columns.
         self.loaded = False
+        self._first_total = None
         self.view.load([])
         self.view.status = None
         self._empty_message = ""
         await self.query_one(StatusTabs).remove()
         await self.table.remove()
         await self.mount(StatusTabs(KINDS[kind].statuses, id="status-tabs"), before="#body")
-        await self.query_one("#list").mount(LibraryTable(kind, id="table"), after="#summary")
+        table = LibraryTable(kind, id="table", on_highlight=self._show_in_pane)
+        await self.query_one("#list").mount(table, after="#summary")
 
     # --- browsing -----------------------------------------------------------------
 
@@ -240,7 +262,7 @@ class LibraryBrowser(Widget):
         event.stop()
         self.view.status = event.status
         self.view.refresh()
-        if self.loaded:
+        if self.loaded or self._first_total is not None:
             self._show_rows()
 
     def move_tab(self, step: int) -> None:
@@ -280,11 +302,14 @@ class LibraryBrowser(Widget):
         self.view.set_order(self.view.order.next())
         self._show_rows()
 
+    def _show_in_pane(self, entry: LibraryEntry | None) -> None:
+        """The row's summary, in the frame that moves the cursor."""
+        for pane in self.query(DetailPane):
+            pane.show_entry(entry)
+
     @on(LibraryTable.Highlighted)
     def _highlighted(self, event: LibraryTable.Highlighted) -> None:
-        """Show the row's summary at once; ask for the full record once the cursor rests."""
-        for pane in self.query(DetailPane):
-            pane.show_entry(event.entry)
+        """Ask for the full record once the cursor rests."""
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None

@@ -8,6 +8,7 @@ as an empty one and a filter keystroke repaints one screenful.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import set_cell_size
@@ -122,15 +123,31 @@ class LibraryTable(ScrollView, can_focus=True):
             super().__init__()
             self.entry = entry
 
-    def __init__(self, kind: Kind, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: Kind,
+        *,
+        id: str | None = None,
+        on_highlight: Callable[[LibraryEntry | None], None] | None = None,
+    ) -> None:
+        """``on_highlight``: called as the cursor moves, before the frame that shows it is
+        painted (the ``Highlighted`` message arrives a frame later), for what must follow
+        the cursor in the same frame."""
         super().__init__(id=id)
         self.kind = kind
+        self._on_highlight = on_highlight
         self.columns = columns_for(kind)
         self.entries: list[LibraryEntry] = []
         self.order = SortOrder.TITLE
         self._now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         self._today = dt.date.today()  # air dates are local dates
         self._announced: LibraryEntry | None = None
+        self._styles: dict[str, Style] = {}  # by role; cleared when the CSS or focus change
+        self._texts: dict[EntryKey, tuple[LibraryEntry, list[str]]] = {}  # cells, inert
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
 
     # --- data -------------------------------------------------------------
 
@@ -146,6 +163,7 @@ class LibraryTable(ScrollView, can_focus=True):
         self.order = order
         self._now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         self._today = dt.date.today()
+        self._texts.clear()  # "3 days ago" is relative to now
         self.virtual_size = Size(self.size.width, len(entries) + 1)
         index = next((i for i, entry in enumerate(entries) if entry.key == keep), None)
         if index is None:
@@ -164,6 +182,8 @@ class LibraryTable(ScrollView, can_focus=True):
         current = self.current
         if current is not self._announced:  # a new row, or the same row changed
             self._announced = current
+            if self._on_highlight is not None:
+                self._on_highlight(current)
             self.post_message(self.Highlighted(current))
 
     def _scroll_to_cursor(self) -> None:
@@ -207,16 +227,44 @@ class LibraryTable(ScrollView, can_focus=True):
         return [0 if column.title in hidden else column.width or title for column in self.columns]
 
     def _line(self, texts: list[str], widths: list[int], styles: list[Style]) -> list[Segment]:
+        """One line of cells; ``texts`` are already inert."""
         segments = [Segment(" ", styles[0])]
         for text, width, style in zip(texts, widths, styles, strict=True):
             if not width:
                 continue
-            text = inert(text)  # titles and names from outside: no control reaches the terminal
             if len(text) > width:
                 text = text[: max(width - 1, 0)] + "…"
             segments.append(Segment(set_cell_size(text, width), style))
             segments.append(Segment(" ", styles[0]))
         return segments
+
+    def _style(self, role: str) -> Style:
+        """The style of a part of the table (``base``, ``header``, ``cursor``, a status role
+        on a row or under the cursor), worked out once per change of CSS, theme or focus."""
+        style = self._styles.get(role)
+        if style is None:
+            base = self.rich_style
+            if role == "base":
+                style = base
+            elif role in ("header", "cursor"):
+                style = base + self.get_component_rich_style(f"library-table--{role}")
+            else:
+                row, _, status = role.partition(":")
+                style = self._style(row) + self.get_component_rich_style(
+                    f"library-table--{status}", partial=True
+                )
+            self._styles[role] = style
+        return style
+
+    def _cell_texts(self, entry: LibraryEntry) -> list[str]:
+        """The entry's cells, made inert once per entry and load, not once per paint."""
+        known = self._texts.get(entry.key)
+        if known is not None and known[0] is entry:
+            return known[1]
+        # titles and names from outside: no control reaches the terminal
+        texts = [inert(text) for text in cells(entry, self._now, self._today)]
+        self._texts[entry.key] = (entry, texts)
+        return texts
 
     def _header_texts(self) -> list[str]:
         texts = []
@@ -231,25 +279,22 @@ class LibraryTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
         widths = self._widths(width)
         if y == 0:
-            style = base + self.get_component_rich_style("library-table--header")
-            segments = self._line(self._header_texts(), widths, [style] * len(widths))
-            return Strip(segments).crop_extend(0, width, style)
+            style = self._style("header")
+            texts = [inert(text) for text in self._header_texts()]
+            return Strip(self._line(texts, widths, [style] * len(widths))).crop_extend(
+                0, width, style
+            )
         index = int(self.scroll_y) + y - 1
         if index >= len(self.entries):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._style("base"))
         entry = self.entries[index]
-        row_style = base
-        if index == self.cursor:
-            row_style = base + self.get_component_rich_style("library-table--cursor")
-        status_style = row_style + self.get_component_rich_style(
-            f"library-table--{self._status_role(entry.status)}", partial=True
-        )
+        row = "cursor" if index == self.cursor else "base"
+        row_style = self._style(row)
         styles = [row_style] * len(self.columns)
-        styles[2] = status_style
-        segments = self._line(cells(entry, self._now, self._today), widths, styles)
+        styles[2] = self._style(f"{row}:{self._status_role(entry.status)}")
+        segments = self._line(self._cell_texts(entry), widths, styles)
         return Strip(segments).crop_extend(0, width, row_style)
 
     def _status_role(self, status: str) -> str:

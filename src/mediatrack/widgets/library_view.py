@@ -50,8 +50,9 @@ def _title(entry: LibraryEntry) -> str:
 
 
 def sort_entries(entries: list[LibraryEntry], order: SortOrder) -> list[LibraryEntry]:
-    """Sort in ``order``; ties, and items with no rating or date, fall back to title order."""
-    entries = sorted(entries, key=_title)
+    """Sort in ``order``; ties, and items with no rating or date, fall back to title order
+    (then the item's id, as the store's first page does)."""
+    entries = sorted(entries, key=lambda entry: (_title(entry), entry.key.item_id))
     if order is SortOrder.UPDATED:
         entries.sort(key=lambda entry: entry.updated_at, reverse=True)
     elif order is SortOrder.RATING:
@@ -65,6 +66,25 @@ def sort_entries(entries: list[LibraryEntry], order: SortOrder) -> list[LibraryE
 class _Row:
     entry: LibraryEntry
     haystack: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Entries with their folded haystacks, sorted in ``order``: the costly part of
+    loading a large library, done by the worker that read it rather than between frames."""
+
+    rows: dict[EntryKey, _Row]
+    ordered: list[_Row]
+    order: SortOrder
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def prepare(entries: Iterable[LibraryEntry], order: SortOrder) -> Prepared:
+    rows = {entry.key: _Row(entry, entry.search_text) for entry in entries}
+    ordered = sort_entries([row.entry for row in rows.values()], order)
+    return Prepared(rows, [rows[entry.key] for entry in ordered], order)
 
 
 class LibraryView:
@@ -88,9 +108,14 @@ class LibraryView:
     def __contains__(self, key: EntryKey) -> bool:
         return key in self._rows
 
-    def load(self, entries: Iterable[LibraryEntry]) -> None:
-        self._rows = {entry.key: _Row(entry, entry.search_text) for entry in entries}
-        self.resort()
+    def load(self, entries: Iterable[LibraryEntry] | Prepared) -> None:
+        prepared = entries if isinstance(entries, Prepared) else prepare(entries, self.order)
+        self._rows = prepared.rows
+        if prepared.order is not self.order:  # the order changed while it was prepared
+            self.resort()
+            return
+        self._ordered = prepared.ordered
+        self.refresh()
 
     def put(self, entry: LibraryEntry) -> None:
         """Insert or replace one entry (after a change), keeping the newer of two versions."""
