@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.lazy import Lazy
 from textual.message import Message
 from textual.timer import Timer
@@ -71,6 +72,19 @@ def summary_text(view: LibraryView, kind: Kind, read_only: bool, total: int | No
         shown = f"{len(view.visible)} of {len(view) if total is None else total} {info.noun}s"
     order = f"sorted by {view.order.label} ({view.order.direction})"
     return f"{shown} · {order} · {'read-only' if read_only else 'o to change'}"
+
+
+class FilterBox(Input):
+    """The ``/`` filter: a keystroke repaints the box, it does not lay the screen out again.
+
+    ``Input`` sets its virtual size on every change of its value, which asks for a
+    layout pass even when the size is the one it had; this box's size is fixed (its
+    height in the CSS, its width the list's), so the size is set quietly first.
+    """
+
+    def _watch_value(self, value: str) -> None:
+        self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
 
 class LibraryBrowser(Widget):
@@ -271,7 +285,7 @@ class LibraryBrowser(Widget):
     async def open_filter(self) -> None:
         box = self.filter_box
         if box is None:  # created on first use: one widget less before the first frame
-            box = Input(placeholder=FILTER_PLACEHOLDER, id="filter")
+            box = FilterBox(placeholder=FILTER_PLACEHOLDER, id="filter")
             await self.query_one("#list").mount(box, before="#summary")
         box.add_class("shown")
         box.focus()

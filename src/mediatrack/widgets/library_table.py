@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from mediatrack.display.dates import ago_text
 from mediatrack.display.entries import next_text, progress_text, rating_text, status_label
@@ -164,7 +165,7 @@ class LibraryTable(ScrollView, can_focus=True):
         self._now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         self._today = dt.date.today()
         self._texts.clear()  # "3 days ago" is relative to now
-        self.virtual_size = Size(self.size.width, len(entries) + 1)
+        self._set_rows(len(entries))
         index = next((i for i, entry in enumerate(entries) if entry.key == keep), None)
         if index is None:
             index = min(self.cursor, len(entries) - 1)
@@ -204,8 +205,24 @@ class LibraryTable(ScrollView, can_focus=True):
         self.cursor = index if index >= 0 else len(self.entries) - 1
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.entries) + 1)
+        self._set_rows(len(self.entries))
         self._scroll_to_cursor()
+
+    def _set_rows(self, rows: int) -> None:
+        """Make room for ``rows`` lines below the header without laying the screen out
+        again: the table's own size does not change with its rows (a filter keystroke
+        repaints the table and no more), only the scrollbar's may come or go."""
+        size = Size(self.size.width, rows + 1)
+        if size == self.virtual_size:
+            return
+        if not self.container_size or self.has_class("-empty"):
+            self.virtual_size = size  # not laid out yet, or sized by its rows: lay out
+            return
+        scrollbar = self.show_vertical_scrollbar
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)  # the scrollbar's length and the scroll's bounds
+        if self.show_vertical_scrollbar != scrollbar:
+            self.refresh(layout=True)
 
     # --- rendering ------------------------------------------------------------
 
