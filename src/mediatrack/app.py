@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from mediatrack.catalog.settings import Catalog
     from mediatrack.services.bundle import Services
     from mediatrack.services.identity import CurrentUser
-    from mediatrack.services.library import ItemSnapshot
+    from mediatrack.services.library import ItemSnapshot, Library
 
 # 1 Shows, 2 Movies, 3 Books, 4 Podcasts, 5 Friends, 6 Up Next, 7 Calendar, 8 Stats: the
 # footer says "12345678 Views" (each name is in ? help and the palette), leaving room for actions.
@@ -148,6 +148,9 @@ class MediaTrackApp(App[None]):
         self._catalog = catalog  # None: built from the settings on first use
         self._services: Services | None = None  # set once by the opening worker, then per account
         self._opened = threading.Event()  # the opening worker is done, well or not
+        # the file is open and the library service built, before the other services
+        self._library_opened = threading.Event()
+        self._first_library: Library | None = None
         self._open_failure = ""  # why the library file could not be opened: one sentence
         self.sync_line = SyncLine()  # what the header says about sync
         self._sync_timer: Timer | None = None
@@ -175,6 +178,24 @@ class MediaTrackApp(App[None]):
             raise CannotOpen(self._open_failure)
         return services
 
+    @property
+    def library(self) -> Library:
+        """The library service, for workers, as soon as the file is open: a library screen's
+        first rows need nothing else, so they do not wait for the other services (catalogs,
+        friends, sync) to be imported and built. Raises ``CannotOpen`` as ``services`` does."""
+        services = self._services
+        if services is not None:
+            return services.library
+        if not self._library_opened.is_set() and threading.get_ident() == self._thread_id:
+            raise RuntimeError("only workers may wait for the library file: never the event loop")
+        self._library_opened.wait()
+        return self._first_library or self.services.library
+
+    @property
+    def services_open(self) -> bool:
+        """Whether the services (and the file's watch) are built."""
+        return self._services is not None
+
     def wait_until_open(self) -> None:
         """In a worker: wait for the opening worker, before a service function that reads the
         file itself (identity, sync). ``services`` waits the same way."""
@@ -193,13 +214,19 @@ class MediaTrackApp(App[None]):
         """Open (and migrate) the library file and build the services, off the event loop."""
         try:
             from mediatrack.config import database_path
+            from mediatrack.services.library import open_library
+
+            path = database_path(self._db_path)
+            self._first_library = open_library(path)
+            self._library_opened.set()
             from mediatrack.services.bundle import open_services
 
-            self._services = open_services(database_path(self._db_path), self._catalog)
+            self._services = open_services(path, self._catalog, opened=True)
         except Exception as error:
             self._open_failure = self.error_sentence(error)
             raise
         finally:
+            self._library_opened.set()
             self._opened.set()
         thread = threading.Thread(target=self._watch_file, name="library-watch", daemon=True)
         thread.start()

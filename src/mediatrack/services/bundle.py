@@ -44,13 +44,16 @@ class Services:
         return replace(self, catalog=CatalogService(None, self.account.id))
 
 
-def open_services(path: Path, catalog: Catalog | None = None) -> Services:
-    """Open (creating or migrating) the library file at ``path``, for whoever is signed in.
+def open_services(path: Path, catalog: Catalog | None = None, *, opened: bool = False) -> Services:
+    """Open (creating or migrating) the library file at ``path``, for whoever is signed in;
+    ``opened``: ``open_library`` already did.
 
-    The watch opens with the file, before any screen reads it: no change can
-    fall in between. Raises ``CannotOpen`` for a file that is not a library.
+    The watch opens with the file, before any full read: a change made before it
+    may be missed only by a first screenful, which the full read then replaces.
+    Raises ``CannotOpen`` for a file that is not a library.
     """
-    open_library(path)
+    if not opened:
+        open_library(path)
     return _build(whoami(), catalog, LibraryWatch())
 
 

@@ -38,7 +38,7 @@ from mediatrack.widgets.status_tabs import ALL, StatusTabs
 if TYPE_CHECKING:
     from mediatrack.services.identity import KeptLibrary
 
-LOADING_DELAY = 0.25  # seconds before a slow first load shows a loading indicator
+LOADING_DELAY = 1.0  # seconds before a slow first load shows a spinner (the summary says Loading…)
 DETAIL_DELAY = 0.1  # seconds the cursor rests before the screen reads the full record
 FILTER_PLACEHOLDER = "Filter by title, original title, author or artist"
 LOADING_TEXT = "Loading…"
