@@ -12,9 +12,9 @@ in the screen's order); the screens call ``open_filter``, ``cycle_sort`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -82,9 +82,16 @@ class FilterBox(Input):
     height in the CSS, its width the list's), so the size is set quietly first.
     """
 
+    def __init__(self, on_change: Callable[[str], None], **kwargs: Any) -> None:
+        """``on_change``: called with each new value before the frame that shows it, so the
+        rows follow the box in the same frame (``Input.Changed`` arrives a frame later)."""
+        self._on_change = on_change
+        super().__init__(**kwargs)
+
     def _watch_value(self, value: str) -> None:
         self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
         super()._watch_value(value)
+        self._on_change(value)
 
 
 class LibraryBrowser(Widget):
@@ -285,7 +292,7 @@ class LibraryBrowser(Widget):
     async def open_filter(self) -> None:
         box = self.filter_box
         if box is None:  # created on first use: one widget less before the first frame
-            box = FilterBox(placeholder=FILTER_PLACEHOLDER, id="filter")
+            box = FilterBox(self._filter, placeholder=FILTER_PLACEHOLDER, id="filter")
             await self.query_one("#list").mount(box, before="#summary")
         box.add_class("shown")
         box.focus()
@@ -293,7 +300,12 @@ class LibraryBrowser(Widget):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.view.text = event.value
+        self._filter(event.value)  # nothing left to do: the box called it already
+
+    def _filter(self, text: str) -> None:
+        if text == self.view.text:
+            return
+        self.view.text = text
         self.view.refresh()
         self._show_rows()
 
