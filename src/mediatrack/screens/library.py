@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker
@@ -27,7 +28,7 @@ from textual.worker import Worker
 from mediatrack.display.entries import rating_text, status_label
 from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.records import EntryDetail, EntryKey, FirstPage, LibraryEntry
+from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.screens.common import WorkerErrors
 from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
@@ -50,7 +51,6 @@ ITEM_ACTIONS = {
     "note",
     "rewatch",
 }
-FOOTER_DELAY = 1.0  # seconds: the Footer comes with the first rows, or after this
 FIRST_PAGE = 100  # rows read before the rest: a tall terminal's screenful, and some
 Change = Callable[[bool], LibraryEntry]  # called with confirm=False, then True if the user agrees
 
@@ -87,20 +87,11 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         self._opened: EntryKey | None = None  # the item whose detail screen is open
         self._stale = False  # the file changed while another screen was shown
         self._had_row = False  # whether the Footer was last drawn with a row highlighted
-        self._footer_mounted = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield LibraryBrowser(self.KIND, id="browser")
-        # the Footer is mounted with the first rows (``_mount_footer``): its keys are many
-        # widgets, and laying them out must not delay the rows
-
-    def _mount_footer(self) -> None:
-        """Mount the Footer once: with the first rows, when loading fails, or after
-        ``FOOTER_DELAY`` if the rows are slow to come."""
-        if not self._footer_mounted:
-            self._footer_mounted = True
-            self.mount(Footer())
+        yield Lazy(Footer())
 
     def on_mount(self) -> None:
         self.title = "mediatrack"
@@ -110,7 +101,6 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         self.app.library_changed.subscribe(self, self._library_changed)
         # After the first frame: reading the library must not delay the first paint.
         self.call_after_refresh(self.load_library)
-        self.set_timer(FOOTER_DELAY, self._mount_footer)
 
     def show_sync(self, line: SyncLine) -> None:
         """The app's sync state, after the kind in the header."""
@@ -142,7 +132,7 @@ class LibraryScreen(WorkerErrors, Screen[None]):
                 self.app.call_from_thread(self._show_loaded, prepare(first.entries, order), None)
                 return
             if first.entries:
-                self.app.call_from_thread(self._show_first, first)
+                self.app.call_from_thread(self.browser.show_first, first)
         library = self.app.services.library
         # Folded and sorted here, not on the UI thread: keys stay quick while it loads.
         entries = prepare(library.entries(self.KIND), order)
@@ -153,13 +143,8 @@ class LibraryScreen(WorkerErrors, Screen[None]):
             kept = kept_library()
         self.app.call_from_thread(self._show_loaded, entries, kept)
 
-    def _show_first(self, first: FirstPage) -> None:
-        self.browser.show_first(first)
-        self.call_after_refresh(self._mount_footer)
-
     def _show_loaded(self, entries: Prepared, kept: KeptLibrary | None) -> None:
         self.browser.show(entries, kept)
-        self.call_after_refresh(self._mount_footer)
 
     def _library_changed(self, _: None = None) -> None:
         """The file changed: read it again now if this screen is shown, else when it is."""
@@ -430,7 +415,6 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
         if worker.group == "load":
             self.browser.load_failed()
-            self._mount_footer()
         return False  # the app notifies it
 
     # --- command palette --------------------------------------------------------
