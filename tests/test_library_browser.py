@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -240,3 +241,52 @@ async def test_the_detail_pane_follows_the_cursor_in_the_same_frame(db_path):
         mine.table.action_cursor(1)  # no message is handled before the pane shows it
         body = mine.query_one("#detail-body", Static)
         assert "Lost" in str(body.render())
+
+
+class OneBrowser(App[None]):
+    """A browser of many shows, for counting what a keystroke costs."""
+
+    def compose(self) -> ComposeResult:
+        yield LibraryBrowser(Kind.TV, id="mine")
+
+
+async def test_a_filter_keystroke_or_page_move_lays_nothing_out_again(db_path, monkeypatch):
+    """Typing in the filter and paging repaint the box and the rows: no layout pass of the
+    screen (it cost two or three per key, and a frame each), the rows in the same frame."""
+    from textual.screen import Screen
+
+    layouts: list[int] = []
+    laid_out = Screen._refresh_layout
+
+    def counted(self, *args, **kwargs):
+        layouts.append(1)
+        return laid_out(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    shows = [
+        replace(entry(1, f"Show {n:03d}", "watching"), key=EntryKey(Kind.TV, n + 1))
+        for n in range(300)
+    ]
+    app = OneBrowser()
+    async with app.run_test(size=SIZE) as pilot:
+        browser = app.query_one(LibraryBrowser)
+        browser.show(shows)
+        await pilot.pause(0.2)
+        browser.table.action_cursor(1)  # the detail pane filled once, at its height
+        await browser.open_filter()
+        await pilot.pause(0.2)
+        layouts.clear()
+        for key in ["1", "backspace", "2", "backspace"]:  # more than a screenful each time
+            await pilot.press(key)
+            await pilot.pause(0.02)
+            shown = browser.query_one(LibraryTable).entries
+            assert len(shown) >= 100
+            assert all(browser.view.text in show.title.lower() for show in shown)
+        assert browser.view.text == "" and len(shown) == 300 and len(layouts) == 0
+        await pilot.press("enter", "pagedown")  # back to the rows, the pane filled
+        await pilot.pause(0.2)
+        layouts.clear()
+        for _ in range(5):
+            await pilot.press("pagedown")
+            await pilot.pause(0.02)
+        assert browser.query_one(LibraryTable).cursor > 30 and len(layouts) == 0
