@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from backup_text import in_sorted_key_order
 from catalog_server import FEED_PATH, FakeCatalogs
 
 TRAKT = [
@@ -122,6 +123,7 @@ def test_export_json_restores_into_an_empty_library_identically(cli, files, tmp_
     first = tmp_path / "first.json"
     assert cli("export", "--format", "json", "-o", str(first)).code == 0
     backup = json.loads(first.read_text())
+    assert first.read_text() == in_sorted_key_order(backup)
     assert {item["kind"] for item in backup["items"]} == {"tv", "movie", "book", "podcast"}
     [podcast] = [item for item in backup["items"] if item["kind"] == "podcast"]
     assert [e["listened_at"] is not None for e in podcast["episodes"]].count(True) == 1
@@ -180,3 +182,15 @@ def test_backup_while_open_and_restore_after_checking(cli, files, tmp_path, db_p
     assert aside and sqlite3.connect(aside[0]).execute("PRAGMA integrity_check").fetchone() == (
         "ok",
     )
+
+
+def test_friends_come_back_from_a_backup_and_go_out_in_key_order(cli, tmp_path, fake):
+    friend = {"asked_by_me": False, "email": "bo@example.org", "id": "u-bo", "name": "Bo"}
+    backup = {"items": [], "friends": [{**friend, "status": "accepted"}]}
+    path = tmp_path / "friends.json"
+    path.write_text(json.dumps({"format": "mediatrack", "version": 1, **backup}))
+    assert cli("import", "mediatrack", str(path)).code == 0
+    out = tmp_path / "out.json"
+    assert cli("export", "--format", "json", "-o", str(out)).code == 0
+    assert json.loads(out.read_text())["friends"] == backup["friends"]
+    assert out.read_text() == in_sorted_key_order(backup)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from backup_text import in_sorted_key_order
 from catalog_server import FakeCatalogs
 
 TRAKT = [
@@ -50,6 +51,7 @@ def test_a_backup_round_trip_keeps_notes_and_runs(cli, fake, tmp_path, monkeypat
 
     first = tmp_path / "first.json"
     assert cli("export", "--format", "json", "-o", str(first)).code == 0
+    assert first.read_text() == in_sorted_key_order(json.loads(first.read_text()))
     saved = {item["title"]: item for item in json.loads(first.read_text())["items"]}
     assert saved["Fight Club"]["note"] == "Rule one\nRule two"
     assert saved["Fight Club"]["note_shared"] is True and saved["Fight Club"]["runs"] == 1

@@ -10,6 +10,7 @@ one more restorer in ``store.imports.RESTORERS``.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable
@@ -73,29 +74,56 @@ def _stored_iso(value: Any) -> str | None:
     return _iso(DateTimeField().python_value(value))
 
 
-def _converters(model: Any) -> list[tuple[str, Callable[[Any], Any] | None]]:
-    """Each exported column's name and how its stored value becomes the model's (None: as
-    stored). Plain text and numbers need nothing: only lists, flags and times are converted."""
-    out: list[tuple[str, Callable[[Any], Any] | None]] = []
-    for field in model._meta.sorted_fields:
+_DECODER = json.JSONDecoder()
+
+
+def _list(text: str) -> list[str]:
+    """A list column's stored JSON text, decoded as ``TextListField`` does, but straight
+    through the decoder's ``raw_decode`` (``json.loads`` only when that does not read the
+    whole text, so a damaged value fails as it always did)."""
+    try:
+        value, end = _DECODER.raw_decode(text)
+    except ValueError:
+        end = -1
+    return value if end == len(text) else json.loads(text)
+
+
+def _columns(model: Any) -> tuple[list[str], list[tuple[str, Callable[[Any], Any]]]]:
+    """The exported columns in key order, and those whose stored value needs converting
+    (lists, flags, times; plain text and numbers are used as stored)."""
+    names: list[str] = []
+    converters: list[tuple[str, Callable[[Any], Any]]] = []
+    for field in sorted(model._meta.sorted_fields, key=lambda field: field.column_name):
         if field.name in SKIPPED_COLUMNS:
             continue
-        plain = not isinstance(field, TextListField | BooleanField | DateTimeField)
-        out.append((field.column_name, None if plain else field.python_value))
-    return out
+        names.append(field.column_name)
+        if isinstance(field, TextListField):
+            converters.append((field.column_name, _list))
+        elif isinstance(field, BooleanField | DateTimeField):
+            converters.append((field.column_name, field.python_value))
+    return names, converters
+
+
+def _in_key_order(value: Any) -> Any:
+    """``value`` with every dict's keys in sorted order, as the backup writes them."""
+    if isinstance(value, dict):
+        return {key: _in_key_order(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_in_key_order(each) for each in value]
+    return value
 
 
 def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
-    """One read per table, through the cursor: an export of 10,000 items builds no
-    per-row model objects."""
+    """One read per table, through the cursor, and one dict per item (with its metadata):
+    an export of 10,000 items builds no per-row model objects. Every dict has its keys in
+    sorted order (``exchange.backup.dumps`` writes them as they come)."""
     table = PROGRESS_TABLES[kind]
     model = ITEM_MODELS[kind]
-    rated = issubclass(table.model, RATED)  # books and podcasts
-    converters = _converters(model)
-    names = ", ".join(f'i."{column}"' for column, _ in converters)
-    rating_column = "p.rating" if rated else "NULL"
+    names, converters = _columns(model)
+    columns = ", ".join(f'i."{column}"' for column in names)
+    rating_column = "p.rating" if issubclass(table.model, RATED) else "NULL"  # books, podcasts
     sql = (
-        f'SELECT i."id", p."status", p."progress", p."updated_at", {rating_column}, {names} '
+        f'SELECT i."id", p."status", p."progress", p."updated_at", {rating_column}, {columns} '
         f'FROM "{table.model._meta.table_name}" p JOIN "{model._meta.table_name}" i '
         f'ON i."id" = p."{table.item_column.column_name}" '
         "WHERE p.user_id = ? AND p.deleted_at IS NULL"
@@ -104,15 +132,7 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
     if kind in (Kind.TV, Kind.MOVIE):
         sql += ' AND i."type" = ?'
         params.append(kind.value)
-    rows: dict[int, tuple[Any, ...]] = {}
-    items: dict[int, dict[str, Any]] = {}
-    for item_id, status, progress, updated_at, rating, *values in database.execute_sql(sql, params):
-        items[item_id] = {
-            column: value if convert is None else convert(value)
-            for (column, convert), value in zip(converters, values, strict=True)
-        }
-        rows[item_id] = (item_id, status, progress, _stored_iso(updated_at), rating)
-    item_ids = list(rows)
+    sql += f' ORDER BY i."{catalog_column(kind).column_name}"'  # the final sort has less to do
     ratings: dict[int, int] = {}
     if kind in (Kind.TV, Kind.MOVIE):
         ratings = dict(
@@ -130,51 +150,51 @@ def _kind_items(user_id: str, kind: Kind) -> list[dict[str, Any]]:
     ):
         dates.setdefault(item_id, []).append(day)
     key = catalog_column(kind).name
+    total_column = {Kind.TV: "number_of_episodes", Kind.BOOK: "page_count"}.get(
+        kind, "episode_count"
+    )
+    value_of_kind, own_rating = kind.value, kind not in (Kind.TV, Kind.MOVIE)
+    is_book, is_podcast = kind is Kind.BOOK, kind is Kind.PODCAST
+    out: dict[int, dict[str, Any]] = {}
+    for item_id, status, progress, updated_at, rating, *values in database.execute_sql(sql, params):
+        metadata = dict(zip(names, values, strict=True))
+        for column, convert in converters:
+            value = metadata[column]
+            if value is not None:
+                metadata[column] = convert(value)
+        if is_book:
+            creator = ", ".join(metadata["authors"] or []) or None
+        else:
+            creator = metadata["artist_name"] if is_podcast else None
+        entry: dict[str, Any] = {
+            "catalog_id": str(metadata[key]),
+            "creator": creator,
+            "dates": dates.get(item_id, []),
+        }
+        if is_podcast:
+            entry["feed_url"] = metadata["feed_url"]
+        elif is_book:
+            entry["isbn_10"], entry["isbn_13"] = metadata["isbn_10"], metadata["isbn_13"]
+        entry["kind"] = value_of_kind
+        entry["metadata"] = metadata
+        entry["progress"] = progress
+        entry["rating"] = rating if own_rating else ratings.get(item_id)
+        entry["release_date"] = metadata.get("release_date") or metadata.get("published_date")
+        entry["status"] = status
+        entry["title"] = metadata.get("title") or metadata.get("collection_name")
+        entry["total"] = 1 if kind is Kind.MOVIE else metadata.get(total_column)
+        entry["updated_at"] = _stored_iso(updated_at)
+        out[item_id] = entry
+    item_ids = list(out)
     parts = {name: read(user_id, item_ids) for name, read in PARTS.get(kind, {}).items()}
     extras = history.backup_extras(user_id, kind)  # notes, runs, earlier runs' ticks
-    out = []
-    for item_id, row in rows.items():
-        item = metadata = items[item_id]
-        rating = ratings.get(item_id) if kind in (Kind.TV, Kind.MOVIE) else row[4]
-        entry: dict[str, Any] = {
-            "kind": kind.value,
-            "catalog_id": str(item[key]),
-            "title": item.get("title") or item.get("collection_name"),
-            "creator": _creator(kind, metadata),
-            "release_date": item.get("release_date") or item.get("published_date"),
-            "total": _total(kind, item),
-            "status": row[1],
-            "progress": row[2],
-            "rating": rating,
-            "updated_at": row[3],
-            "dates": dates.get(item_id, []),
-            "metadata": metadata,
-        }
-        if kind is Kind.BOOK:
-            entry["isbn_13"], entry["isbn_10"] = item["isbn_13"], item["isbn_10"]
-        if kind is Kind.PODCAST:
-            entry["feed_url"] = item["feed_url"]
-        for name, part in parts.items():
-            entry[name] = part.get(item_id, [])
-        entry.update(extras.get(item_id, {}))
-        out.append(entry)
-    out.sort(key=lambda entry: entry["catalog_id"])
-    return out
-
-
-def _total(kind: Kind, item: dict[str, Any]) -> int | None:
-    if kind is Kind.MOVIE:
-        return 1
-    column = {Kind.TV: "number_of_episodes", Kind.BOOK: "page_count"}.get(kind, "episode_count")
-    return item.get(column)
-
-
-def _creator(kind: Kind, metadata: dict[str, Any]) -> str | None:
-    if kind is Kind.BOOK:
-        return ", ".join(metadata.get("authors") or []) or None
-    if kind is Kind.PODCAST:
-        return metadata.get("artist_name")
-    return None
+    if parts or extras:
+        for item_id, entry in out.items():
+            more = {name: part.get(item_id, []) for name, part in parts.items()}
+            more.update(extras.get(item_id, {}))
+            if more:
+                out[item_id] = _in_key_order({**entry, **more})
+    return sorted(out.values(), key=lambda entry: entry["catalog_id"])
 
 
 def _chunks(ids: list[int], size: int = 500):
@@ -271,13 +291,13 @@ def friends(user_id: str) -> list[dict[str, Any]]:
     ):
         asked = friendship.user_id == user_id
         other = User.get_by_id(friendship.friend_id if asked else friendship.user_id)
-        out.append(
+        out.append(  # keys in sorted order, as the backup writes them
             {
+                "asked_by_me": asked,
+                "email": other.email,
                 "id": other.id,
                 "name": other.name,
-                "email": other.email,
                 "status": friendship.status,
-                "asked_by_me": asked,
             }
         )
     out.sort(key=lambda friend: friend["email"])
