@@ -1,7 +1,7 @@
 """Stats (key 8): what you finished, watched, read, listened to and rated, as charts and numbers.
 
 The figures are read in a worker (SQL aggregates: see ``store/stats.py`` for
-which date counts); the summary lines come first, then the charts. Every chart
+which date counts); the summary lines come first, then the Footer and the charts. Every chart
 has its numbers beside it (``n`` hides or shows them). ``y`` switches between
 the last 12 months and a calendar year (``[`` and ``]`` step through years).
 This module is imported when the mode is first opened; textual-plotext (and
@@ -20,12 +20,13 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from mediatrack.display import stats as shown
 from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.screens.common import ScreenCommands, WorkerErrors
+from mediatrack.widgets.footer import ModeFooter
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -48,7 +49,7 @@ def _whole_ticks(plot, top: int, axis: str = "y") -> None:
 class StatsScreen(WorkerErrors, Screen[None]):
     """Charts and numbers of one period: the last 12 months, or a year in review."""
 
-    # stats.tcss (beside this file) is read with the app's CSS: see MediaTrackApp.CSS_PATH.
+    CSS_PATH = "stats.tcss"
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("y", "toggle_year", "Year/12 months"),
@@ -79,7 +80,6 @@ class StatsScreen(WorkerErrors, Screen[None]):
                 yield Label("", id=f"{name}-title", classes="section", markup=False)
                 with Horizontal(id=f"{name}-row", classes="chart-row"):
                     yield DataTable(id=f"{name}-numbers", classes="numbers", cursor_type="none")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)
@@ -103,7 +103,14 @@ class StatsScreen(WorkerErrors, Screen[None]):
 
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
         self.query_one("#stats-reading").display = False
+        self._add_footer()
         return False
+
+    def _add_footer(self) -> None:
+        """The Footer, once the figures are drawn: its ~20 keys take longer to style than
+        the figures to read, and would hold them back."""
+        if not self.query(ModeFooter):
+            self.mount(ModeFooter())
 
     def _show(self, stats: Stats) -> None:
         self.stats = stats
@@ -115,6 +122,7 @@ class StatsScreen(WorkerErrors, Screen[None]):
         self._section("ratings", "Your ratings of what you finished", shown.ratings_table(stats))
         self._section("genres", "Top genres", shown.ranked_table("Genre", stats.genres))
         self._section("authors", "Top authors", shown.ranked_table("Author", stats.authors))
+        self.call_after_refresh(self._add_footer)
         self.call_after_refresh(self._draw_charts, stats)
 
     def _section(self, name: str, title: str, table: shown.Table) -> None:
