@@ -111,6 +111,7 @@ class StatsScreen(WorkerErrors, Screen[None]):
         the figures to read, and would hold them back."""
         if not self.query(ModeFooter):
             self.mount(ModeFooter())
+            self.call_after_refresh(self.refresh_bindings)  # a Footer lists its keys when told
 
     def _show(self, stats: Stats) -> None:
         self.stats = stats
