@@ -1,4 +1,4 @@
-"""Opening Up Next (6) and Calendar (7) on a large library, in a real terminal, vs. the floor.
+"""Opening Friends (5), Up Next (6) and Calendar (7) on a large library, in a real terminal.
 
 Builds the synthetic library of ``benchmarks/library.py`` (10,000 items; ``--tiny``
 for a smoke run), then makes it look lived in: the shows being watched get the
@@ -6,18 +6,22 @@ ticks their progress says (and so their watch positions, as ticking in the app
 leaves them), and some episodes air in the coming 90 days. Then, in a real pty
 of 120x40, each run:
 
-- starts ``mediatrack`` and waits for the Shows rows; presses ``6`` and times
-  until Up Next's first rows are drawn (a row's "N left"); presses ``7`` and
-  times until the calendar's first episode is drawn;
-- starts a bare Textual app and times from spawn to its first frame ("hello"):
-  the floor, paired with each run in alternation (ours, floor, ours, floor...).
+- starts ``mediatrack`` and waits for the Shows rows; presses ``5`` and times
+  until the Friends screen has read who is in (no one: "Friends need an account");
+  presses ``6`` and times until Up Next's first rows are drawn (a row's "N left");
+  presses ``7`` and times until the calendar's first episode is drawn;
+- starts a bare Textual app with the same modes (each screen shows one line) and
+  does the same: the floor of a first mode switch, paired with each run in
+  alternation (ours first, then the floor first, and so on).
 
 Each figure is the ratio of the two samples of one pair; median and range are
-printed. Last, the first frame of this tree's app is timed against main's (from
-``--main PATH``, default /work/main), also in alternation, and the visible
-text of both first frames is compared.
+printed. Last, the first frame (and the Shows rows) of this tree's app is timed
+against another tree's (``--main PATH``: its ``src``, default /work/main/src), also
+in alternation, each on a 10k library built by its own ``benchmarks/library.py``,
+and the visible text of both first frames is compared.
 
-Run with ``python benchmarks/modes.py [--runs N] [--tiny]``. This is not a test.
+Run with ``python benchmarks/modes.py [--runs N] [--tiny] [--main PATH]``. This is
+not a test.
 """
 
 from __future__ import annotations
@@ -51,18 +55,39 @@ ANSI = re.compile(
     rb"\x1b(\[[0-9;?<>=$ ]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])"
 )
 HERE = Path(__file__).resolve().parent
+FRIENDS = b"need an account"  # the Friends screen has read who is in (no one)
 BARE = """
 from textual.app import App
+from textual.screen import Screen
 from textual.widgets import Static
 
 
+def screen(text):
+    class Line(Screen):
+        def compose(self):
+            yield Static(text)
+
+    return Line
+
+
 class Bare(App):
-    def compose(self):
-        yield Static("hello")
+    MODES = {
+        "main": screen("hello"),
+        "friends": screen("Friends need an account"),
+        "up_next": screen("3 left"),
+        "calendar": screen("Upcoming 0"),
+    }
+    DEFAULT_MODE = "main"
+    BINDINGS = [
+        ("5", "switch_mode('friends')", "Friends"),
+        ("6", "switch_mode('up_next')", "Up Next"),
+        ("7", "switch_mode('calendar')", "Calendar"),
+    ]
 
 
 Bare().run()
 """
+KEYS = (("5", FRIENDS), ("6", b" left"), ("7", UPCOMING.encode()))
 
 
 def _library_module():
@@ -208,45 +233,81 @@ def app_argv(db_path: Path) -> list[str]:
     return [sys.executable, "-m", "mediatrack", "--db", str(db_path)]
 
 
-def time_modes(db_path: Path) -> tuple[float, float]:
-    """(seconds from pressing 6 to Up Next's rows, from pressing 7 to the calendar's rows)."""
+def press_modes(term: Terminal, ready: bytes) -> list[float]:
+    """Once ``ready`` is drawn: seconds from each of 5, 6, 7 to its screen's first content."""
+    term.wait_for(ready)
+    term.drain()
+    took = []
+    for key, marker in KEYS:
+        mark = len(term.text)
+        pressed = term.press(key)
+        took.append(term.wait_for(marker, mark) - pressed)
+        term.drain()
+    return took
+
+
+def time_modes(db_path: Path) -> list[float]:
+    """Seconds from 5, 6 and 7 to Friends, Up Next and the calendar, in mediatrack."""
     term = Terminal(app_argv(db_path), environment(db_path))
     try:
-        term.wait_for(ROWS)
-        term.drain()
-        mark = len(term.text)
-        pressed = term.press("6")
-        up_next = term.wait_for(b" left", mark) - pressed
-        term.drain()
-        mark = len(term.text)
-        pressed = term.press("7")
-        calendar = term.wait_for(UPCOMING.encode(), mark) - pressed
-        return up_next, calendar
+        return press_modes(term, ROWS)
     finally:
         term.close()
 
 
-def time_bare(folder: Path, db_path: Path) -> float:
-    """Seconds from spawning a bare Textual app to its first frame."""
+def time_bare(folder: Path, db_path: Path) -> list[float]:
+    """The same in a bare Textual app whose modes show one line each."""
     script = folder / "bare.py"
     script.write_text(BARE, encoding="utf-8")
     term = Terminal([sys.executable, str(script)], environment(db_path))
     try:
-        return term.wait_for(b"hello") - term.started
+        return press_modes(term, b"hello")
     finally:
         term.close()
 
 
-def first_frame(db_path: Path, source: Path | None) -> tuple[float, float, str]:
-    """Seconds from spawn to the first frame (the header), to the Shows rows; the text drawn."""
+def first_frame(db_path: Path, source: Path | None) -> tuple[float, float | None, str]:
+    """Seconds from spawn to the first frame (the header), to the Shows rows (None: never
+    drawn, as an older tree may not show them); the text drawn."""
     term = Terminal(app_argv(db_path), environment(db_path, source))
     try:
         frame = term.wait_for(HEADER) - term.started
-        rows = term.wait_for(ROWS) - term.started
+        try:
+            rows: float | None = term.wait_for(ROWS) - term.started
+        except RuntimeError:
+            rows = None
         term.drain()
         return frame, rows, term.text.decode(errors="replace")
     finally:
         term.close()
+
+
+BUILD = """
+import importlib.util, inspect, sys
+from pathlib import Path
+spec = importlib.util.spec_from_file_location("tree_library", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = module
+spec.loader.exec_module(module)
+size = int(sys.argv[3])
+if "size" in inspect.signature(module.build_library).parameters:
+    module.build_library(Path(sys.argv[2]), size)
+else:  # an older builder: its sizes are module constants
+    if size < 10_000:
+        for name, value in {"SHOWS": 20, "MOVIES": 20, "EPISODES": 400, "BOOKS": 20,
+                            "PODCASTS": 20}.items():
+            setattr(module, name, value)
+    module.build_library(Path(sys.argv[2]))
+"""
+
+
+def build_with(tree: Path, path: Path, tiny: bool) -> None:
+    """A library at ``path`` built by ``tree``'s own code (``tree`` holds src/, benchmarks/)."""
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "MEDIATRACK_DB": str(path)}
+    argv = [sys.executable, "-c", BUILD, str(tree / "benchmarks" / "library.py"), str(path)]
+    subprocess.run([*argv, "80" if tiny else "10000"], env=env, check=True)
 
 
 def _summary(ratios: Sequence[float]) -> str:
@@ -275,50 +336,70 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"built in {time.perf_counter() - started:.1f} s: {holds}")
         time_modes(db_path)  # warm-up: caches, the migrated file
         time_bare(folder, db_path)
-        up_next, calendar, bare = [], [], []
-        for _ in range(runs):
-            modes = time_modes(db_path)
-            floor = time_bare(folder, db_path)
-            up_next.append(modes[0])
-            calendar.append(modes[1])
-            bare.append(floor)
-        print(f"pty {SIZE[0]}x{SIZE[1]}, {runs} pairs, in alternation with the bare app")
-        print(f"  up next (6) ms:   {_ms(up_next)}")
-        print(f"  calendar (7) ms:  {_ms(calendar)}")
-        print(f"  bare first frame ms: {_ms(bare)}")
-        print(
-            f"  up next / floor:  {_summary([u / b for u, b in zip(up_next, bare, strict=True)])}"
-        )
-        print(
-            f"  calendar / floor: {_summary([c / b for c, b in zip(calendar, bare, strict=True)])}"
-        )
-
-        if not (args.main / "mediatrack").is_dir():
-            print(f"no main tree at {args.main}: first frame not compared")
-            return 0
-        ours: list[tuple[float, float]] = []
-        mains: list[tuple[float, float]] = []
-        texts = {}
-        first_frame(db_path, args.main)  # warm-up
-        for _ in range(runs):
-            *took, texts["ours"] = first_frame(db_path, None)
-            ours.append((took[0], took[1]))
-            *took, texts["main"] = first_frame(db_path, args.main)
-            mains.append((took[0], took[1]))
-        print(f"start-up vs main's, {runs} pairs in alternation")
-        for index, what in enumerate(("first frame", "Shows rows")):
-            here = [pair[index] for pair in ours]
-            there = [pair[index] for pair in mains]
+        ours, floor = [], []
+        for run in range(runs):
+            if run % 2:  # alternate which goes first
+                floor.append(time_bare(folder, db_path))
+                ours.append(time_modes(db_path))
+            else:
+                ours.append(time_modes(db_path))
+                floor.append(time_bare(folder, db_path))
+        print(f"pty {SIZE[0]}x{SIZE[1]}, {runs} pairs in alternation with a bare app's modes")
+        for index, name in enumerate(("friends (5)", "up next (6)", "calendar (7)")):
+            here = [sample[index] for sample in ours]
+            there = [sample[index] for sample in floor]
             ratios = [h / t for h, t in zip(here, there, strict=True)]
-            print(f"  {what} ms: this tree {_ms(here)}; main {_ms(there)}")
-            print(f"  {what} this / main: {_summary(ratios)}")
+            print(f"  {name} ms: mediatrack {_ms(here)}; bare {_ms(there)}")
+            print(
+                f"  {name}: mediatrack median {statistics.median(here) * 1000:.0f} ms, "
+                f"bare {statistics.median(there) * 1000:.0f} ms; ratio {_summary(ratios)}"
+            )
+
+        main_tree = args.main.parent
+        if not (args.main / "mediatrack").is_dir():
+            print(f"no tree at {args.main}: first frame not compared")
+            return 0
+        here_db, there_db = folder / "first-here.db", folder / "first-there.db"
+        build_with(HERE.parent, here_db, args.tiny)
+        build_with(main_tree, there_db, args.tiny)
+        mine: list[tuple[float, float | None]] = []
+        theirs: list[tuple[float, float | None]] = []
+        texts = {}
+        first_frame(there_db, args.main)  # warm-up
+        first_frame(here_db, HERE.parent / "src")
+        for run in range(runs):
+            for which in ("there", "here") if run % 2 else ("here", "there"):
+                if which == "here":
+                    *took, texts["ours"] = first_frame(here_db, HERE.parent / "src")
+                    mine.append((took[0], took[1]))
+                else:
+                    *took, texts["main"] = first_frame(there_db, args.main)
+                    theirs.append((took[0], took[1]))
+        print(f"start-up vs {args.main}, {runs} pairs in alternation")
+        for index, what in enumerate(("first frame", "Shows rows")):
+            pairs = [
+                (h[index], t[index])
+                for h, t in zip(mine, theirs, strict=True)
+                if h[index] is not None and t[index] is not None
+            ]
+            if not pairs:
+                print(f"  {what}: not drawn by both")
+                continue
+            here = [pair[0] for pair in pairs]
+            there = [pair[1] for pair in pairs]
+            ratios = [h / t for h, t in pairs]
+            print(f"  {what} ms: this tree {_ms(here)}; other {_ms(there)}")
+            print(
+                f"  {what}: this tree median {statistics.median(here) * 1000:.0f} ms, "
+                f"other {statistics.median(there) * 1000:.0f} ms; ratio {_summary(ratios)}"
+            )
         same = _visible(texts["ours"]) == _visible(texts["main"])
-        print(f"  the first frame's text is {'the same' if same else 'different'} as main's")
+        print(f"  the first frame's text is {'the same' if same else 'different'} as the other's")
         if not same:
             extra = sorted(set(_visible(texts["ours"])) - set(_visible(texts["main"])))
             gone = sorted(set(_visible(texts["main"])) - set(_visible(texts["ours"])))
             print(f"    only here: {extra[:8]}")
-            print(f"    only in main: {gone[:8]}")
+            print(f"    only there: {gone[:8]}")
     return 0
 
 

@@ -278,6 +278,7 @@ def test_stats(snap_compare, library_world, fake, size):
     async def figures(pilot: Pilot) -> None:
         review = pilot.app.screen.query_one("#stats-review")
         await until(pilot, lambda: "Finished" in str(review.render()))
+        await until(pilot, lambda: pilot.app.screen.query("FooterKey"))  # after the figures
 
     assert snap_compare(app_for(fake), terminal_size=size, run_before=then(press("8"), figures))
 

@@ -71,6 +71,7 @@ async def test_an_empty_library_has_stats_too(db_path: Path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("8")
         await until(pilot, lambda: "Finished 0 items" in text_of(app, "#stats-review"))
+        await until(pilot, lambda: app.screen.query("#ratings-title"))  # a frame after the summary
         title = str(app.screen.query_one("#ratings-title", Label).render())
         assert title == "Your ratings of what you finished: none yet"
 

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -36,6 +36,7 @@ from mediatrack.display.sync import SyncLine
 from mediatrack.records import EntryKey
 from mediatrack.screens.common import ScreenCommands, WorkerErrors
 from mediatrack.screens.up_next import agenda_for, open_detail
+from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.lists import KeyList
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class CalendarScreen(WorkerErrors, Screen[None]):
         yield Static(range_text(self.days), id="calendar-range", markup=False)
         yield CalendarList(id="calendar")
         yield Static("", id="calendar-empty", markup=False)
-        yield Lazy(Footer())  # after the first frame, as the library screens
+        yield Lazy(ModeFooter())  # after the first frame, as the library screens
 
     def on_mount(self) -> None:
         self.title = "mediatrack"

@@ -16,8 +16,9 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mediatrack.display.dates import ago_text
@@ -26,6 +27,7 @@ from mediatrack.display.stats import activity_text
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, TITLE_LIMIT, inert
 from mediatrack.screens.common import ScreenCommands, WorkerErrors
+from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.lists import KeyList
 
 if TYPE_CHECKING:
@@ -126,7 +128,7 @@ class FriendsScreen(WorkerErrors, Screen[None]):
             yield KeyList(id="outgoing")
             yield Label("Lately", classes="section", id="activity-title")
             yield KeyList(id="activity")
-        yield Footer()
+        yield Lazy(ModeFooter())  # after the first frame, as the library screens
 
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)

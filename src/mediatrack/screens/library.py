@@ -22,7 +22,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 from textual.worker import Worker
 
 from mediatrack.display.entries import rating_text, status_label
@@ -30,6 +30,7 @@ from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.screens.common import WorkerErrors
+from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.library_view import Prepared, prepare
@@ -91,7 +92,7 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield LibraryBrowser(self.KIND, id="browser")
-        yield Lazy(Footer())
+        yield Lazy(ModeFooter())
 
     def on_mount(self) -> None:
         self.title = "mediatrack"

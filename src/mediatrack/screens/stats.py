@@ -1,9 +1,10 @@
 """Stats (key 8): what you finished, watched, read, listened to and rated, as charts and numbers.
 
 The figures are read in a worker (SQL aggregates: see ``store/stats.py`` for
-which date counts); the summary lines come first, then the charts. Every chart
-has its numbers beside it (``n`` hides or shows them). ``y`` switches between
-the last 12 months and a calendar year (``[`` and ``]`` step through years).
+which date counts); the summary lines come first, then the tables of numbers and
+the Footer, then the charts. Every chart has its numbers beside it (``n`` hides
+or shows them). ``y`` switches between the last 12 months and a calendar year
+(``[`` and ``]`` step through years).
 This module is imported when the mode is first opened; textual-plotext (and
 plotext) once the first figures are on screen, which they never wait for.
 """
@@ -20,12 +21,13 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from mediatrack.display import stats as shown
 from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.screens.common import ScreenCommands, WorkerErrors
+from mediatrack.widgets.footer import ModeFooter
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -48,7 +50,7 @@ def _whole_ticks(plot, top: int, axis: str = "y") -> None:
 class StatsScreen(WorkerErrors, Screen[None]):
     """Charts and numbers of one period: the last 12 months, or a year in review."""
 
-    # stats.tcss (beside this file) is read with the app's CSS: see MediaTrackApp.CSS_PATH.
+    CSS_PATH = "stats.tcss"
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("y", "toggle_year", "Year/12 months"),
@@ -75,11 +77,6 @@ class StatsScreen(WorkerErrors, Screen[None]):
         yield Label("Reading your stats…", id="stats-reading", markup=False)
         with VerticalScroll(id="stats-body"):
             yield Static(id="stats-review", markup=False)
-            for name in CHARTS:
-                yield Label("", id=f"{name}-title", classes="section", markup=False)
-                with Horizontal(id=f"{name}-row", classes="chart-row"):
-                    yield DataTable(id=f"{name}-numbers", classes="numbers", cursor_type="none")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)
@@ -103,7 +100,15 @@ class StatsScreen(WorkerErrors, Screen[None]):
 
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
         self.query_one("#stats-reading").display = False
+        self._add_footer()
         return False
+
+    def _add_footer(self) -> None:
+        """The Footer, once the figures are drawn: its ~20 keys take longer to style than
+        the figures to read, and would hold them back."""
+        if not self.query(ModeFooter):
+            self.mount(ModeFooter())
+            self.call_after_refresh(self.refresh_bindings)  # a Footer lists its keys when told
 
     def _show(self, stats: Stats) -> None:
         self.stats = stats
@@ -111,11 +116,38 @@ class StatsScreen(WorkerErrors, Screen[None]):
         self.query_one("#stats-body").display = True
         self.query_one("#stats-period", Label).update(shown.period_text(stats.period))
         self.query_one("#stats-review", Static).update("\n".join(shown.review_lines(stats)))
+        if self.query("#completed-row"):
+            self._fill_sections(stats)
+            self.call_after_refresh(self._draw_charts, stats)
+        else:  # the first figures: the tables, the Footer and the charts a frame later
+            self.call_after_refresh(self._first_sections)
+
+    async def _first_sections(self) -> None:
+        """The sections' tables, made once the summary is on screen: four tables take
+        longer to style than the figures to read, and would hold them back."""
+        if not self.query("#completed-row"):
+            await self.query_one("#stats-body").mount_all(
+                widget
+                for name in CHARTS
+                for widget in (
+                    Label("", id=f"{name}-title", classes="section", markup=False),
+                    Horizontal(
+                        DataTable(id=f"{name}-numbers", classes="numbers", cursor_type="none"),
+                        id=f"{name}-row",
+                        classes="chart-row",
+                    ),
+                )
+            )
+        if self.stats is not None:  # the latest figures, should newer ones have come
+            self._fill_sections(self.stats)
+            self._add_footer()
+            self.call_after_refresh(self._draw_charts, self.stats)
+
+    def _fill_sections(self, stats: Stats) -> None:
         self._section("completed", "Finished per month", shown.completed_table(stats))
         self._section("ratings", "Your ratings of what you finished", shown.ratings_table(stats))
         self._section("genres", "Top genres", shown.ranked_table("Genre", stats.genres))
         self._section("authors", "Top authors", shown.ranked_table("Author", stats.authors))
-        self.call_after_refresh(self._draw_charts, stats)
 
     def _section(self, name: str, title: str, table: shown.Table) -> None:
         header, rows = table

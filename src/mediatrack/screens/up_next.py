@@ -19,7 +19,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker
 
 from mediatrack.agenda import UpNextItem
@@ -28,6 +28,7 @@ from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.screens.common import ScreenCommands, WorkerErrors
+from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.lists import KeyTable
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class UpNextScreen(WorkerErrors, Screen[None]):
         yield Input(placeholder="Filter: title, episode or author", id="up-next-filter")
         yield UpNextTable(id="up-next", cursor_type="row", zebra_stripes=True)
         yield Static(NOTHING_NEXT, id="up-next-empty", markup=False)
-        yield Lazy(Footer())  # after the first frame, as the library screens
+        yield Lazy(ModeFooter())  # after the first frame, as the library screens
 
     def on_mount(self) -> None:
         self.title = "mediatrack"
