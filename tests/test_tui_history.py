@@ -93,3 +93,27 @@ async def test_the_history_screen_lists_what_was_done(seeded):
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, HistoryScreen)
+
+
+async def test_an_unedited_note_with_control_characters_is_saved_as_it_was(seeded):
+    """The editor shows controls as symbols; saving without typing keeps the exact text."""
+    raw = "line\x1b[31m red\tcell\r\nnext\x07"
+    History().set_note(seeded["heat"], raw, shared=False)
+    before = History().note(seeded["heat"])
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        assert "\x1b" not in app.screen.query_one("#note-text").text  # never on the terminal
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert History().note(seeded["heat"]) == before
+
+        await pilot.press("n")  # only its sharing changes: the text stays as it was
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        app.screen.query_one("#note-shared").value = True
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: History().note(seeded["heat"]).shared)
+    assert History().note(seeded["heat"]).text == before.text

@@ -42,15 +42,16 @@ class NoteDialog(ModalScreen[NoteChange | None]):
         super().__init__()
         self.item_title = title
         self.note = note
+        # Control characters never reach the terminal, even from a restored backup:
+        # they show as symbols, and the note is saved as it was unless its text changed.
+        self.shown = inert(note.text, single_line=False) if note else ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="note-box"):
             yield Label(
                 f"Your note on {inert(self.item_title)}", classes="note-title", markup=False
             )
-            # Control characters never reach the terminal, even from a restored backup.
-            text = inert(self.note.text, single_line=False) if self.note else ""
-            yield TextArea(text, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield TextArea(self.shown, id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Checkbox(
                 "Friends may read it", self.note.shared if self.note else False, id="note-shared"
             )
@@ -65,8 +66,17 @@ class NoteDialog(ModalScreen[NoteChange | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
+        """Dismisses with the change; with None when nothing changed (nothing to write)."""
         text = self.query_one("#note-text", TextArea).text
         shared = self.query_one("#note-shared", Checkbox).value
+        if self.note is not None and text == self.shown:
+            if shared == self.note.shared:
+                self.dismiss(None)
+                return
+            text = self.note.text  # only its sharing changed: the text stays exactly as it was
+        elif self.note is None and not text.strip():
+            self.dismiss(None)  # no note before, none now
+            return
         self.dismiss(NoteChange(text, shared))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
