@@ -117,3 +117,24 @@ async def test_an_unedited_note_with_control_characters_is_saved_as_it_was(seede
         await pilot.press("ctrl+s")
         await until(pilot, lambda: History().note(seeded["heat"]).shared)
     assert History().note(seeded["heat"]).text == before.text
+
+
+async def test_rewatch_from_the_detail_screen_asks_and_starts_again(seeded):
+    from mediatrack.screens.detail import DetailScreen
+
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await settle(pilot)
+        await pilot.press("W")
+        await until(pilot, lambda: bool(app.screen.query(".picker-title")))
+        assert "Rewatch Heat?" in str(app.screen.query_one(".picker-title").render())
+        await pilot.press("y")
+        await until(pilot, lambda: Library().entry(seeded["heat"]).status == "watching")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert "Rewatch" in [c.title for c in app.screen.palette_commands()]
+    assert Library().detail(seeded["heat"]).runs == 1  # the first run stays in the history
