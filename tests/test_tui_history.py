@@ -138,3 +138,28 @@ async def test_rewatch_from_the_detail_screen_asks_and_starts_again(seeded):
         assert isinstance(app.screen, DetailScreen)
         assert "Rewatch" in [c.title for c in app.screen.palette_commands()]
     assert Library().detail(seeded["heat"]).runs == 1  # the first run stays in the history
+
+
+async def test_clearing_a_note_asks_first(seeded):
+    History().set_note(seeded["heat"], "the bank scene")
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        app.screen.query_one("#note-text").text = ""
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: bool(app.screen.query(".picker-title")))
+        assert "Delete your note on Heat?" in str(app.screen.query_one(".picker-title").render())
+        await pilot.press("n")  # kept
+        await settle(pilot)
+        assert History().note(seeded["heat"]).text == "the bank scene"
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        app.screen.query_one("#note-text").text = ""
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: bool(app.screen.query(".picker-title")))
+        await pilot.press("y")
+        await until(pilot, lambda: History().note(seeded["heat"]) is None)
+        await until(pilot, lambda: "Note cleared." in toasts(app))

@@ -92,17 +92,34 @@ def edit_note(
     """Read ``key``'s note, let the user edit it, save it; then ``saved`` on the event loop."""
     app: MediaTrackApp = screen.app  # type: ignore[assignment]
 
-    def save(change: NoteChange | None) -> None:
+    def save(change: NoteChange | None, confirm: bool = False) -> None:
         if change is None:
             return
 
         def write() -> None:
-            note = app.services.history.set_note(key, change.text, shared=change.shared)
+            from mediatrack.services.library import NeedsConfirmation
+
+            try:
+                note = app.services.history.set_note(
+                    key, change.text, shared=change.shared, confirm=confirm
+                )
+            except NeedsConfirmation as question:  # clearing it: the text would be gone
+                app.call_from_thread(ask, str(question), change)
+                return
             app.call_from_thread(saved, note)
             app.call_from_thread(app.notify, "Note saved." if note else "Note cleared.")
             app.call_from_thread(app.request_sync)
 
         screen.run_worker(write, thread=True, group="write", exit_on_error=False)
+
+    def ask(question: str, change: NoteChange) -> None:
+        from mediatrack.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                save(change, confirm=True)
+
+        app.push_screen(ConfirmScreen(question, "Delete", "Keep"), answered)
 
     def read() -> None:
         note = app.services.history.note(key)
