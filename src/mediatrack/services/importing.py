@@ -388,17 +388,17 @@ class ImportService:
         if source == "mediatrack" and not dry_run:
             with connection():
                 exports.restore_friends(self.user_id, backup.friends(read_text(Path(path))))
-            self._restore_history(path)
+            self._restore_history(path, overwrite=mode == "overwrite")
         return summary
 
-    def _restore_history(self, path: Path) -> None:
+    def _restore_history(self, path: Path, *, overwrite: bool) -> None:
         """A backup's notes, runs and earlier runs' ticks, once its items are in."""
         from mediatrack.store import history
 
         extras = backup.history_extras(read_text(Path(path)))
         if extras:
             with transaction():
-                history.restore_extras(self.user_id, extras)
+                history.restore_extras(self.user_id, extras, overwrite=overwrite)
 
     def _process(
         self,
