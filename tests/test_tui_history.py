@@ -163,3 +163,18 @@ async def test_clearing_a_note_asks_first(seeded):
         await pilot.press("y")
         await until(pilot, lambda: History().note(seeded["heat"]) is None)
         await until(pilot, lambda: "Note cleared." in toasts(app))
+
+
+async def test_a_note_too_long_stays_in_the_editor(seeded):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        app.screen.query_one("#note-text").text = "x" * 10_001
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "at most 10,000 characters" in toasts(app))
+        assert isinstance(app.screen, NoteDialog)  # nothing typed is lost
+        assert len(app.screen.query_one("#note-text").text) == 10_001
+    assert History().note(seeded["heat"]) is None

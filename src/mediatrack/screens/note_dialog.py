@@ -77,6 +77,14 @@ class NoteDialog(ModalScreen[NoteChange | None]):
         elif self.note is None and not text.strip():
             self.dismiss(None)  # no note before, none now
             return
+        from mediatrack.services.history import check_note
+        from mediatrack.services.library import InvalidValue
+
+        try:
+            check_note(text)
+        except InvalidValue as error:  # said here: the text stays in the editor
+            self.notify(str(error), severity="error")
+            return
         self.dismiss(NoteChange(text, shared))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

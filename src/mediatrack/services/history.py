@@ -66,11 +66,7 @@ class History:
 
         Clearing a note asks first (``NeedsConfirmation``): its text is gone for good.
         """
-        text = (text or "").strip()
-        if len(text) > NOTE_LIMIT:
-            raise InvalidValue(
-                f"A note holds at most {NOTE_LIMIT:,} characters; this one has {len(text):,}."
-            )
+        text = check_note(text)
         with transaction():
             entry = self._require(key)
             if not text and not confirm and note_rows.read(self.user_id, key) is not None:
@@ -114,6 +110,16 @@ class History:
         if entry is None:
             raise UnknownItem(f"There is no item {key} in your library (see `mediatrack list`).")
         return entry
+
+
+def check_note(text: str | None) -> str:
+    """The note as it is kept (trimmed); ``InvalidValue`` when it is too long."""
+    text = (text or "").strip()
+    if len(text) > NOTE_LIMIT:
+        raise InvalidValue(
+            f"A note holds at most {NOTE_LIMIT:,} characters; this one has {len(text):,}."
+        )
+    return text
 
 
 def _with_run(event: HistoryEvent, run: int) -> HistoryEvent:
