@@ -300,9 +300,12 @@ class DetailScreen(WorkerErrors, Screen[None]):
             "History", "When you watched, read or heard it (h)", self.action_history
         )
         if self.key.kind is not Kind.PODCAST:
-            verb = "Reread" if self.key.kind is Kind.BOOK else "Rewatch"
+            from mediatrack.services.history import repeat_verb
+
             yield SystemCommand(
-                verb, "Start this finished item again, keeping the old run (W)", self.action_rewatch
+                repeat_verb(self.entry),
+                "Start this finished item again, keeping the old run (W)",
+                self.action_rewatch,
             )
         yield SystemCommand(
             "Set progress",
