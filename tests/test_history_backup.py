@@ -89,5 +89,8 @@ def test_restoring_an_older_backup_keeps_notes_written_or_cleared_since(cli, fak
         return {item["title"]: item.get("note") for item in json.loads(out.read_text())["items"]}
 
     assert notes() == {"Fight Club": "second thoughts", "Game of Thrones": None}
-    assert cli("import", "mediatrack", str(old), "--mode", "overwrite").code == 0
+    refused = cli("import", "mediatrack", str(old), "--mode", "overwrite")
+    assert refused.code == 1 and "--yes" in refused.err  # the file would win: it asks
+    assert notes() == {"Fight Club": "second thoughts", "Game of Thrones": None}
+    assert cli("import", "mediatrack", str(old), "--mode", "overwrite", "--yes").code == 0
     assert notes() == {"Fight Club": "first thoughts", "Game of Thrones": "winter"}
