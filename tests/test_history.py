@@ -143,8 +143,12 @@ def test_notes_set_share_and_clear(library):
     history.set_note(heat, "the bank scene", shared=True)
     history.set_note(heat, "changed")  # sharing kept
     assert library.detail(heat).note.shared is True
-    assert history.set_note(heat, "") is None
+    with pytest.raises(NeedsConfirmation, match="Delete your note on Heat"):
+        history.set_note(heat, "")  # its text would be gone for good: it asks
+    assert library.detail(heat).note.text == "changed"
+    assert history.set_note(heat, "", confirm=True) is None
     assert library.detail(heat).note is None
+    assert history.set_note(heat, "") is None  # no note, nothing to ask
     with pytest.raises(InvalidValue, match="at most"):
         history.set_note(heat, "x" * 10_001)
 
@@ -171,7 +175,9 @@ def test_cli_note_history_and_rewatch(library, capsys):
     assert [(e["id"], e["event"]) for e in json.loads(out)] == [(str(heat), "finished")]
     code, out, _ = run(capsys, "history", str(heat))
     assert "Finished" in out and "\x1b" not in out
-    code, out, _ = run(capsys, "set", str(heat), "--note", "")
+    code, _, err = run(capsys, "set", str(heat), "--note", "")
+    assert code == 1 and "--yes" in err and library.detail(heat).note is not None
+    code, out, _ = run(capsys, "set", str(heat), "--note", "", "--yes")
     assert code == 0 and "cleared" in out and library.detail(heat).note is None
     code, _, err = run(capsys, "history", "--limit", "0")
     assert code == 1 and "--limit" in err

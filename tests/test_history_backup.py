@@ -68,3 +68,31 @@ def test_a_backup_round_trip_keeps_notes_and_runs(cli, fake, tmp_path, monkeypat
     items = {item["title"]: item["id"] for item in json.loads(cli("list", "--json").out)}
     history = json.loads(cli("history", items["Game of Thrones"], "--json", "--limit", "500").out)
     assert sorted({event["run"] for event in history if event["event"] == "watched"}) == [1, 2]
+
+
+def test_restoring_an_older_backup_keeps_notes_written_or_cleared_since(cli, fake, tmp_path):
+    trakt = tmp_path / "trakt.json"
+    trakt.write_text(json.dumps(TRAKT))
+    assert cli("import", "trakt", str(trakt)).code == 0
+    items = {item["title"]: item["id"] for item in json.loads(cli("list", "--json").out)}
+    show, movie = items["Game of Thrones"], items["Fight Club"]
+    assert cli("set", movie, "--note", "first thoughts").code == 0
+    assert cli("set", show, "--note", "winter").code == 0
+    old = tmp_path / "old.json"
+    assert cli("export", "--format", "json", "-o", str(old)).code == 0
+
+    assert cli("set", movie, "--note", "second thoughts").code == 0  # after the backup
+    assert cli("set", show, "--note", "", "--yes").code == 0  # cleared after the backup
+    assert cli("import", "mediatrack", str(old)).code == 0
+
+    def notes() -> dict[str, str | None]:
+        out = tmp_path / "now.json"
+        cli("export", "--format", "json", "-o", str(out))
+        return {item["title"]: item.get("note") for item in json.loads(out.read_text())["items"]}
+
+    assert notes() == {"Fight Club": "second thoughts", "Game of Thrones": None}
+    refused = cli("import", "mediatrack", str(old), "--mode", "overwrite")
+    assert refused.code == 1 and "--yes" in refused.err  # the file would win: it asks
+    assert notes() == {"Fight Club": "second thoughts", "Game of Thrones": None}
+    assert cli("import", "mediatrack", str(old), "--mode", "overwrite", "--yes").code == 0
+    assert notes() == {"Fight Club": "first thoughts", "Game of Thrones": "winter"}

@@ -46,7 +46,7 @@ def test_notes_and_runs_reach_the_other_device(world: World):
     watched = [e for e in History(alice.user_id).events(on_phone.key) if e.event == "watched"]
     assert sorted(e.episode for e in watched) == [1, 2, 3] and {e.run for e in watched} == {1}
 
-    History(alice.user_id).set_note(movie.key, "")  # cleared on the phone...
+    History(alice.user_id).set_note(movie.key, "", confirm=True)  # cleared on the phone...
     phone.sync()
     laptop.sync()
     assert laptop.use().detail(heat).note is None  # ...and so on the laptop

@@ -17,7 +17,7 @@ from mediatrack.catalog.settings import CatalogSettings, build_catalog
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey
 from mediatrack.services.importing import ImportFailed, ImportService
-from mediatrack.services.library import Library
+from mediatrack.services.library import Library, NeedsConfirmation
 from mediatrack.store import imports as import_rows
 from mediatrack.store.db import connection
 from mediatrack.store.models import EpisodeWatch, FinishDate, MediaItem
@@ -107,7 +107,10 @@ def test_merge_keeps_a_change_made_after_the_file_and_overwrite_takes_the_file(
     assert library.entry(movie.key).rating == 3
     only_new = service.run("letterboxd", folder, mode="only-new")
     assert only_new.added == 0 and library.entry(movie.key).rating == 3
-    overwrite = service.run("letterboxd", folder, mode="overwrite")
+    with pytest.raises(NeedsConfirmation, match="Overwrite your library"):
+        service.run("letterboxd", folder, mode="overwrite")  # it asks first
+    assert library.entry(movie.key).rating == 3
+    overwrite = service.run("letterboxd", folder, mode="overwrite", confirm=True)
     assert overwrite.updated == 1 and library.entry(movie.key).rating == 9
 
 
@@ -310,7 +313,7 @@ def test_merge_never_brings_back_an_item_removed_after_the_file(service, library
     again = service.run("letterboxd", folder)
     assert library.entries(Kind.MOVIE) == []  # the removal is newer than the file: it stands
     assert again.added == 0
-    service.run("letterboxd", folder, mode="overwrite")  # the file wins only when asked
+    service.run("letterboxd", folder, mode="overwrite", confirm=True)  # only when asked
     assert [entry.key for entry in library.entries(Kind.MOVIE)] == [movie.key]
 
 

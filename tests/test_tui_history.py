@@ -93,3 +93,88 @@ async def test_the_history_screen_lists_what_was_done(seeded):
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, HistoryScreen)
+
+
+async def test_an_unedited_note_with_control_characters_is_saved_as_it_was(seeded):
+    """The editor shows controls as symbols; saving without typing keeps the exact text."""
+    raw = "line\x1b[31m red\tcell\r\nnext\x07"
+    History().set_note(seeded["heat"], raw, shared=False)
+    before = History().note(seeded["heat"])
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        assert "\x1b" not in app.screen.query_one("#note-text").text  # never on the terminal
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert History().note(seeded["heat"]) == before
+
+        await pilot.press("n")  # only its sharing changes: the text stays as it was
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        app.screen.query_one("#note-shared").value = True
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: History().note(seeded["heat"]).shared)
+    assert History().note(seeded["heat"]).text == before.text
+
+
+async def test_rewatch_from_the_detail_screen_asks_and_starts_again(seeded):
+    from mediatrack.screens.detail import DetailScreen
+
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await settle(pilot)
+        await pilot.press("W")
+        await until(pilot, lambda: bool(app.screen.query(".picker-title")))
+        assert "Rewatch Heat?" in str(app.screen.query_one(".picker-title").render())
+        await pilot.press("y")
+        await until(pilot, lambda: Library().entry(seeded["heat"]).status == "watching")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert "Rewatch" in [c.title for c in app.screen.palette_commands()]
+    assert Library().detail(seeded["heat"]).runs == 1  # the first run stays in the history
+
+
+async def test_clearing_a_note_asks_first(seeded):
+    History().set_note(seeded["heat"], "the bank scene")
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        app.screen.query_one("#note-text").text = ""
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: bool(app.screen.query(".picker-title")))
+        assert "Delete your note on Heat?" in str(app.screen.query_one(".picker-title").render())
+        await pilot.press("n")  # kept
+        await settle(pilot)
+        assert History().note(seeded["heat"]).text == "the bank scene"
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        app.screen.query_one("#note-text").text = ""
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: bool(app.screen.query(".picker-title")))
+        await pilot.press("y")
+        await until(pilot, lambda: History().note(seeded["heat"]) is None)
+        await until(pilot, lambda: "Note cleared." in toasts(app))
+
+
+async def test_a_note_too_long_stays_in_the_editor(seeded):
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        app.screen.query_one("#note-text").text = "x" * 10_001
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "at most 10,000 characters" in toasts(app))
+        assert isinstance(app.screen, NoteDialog)  # nothing typed is lost
+        assert len(app.screen.query_one("#note-text").text) == 10_001
+    assert History().note(seeded["heat"]) is None

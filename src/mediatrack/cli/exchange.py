@@ -15,6 +15,7 @@ from mediatrack.cli.common import (
     open_library,
     print_json,
     print_table,
+    refused_unless_yes,
 )
 from mediatrack.display.text import inert
 
@@ -55,6 +56,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         metavar=("ROW", "QUERY"),
         help="review: search the catalog again for ROW with your own words",
     )
+    importing.add_argument("--yes", action="store_true", help="go ahead with --mode overwrite")
     importing.set_defaults(handler=run_import)
 
     export = commands.add_parser(
@@ -155,10 +157,15 @@ def run_import(args: argparse.Namespace) -> int:
         return _review(args, service)
     if args.path is None:
         raise CliError(f"Give the file to import: mediatrack import {args.source} PATH.")
-    with _Bar(sys.stderr.isatty() and not args.json) as bar:
+    with refused_unless_yes(), _Bar(sys.stderr.isatty() and not args.json) as bar:
         service.on_wait = bar.waiting
         summary = service.run(
-            args.source, args.path, mode=args.mode, dry_run=args.dry_run, on_progress=bar
+            args.source,
+            args.path,
+            mode=args.mode,
+            dry_run=args.dry_run,
+            on_progress=bar,
+            confirm=args.yes,
         )
     if args.json:
         print_json(summary.as_dict())

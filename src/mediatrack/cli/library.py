@@ -220,7 +220,8 @@ def _set_note(args: argparse.Namespace) -> None:
         if current is None:
             raise CliError(f"{args.item} has no note to share: write one with --note.")
         text = current.text
-    note = history.set_note(args.item, text, shared=args.note_shared)
+    with refused_unless_yes():
+        note = history.set_note(args.item, text, shared=args.note_shared, confirm=args.yes)
     if note is None:
         print(f"{args.item}: note cleared.")
     else:

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.worker import Worker
 
-from mediatrack.kinds import KINDS
+from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import LibraryEntry
 from mediatrack.screens.common import ScreenCommands, WorkerErrors
 from mediatrack.services.library import NeedsConfirmation
@@ -56,6 +56,7 @@ class DetailScreen(WorkerErrors, Screen[None]):
         # In the palette and the help panel: the footer keeps its room for ticking.
         Binding("n", "note", "Note", show=False),
         Binding("h", "history", "History", show=False),
+        Binding("W", "rewatch", "Again", show=False, key_display="W"),
     ]
 
     app: MediaTrackApp
@@ -266,6 +267,26 @@ class DetailScreen(WorkerErrors, Screen[None]):
 
         edit_note(self, self.key, self.entry.title, saved)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # a podcast has no rewatch: its episodes are ticked one by one
+        return not (action == "rewatch" and self.key.kind is Kind.PODCAST)
+
+    def action_rewatch(self) -> None:
+        """Watch (or read) a finished item again: a new run at 0, the old one in its history."""
+        from mediatrack.services.history import repeat_verb
+
+        if self.key.kind is Kind.PODCAST:
+            return
+        key, history = self.key, self.app.services.history
+        self.run_change(
+            lambda confirm: history.start_again(key, confirm=confirm)[0],
+            self._started_again,
+            undo=f"{repeat_verb(self.entry)}: {self.entry.title!r} starts again at 0",
+        )
+
+    def _started_again(self, entry: LibraryEntry) -> None:
+        self.entry = entry  # the screen reads it again: the change was asked about first
+
     def action_history(self) -> None:
         from mediatrack.screens.history import HistoryScreen
 
@@ -278,6 +299,14 @@ class DetailScreen(WorkerErrors, Screen[None]):
         yield SystemCommand(
             "History", "When you watched, read or heard it (h)", self.action_history
         )
+        if self.key.kind is not Kind.PODCAST:
+            from mediatrack.services.history import repeat_verb
+
+            yield SystemCommand(
+                repeat_verb(self.entry),
+                "Start this finished item again, keeping the old run (W)",
+                self.action_rewatch,
+            )
         yield SystemCommand(
             "Set progress",
             "Type the progress: a page, S2E5 or a count (p)",

@@ -42,15 +42,16 @@ class NoteDialog(ModalScreen[NoteChange | None]):
         super().__init__()
         self.item_title = title
         self.note = note
+        # Control characters never reach the terminal, even from a restored backup:
+        # they show as symbols, and the note is saved as it was unless its text changed.
+        self.shown = inert(note.text, single_line=False) if note else ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="note-box"):
             yield Label(
                 f"Your note on {inert(self.item_title)}", classes="note-title", markup=False
             )
-            # Control characters never reach the terminal, even from a restored backup.
-            text = inert(self.note.text, single_line=False) if self.note else ""
-            yield TextArea(text, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield TextArea(self.shown, id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Checkbox(
                 "Friends may read it", self.note.shared if self.note else False, id="note-shared"
             )
@@ -65,8 +66,25 @@ class NoteDialog(ModalScreen[NoteChange | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
+        """Dismisses with the change; with None when nothing changed (nothing to write)."""
         text = self.query_one("#note-text", TextArea).text
         shared = self.query_one("#note-shared", Checkbox).value
+        if self.note is not None and text == self.shown:
+            if shared == self.note.shared:
+                self.dismiss(None)
+                return
+            text = self.note.text  # only its sharing changed: the text stays exactly as it was
+        elif self.note is None and not text.strip():
+            self.dismiss(None)  # no note before, none now
+            return
+        from mediatrack.services.history import check_note
+        from mediatrack.services.library import InvalidValue
+
+        try:
+            check_note(text)
+        except InvalidValue as error:  # said here: the text stays in the editor
+            self.notify(str(error), severity="error")
+            return
         self.dismiss(NoteChange(text, shared))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -82,17 +100,34 @@ def edit_note(
     """Read ``key``'s note, let the user edit it, save it; then ``saved`` on the event loop."""
     app: MediaTrackApp = screen.app  # type: ignore[assignment]
 
-    def save(change: NoteChange | None) -> None:
+    def save(change: NoteChange | None, confirm: bool = False) -> None:
         if change is None:
             return
 
         def write() -> None:
-            note = app.services.history.set_note(key, change.text, shared=change.shared)
+            from mediatrack.services.library import NeedsConfirmation
+
+            try:
+                note = app.services.history.set_note(
+                    key, change.text, shared=change.shared, confirm=confirm
+                )
+            except NeedsConfirmation as question:  # clearing it: the text would be gone
+                app.call_from_thread(ask, str(question), change)
+                return
             app.call_from_thread(saved, note)
             app.call_from_thread(app.notify, "Note saved." if note else "Note cleared.")
             app.call_from_thread(app.request_sync)
 
         screen.run_worker(write, thread=True, group="write", exit_on_error=False)
+
+    def ask(question: str, change: NoteChange) -> None:
+        from mediatrack.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                save(change, confirm=True)
+
+        app.push_screen(ConfirmScreen(question, "Delete", "Keep"), answered)
 
     def read() -> None:
         note = app.services.history.note(key)

@@ -55,16 +55,24 @@ class History:
             return note_rows.read(self.user_id, key)
 
     def set_note(
-        self, key: EntryKey, text: str | None, *, shared: bool | None = None
+        self,
+        key: EntryKey,
+        text: str | None,
+        *,
+        shared: bool | None = None,
+        confirm: bool = False,
     ) -> ItemNote | None:
-        """Write (or, with an empty text, clear) the note; ``shared`` None keeps its sharing."""
-        text = (text or "").strip()
-        if len(text) > NOTE_LIMIT:
-            raise InvalidValue(
-                f"A note holds at most {NOTE_LIMIT:,} characters; this one has {len(text):,}."
-            )
+        """Write (or, with an empty text, clear) the note; ``shared`` None keeps its sharing.
+
+        Clearing a note asks first (``NeedsConfirmation``): its text is gone for good.
+        """
+        text = check_note(text)
         with transaction():
-            self._require(key)
+            entry = self._require(key)
+            if not text and not confirm and note_rows.read(self.user_id, key) is not None:
+                raise NeedsConfirmation(
+                    f"Delete your note on {entry.title}? Its text cannot be brought back."
+                )
             note_rows.write(self.user_id, key, text, shared)
             return note_rows.read(self.user_id, key)
 
@@ -102,6 +110,16 @@ class History:
         if entry is None:
             raise UnknownItem(f"There is no item {key} in your library (see `mediatrack list`).")
         return entry
+
+
+def check_note(text: str | None) -> str:
+    """The note as it is kept (trimmed); ``InvalidValue`` when it is too long."""
+    text = (text or "").strip()
+    if len(text) > NOTE_LIMIT:
+        raise InvalidValue(
+            f"A note holds at most {NOTE_LIMIT:,} characters; this one has {len(text):,}."
+        )
+    return text
 
 
 def _with_run(event: HistoryEvent, run: int) -> HistoryEvent:

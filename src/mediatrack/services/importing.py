@@ -44,7 +44,7 @@ from mediatrack.exchange.records import ExchangeError, record_from_json, record_
 from mediatrack.exchange.sources import SOURCES
 from mediatrack.folding import fold
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.services.library import LibraryError
+from mediatrack.services.library import LibraryError, NeedsConfirmation
 from mediatrack.store import exports
 from mediatrack.store import imports as import_rows
 from mediatrack.store.db import LOCAL_USER_ID, connection, transaction
@@ -375,9 +375,18 @@ class ImportService:
         mode: str = "merge",
         dry_run: bool = False,
         on_progress: Progress | None = None,
+        confirm: bool = False,
     ) -> ImportSummary:
+        """Import ``path``. ``overwrite`` asks first (``NeedsConfirmation``): the file's
+        statuses, progress and ratings replace the user's, even those changed since."""
         if mode not in MODES:
             raise ImportFailed(f"{mode!r} is not an import mode: use one of {', '.join(MODES)}.")
+        if mode == "overwrite" and not dry_run and not confirm:
+            raise NeedsConfirmation(
+                "Overwrite your library with the file? Its statuses, progress and ratings "
+                "replace yours, even those you changed since it was written "
+                "(--dry-run shows what would change)."
+            )
         parsed = self.read(source, path)
         summary = ImportSummary(source, mode, dry_run, rows=len(parsed.records))
         summary.malformed = len(parsed.malformed)
@@ -388,17 +397,17 @@ class ImportService:
         if source == "mediatrack" and not dry_run:
             with connection():
                 exports.restore_friends(self.user_id, backup.friends(read_text(Path(path))))
-            self._restore_history(path)
+            self._restore_history(path, overwrite=mode == "overwrite")
         return summary
 
-    def _restore_history(self, path: Path) -> None:
+    def _restore_history(self, path: Path, *, overwrite: bool) -> None:
         """A backup's notes, runs and earlier runs' ticks, once its items are in."""
         from mediatrack.store import history
 
         extras = backup.history_extras(read_text(Path(path)))
         if extras:
             with transaction():
-                history.restore_extras(self.user_id, extras)
+                history.restore_extras(self.user_id, extras, overwrite=overwrite)
 
     def _process(
         self,

@@ -35,11 +35,10 @@ from mediatrack.store.models import (
 FINISHED_SHOW_STATUSES = {"Ended", "Canceled", "Cancelled"}
 
 
-def show_episodes(user_id: str, show_id: int) -> list[ShowEpisode]:
-    """Every episode of a show in order (specials first, as season 0), with the user's ticks."""
-    watched = {
-        episode_id
-        for (episode_id,) in EpisodeWatch.select(EpisodeWatch.episode)
+def live_show_ticks(user_id: str, show_id: int) -> dict[int, dt.datetime]:
+    """The show's ticked episodes (the current run's): episode id -> when it was watched."""
+    query = (
+        EpisodeWatch.select(EpisodeWatch.episode, EpisodeWatch.watched_at)
         .join(Episode)
         .join(Season)
         .where(
@@ -48,8 +47,13 @@ def show_episodes(user_id: str, show_id: int) -> list[ShowEpisode]:
             & (Season.media_item == show_id)
         )
         .tuples()
-        .iterator()
-    }
+    )
+    return {episode_id: when for episode_id, when in query.iterator()}
+
+
+def show_episodes(user_id: str, show_id: int) -> list[ShowEpisode]:
+    """Every episode of a show in order (specials first, as season 0), with the user's ticks."""
+    watched = live_show_ticks(user_id, show_id).keys()
     rows = (
         Episode.select(
             Episode.id, Season.season_number, Episode.episode_number, Episode.name, Episode.air_date

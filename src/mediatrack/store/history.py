@@ -210,8 +210,11 @@ def backup_extras(user_id: str, kind: Kind) -> dict[int, dict[str, Any]]:
     return extras
 
 
-def restore_extras(user_id: str, extras: list[dict[str, Any]]) -> None:
-    """Write back what ``backup_extras`` wrote, for items the restore put in the library."""
+def restore_extras(user_id: str, extras: list[dict[str, Any]], *, overwrite: bool = False) -> None:
+    """Write back what ``backup_extras`` wrote, for items the restore put in the library.
+
+    A note the user has (or cleared) is kept, unless ``overwrite``: the file wins then.
+    """
     from mediatrack.store import notes as note_rows
     from mediatrack.store.imports import ITEM_MODELS, catalog_column
     from mediatrack.store.models import (
@@ -240,7 +243,8 @@ def restore_extras(user_id: str, extras: list[dict[str, Any]]) -> None:
                 continue
             key = EntryKey(kind, found)
             if extra.get("note"):
-                note_rows.write(user_id, key, extra["note"], bool(extra.get("note_shared")))
+                shared = bool(extra.get("note_shared"))
+                note_rows.restore(user_id, key, extra["note"], shared, overwrite=overwrite)
             if kind is Kind.PODCAST or not extra.get("runs"):
                 continue
             table = PROGRESS_TABLES[kind]

@@ -64,3 +64,11 @@ def write(user_id: str, key: EntryKey, text: str | None, shared: bool | None = N
         elif (keep.note, keep.deleted_at) != (text, None):
             keep.note, keep.deleted_at, keep.updated_at = text, None, now
             keep.save()
+
+
+def restore(user_id: str, key: EntryKey, text: str, shared: bool, *, overwrite: bool) -> None:
+    """A backup's note. Unless ``overwrite``, only where the user has never had one:
+    a note written or cleared since the backup stands (the backup carries no time)."""
+    if not overwrite and _rows(user_id, key)[2]:
+        return
+    write(user_id, key, text, shared)

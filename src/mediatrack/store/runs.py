@@ -10,9 +10,8 @@ case ``runs`` on the progress row counts the runs finished before this one.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from peewee import EXCLUDED, ModelSelect
+from peewee import EXCLUDED
 
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey
@@ -73,18 +72,7 @@ def start_again(user_id: str, key: EntryKey) -> int:
 
 def _archive_ticks(user_id: str, show_id: int, run: int, now: dt.datetime) -> dt.datetime | None:
     """Copy the live ticks of a show into run ``run``, untick them; the last tick's time."""
-    query: ModelSelect[Any] = (
-        EpisodeWatch.select(EpisodeWatch.episode, EpisodeWatch.watched_at)
-        .join(Episode)
-        .join(Season)
-        .where(
-            (EpisodeWatch.user == user_id)
-            & EpisodeWatch.deleted_at.is_null()
-            & (Season.media_item == show_id)
-        )
-        .tuples()
-    )
-    ticks: list[tuple[int, dt.datetime]] = list(query.iterator())
+    ticks = list(episodes.live_show_ticks(user_id, show_id).items())
     for start in range(0, len(ticks), 200):
         PastEpisodeWatch.insert_many(
             [

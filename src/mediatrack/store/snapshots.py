@@ -19,12 +19,10 @@ from mediatrack.records import EntryKey
 from mediatrack.store import episodes, library, runs
 from mediatrack.store.models import (
     PROGRESS_TABLES,
-    Episode,
     EpisodeWatch,
     PodcastEpisode,
     PodcastListen,
     Rating,
-    Season,
     database,
     utcnow,
 )
@@ -109,17 +107,8 @@ def put_back(snapshot: ItemSnapshot) -> None:
 def _live_ticks(user_id: str, key: EntryKey) -> dict[int, dt.datetime]:
     query: ModelSelect[Any]
     if key.kind is Kind.TV:
-        query = (
-            EpisodeWatch.select(EpisodeWatch.episode, EpisodeWatch.watched_at)
-            .join(Episode)
-            .join(Season)
-            .where(
-                (EpisodeWatch.user == user_id)
-                & EpisodeWatch.deleted_at.is_null()
-                & (Season.media_item == key.item_id)
-            )
-        )
-    elif key.kind is Kind.PODCAST:
+        return episodes.live_show_ticks(user_id, key.item_id)
+    if key.kind is Kind.PODCAST:
         query = (
             PodcastListen.select(PodcastListen.episode, PodcastListen.listened_at)
             .join(PodcastEpisode)
