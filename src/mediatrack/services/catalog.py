@@ -7,7 +7,7 @@ written in one ``atomic()`` block, so a slow provider never holds the write lock
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,11 +176,8 @@ class CatalogService:
 
         Look-ups run in a pool of ``workers`` threads, each within its catalog's
         rate limit (waiting for a free slot rather than failing: iTunes allows
-        20 a minute); every write happens on this thread, so SQLite sees a single
-        writer. The answers that arrived together are written in one transaction
-        (a commit per item cost more than its rows), each item in a savepoint of
-        its own, so a failing one is rolled back alone. ``on_progress`` is called
-        here too, once its item is committed.
+        20 a minute); every write happens on this thread, one transaction per
+        item, so SQLite sees a single writer. ``on_progress`` is called here too.
         """
         entries = [
             entry for kind in kinds for entry in self.library.entries(kind) if not entry.hand_made
@@ -194,27 +191,18 @@ class CatalogService:
                     pool.submit(self._patient_fetch, entry): index
                     for index, entry in enumerate(entries)
                 }
-                waiting: set[Future[_Fetched]] = set(pending)
-                done = 0
-                while waiting:
-                    ready, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-                    batch = sorted(pending[future] for future in ready)
-                    futures = {pending[future]: future for future in ready}
-                    with transaction():
-                        for index in batch:
-                            entry = entries[index]
-                            try:
-                                fetched = futures[index].result()
-                                with transaction():  # a savepoint: this item, or none of it
-                                    self._save(fetched)
-                                    self._recompute(entry.kind, entry.key.item_id)
-                                refreshed.append(index)
-                            except MediatrackError as error:  # a catalog's answer, or one it sent
-                                failed[index] = (entry, str(error))
-                    for index in batch:
-                        done += 1
-                        if on_progress is not None:
-                            on_progress(done, len(entries), entries[index])
+                for done, future in enumerate(as_completed(pending), start=1):
+                    index = pending[future]
+                    entry = entries[index]
+                    try:
+                        self._save(future.result())
+                        with transaction():
+                            self._recompute(entry.kind, entry.key.item_id)
+                        refreshed.append(index)
+                    except MediatrackError as error:  # a catalog's answer, or one it sent
+                        failed[index] = (entry, str(error))
+                    if on_progress is not None:
+                        on_progress(done, len(entries), entry)
         # The entries as they are now, read once rather than one query per item.
         now = {e.key: e for kind in kinds for e in self.library.entries(kind)} if refreshed else {}
         return RefreshReport(
