@@ -257,6 +257,10 @@ def refresh_figures(tmdb: Tmdb, shows: int, runs: int, delay: float, with_limit:
         f"refresh --all: {shows} shows ({episodes} episodes), server delay {delay * 1000:.0f} ms, "
         f"{runs} pairs"
     )
+    print(
+        f"  TMDB's client limit ({LIMIT_PER_SECOND}/s) lifted on both sides, so this measures "
+        "concurrency itself; --with-limit adds a pair under it"
+    )
     verdict = "PASS" if made == expected else "MISS"
     print(f"  HTTP requests per refresh   {made:6d}   expected {expected}  {verdict}")
     print(f"  {'':26} {'median':>9} {'min':>9} {'max':>9}")

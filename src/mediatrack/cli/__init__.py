@@ -1,36 +1,70 @@
 """The ``mediatrack`` command: no arguments opens the app; subcommands script the same services.
 
 One module per group of subcommands; each registers its parsers and sets
-``handler`` on them.
+``handler`` on them. A command imports only its own module: ``list --json`` must not
+pay for the app, the HTTP clients or the progress bars (``--help`` registers them all).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import os
 import sys
 from collections.abc import Sequence
 
 from mediatrack import __version__
-from mediatrack.cli import (
-    account,
-    agenda,
-    catalog,
-    config,
-    exchange,
-    friends,
-    history,
-    library,
-    stats,
-    sync,
-)
 from mediatrack.cli.common import EXIT_ERROR, Parser, library_path
 from mediatrack.display.text import inert
 from mediatrack.errors import MediatrackError
 
+# The module (in mediatrack.cli) that registers each command, in the order --help lists them.
+COMMANDS: dict[str, str] = {
+    "add": "library",
+    "list": "library",
+    "set": "library",
+    "remove": "library",
+    "search": "catalog",
+    "episodes": "catalog",
+    "watch": "catalog",
+    "refresh": "catalog",
+    "login": "account",
+    "whoami": "account",
+    "logout": "account",
+    "sync": "sync",
+    "friends": "friends",
+    "config": "config",
+    "import": "exchange",
+    "export": "exchange",
+    "backup": "exchange",
+    "restore": "exchange",
+    "history": "history",
+    "rewatch": "history",
+    "reread": "history",
+    "next": "agenda",
+    "calendar": "agenda",
+    "stats": "stats",
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` when it is a known one, else None (help, typos, the app)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif word.startswith("--db="):
+            continue
+        elif word.startswith("-"):
+            return None  # --help, --version or a mistake: the full parser answers
+        else:
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or only for ``command``'s module when one is named."""
     common = Parser(add_help=False)
     common.add_argument(
         "--db",
@@ -46,16 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mediatrack {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    library.register(commands, common)
-    catalog.register(commands, common)
-    account.register(commands, common)
-    sync.register(commands, common)
-    friends.register(commands, common)
-    config.register(commands, common)
-    exchange.register(commands, common)  # `import`, `export`, `backup`, `restore`
-    history.register(commands, common)  # `history`, `rewatch`, `reread`
-    agenda.register(commands, common)  # `next`, `calendar`
-    stats.register(commands, common)
+    names = [COMMANDS[command]] if command is not None else list(dict.fromkeys(COMMANDS.values()))
+    for name in names:
+        importlib.import_module(f"mediatrack.cli.{name}").register(commands, common)
     return parser
 
 
@@ -74,7 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(chosen_command(words)).parse_args(words)
     if args.command is None:
         return _run_app(args)
     try:

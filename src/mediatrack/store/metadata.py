@@ -58,13 +58,9 @@ def _upsert(model, conflict: list, values: dict) -> int:
     row = {**values, model.created_at.name: now, model.updated_at.name: now}
     keep = tuple(name for name in row if name != model.created_at.name)
     sql = _upsert_sql(model, tuple(row), tuple(column.name for column in conflict), keep)
-    database.execute_sql(sql, _params(model, row))
-    where = " AND ".join(f"{_q(column.column_name)} = ?" for column in conflict)
-    found = database.execute_sql(
-        f"SELECT id FROM {_q(model._meta.table_name)} WHERE {where}",
-        [column.db_value(values[column.name]) for column in conflict],
-    ).fetchone()
-    return found[0]
+    # One statement gives the id whether the row was inserted or updated (SQLite 3.35+).
+    found = database.execute_sql(sql + " RETURNING id", _params(model, row)).fetchone()
+    return int(found[0])
 
 
 _SQL: dict[tuple, str] = {}
