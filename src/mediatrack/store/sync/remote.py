@@ -187,6 +187,7 @@ class Remote:
     def __init__(self, connection: psycopg.Connection) -> None:
         self.connection = connection
         self.statements = 0
+        self._staged: bool | None = None  # staging tables made (None: not tried yet)
 
     @property
     def server(self) -> str:
@@ -223,17 +224,29 @@ class Remote:
     # --- push -------------------------------------------------------------------------
 
     def push(self, batch: Batch) -> Pushed:
-        """Upsert one batch (parents first), last writer wins, in one transaction."""
+        """Upsert one batch (parents first), last writer wins, in one transaction.
+
+        Each table's rows are copied (COPY) into a temporary staging table of this
+        connection, then go in with one set-based upsert; a server that does not let the
+        role make temporary tables gets them as a JSON parameter instead.
+        """
         written = refused = 0
         first: int | None = None
         last: int | None = None
+        staged = self._staging()
         with translated_errors(), self.connection.transaction():
             for table in ALL_TABLES:
-                if table.name not in batch.rows:
+                rows = batch.rows.get(table.name)
+                if not rows:
                     continue
+                params: tuple | None = None
+                if staged:
+                    self._copy(table, rows)
+                else:
+                    params = (_json_rows(table, rows),)
                 self.statements += 1
                 unresolved, wrote, kept, low, high = one_row(
-                    self.connection.execute(push_sql(table), (batch.rows[table.name],))
+                    self.connection.execute(push_sql(table, staged), params)
                 )
                 if unresolved:
                     raise SyncError(
@@ -247,6 +260,32 @@ class Remote:
                     last = high if last is None else max(last, high)
         span = (first, last) if first is not None and last is not None else None
         return Pushed(written, refused, span)
+
+    def _staging(self) -> bool:
+        """Make this connection's staging tables (once); False: the server allows none."""
+        if self._staged is None:
+            from psycopg import errors
+
+            self.statements += 1
+            try:
+                with translated_errors():
+                    self.connection.execute(staging_sql())
+                self._staged = True
+            except ServerRefused as refusal:
+                if not isinstance(refusal.__cause__, errors.InsufficientPrivilege):
+                    raise
+                self._staged = False
+        return self._staged
+
+    def _copy(self, table: SyncTable, rows: list[tuple]) -> None:
+        self.statements += 1
+        columns = ", ".join(table.wire_names)
+        with (
+            self.connection.cursor() as cursor,
+            cursor.copy(f"COPY {stage_name(table)} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
 
     def analyze(self, tables: Sequence[str]) -> None:
         """Ask the server to refresh its planner statistics of these tables.
@@ -457,8 +496,39 @@ def row_sql(table: SyncTable, where: str) -> str:
     return f"SELECT {', '.join(columns)} FROM {table.name} t {joins} WHERE {where}"
 
 
-def push_sql(table: SyncTable) -> str:
-    """Upsert a JSON array of wire rows; report unresolved, written, refused, revisions.
+def stage_name(table: SyncTable) -> str:
+    """The connection's temporary staging table of ``table``'s pushed wire rows."""
+    return f"pg_temp.mediatrack_stage_{table.name}"
+
+
+def _wire_types(table: SyncTable) -> list[tuple[str, str]]:
+    return list(table.columns) + (
+        [(name, kind) for name, kind, _ in table.ref.wire] if table.ref else []
+    )
+
+
+def staging_sql() -> str:
+    """Every pushed table's staging table, emptied at each commit (a batch stages once)."""
+    return "; ".join(
+        f"CREATE TEMP TABLE IF NOT EXISTS {stage_name(t).removeprefix('pg_temp.')} ("
+        + ", ".join(f"{name} {kind}" for name, kind in _wire_types(t))
+        + ") ON COMMIT DELETE ROWS"
+        for t in ALL_TABLES
+        if t.pushed
+    )
+
+
+def _json_rows(table: SyncTable, rows: list[tuple]) -> str:
+    """Wire rows as the JSON array ``push_sql`` reads when there is no staging table."""
+    import json
+
+    names = table.wire_names
+    return json.dumps([dict(zip(names, row, strict=True)) for row in rows], ensure_ascii=False)
+
+
+def push_sql(table: SyncTable, staged: bool = True) -> str:
+    """Upsert the staged wire rows (or a JSON array of them); report unresolved, written,
+    refused, revisions.
 
     A row replaces the server's only when it is newer (``updated_at``, which the local
     store keeps causal: an edit is always stamped after the version it replaced). Catalog
@@ -466,10 +536,12 @@ def push_sql(table: SyncTable) -> str:
     at the role's own parent rows. Refused rows are looked for only when some row was not
     written (a first push writes every row).
     """
-    wire_types = list(table.columns) + (
-        [(name, kind) for name, kind, _ in table.ref.wire] if table.ref else []
+    record = ", ".join(f"{name} {kind}" for name, kind in _wire_types(table))
+    rows = (
+        f"SELECT * FROM {stage_name(table)}"
+        if staged
+        else f"SELECT * FROM json_to_recordset(%s::json) AS v({record})"
     )
-    record = ", ".join(f"{name} {kind}" for name, kind in wire_types)
     stamps = set(table.timestamp_columns())
     sources = [
         f"(v.{name} AT TIME ZONE 'UTC')" if name in stamps else f"v.{name}"
@@ -493,7 +565,7 @@ def push_sql(table: SyncTable) -> str:
     if table.ref is not None:
         joins = f"{table.ref.resolve_joins} WHERE {table.ref.scoped}.written_by = {MINE}"
     return f"""
-        WITH v AS (SELECT * FROM json_to_recordset(%s::json) AS v({record})),
+        WITH v AS ({rows}),
         r AS (SELECT {resolved} FROM v {joins}),
         w AS (
             INSERT INTO {table.name} AS t ({columns}) SELECT {columns} FROM r
