@@ -1,0 +1,86 @@
+"""A push reaches the server the same way with or without temporary staging tables."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import psycopg
+import pytest
+
+from mediatrack.catalog.records import BookDetails
+from mediatrack.kinds import Kind
+from mediatrack.store import metadata
+from mediatrack.store.db import connection
+from mediatrack.store.models import Book, Episode, MediaItem, PodcastEpisode
+from mediatrack.store.sync import engine
+
+if TYPE_CHECKING:
+    from sync_world import World
+
+pytest_plugins = ["sync_world"]  # the `world` fixture
+
+AWKWARD = ('O\'Brien, "Pat"', "{braces}", "back\\slash", "tab\there", "", "NULL", "Ünïcode ✓")
+
+
+def rows() -> dict[str, list]:
+    with connection():
+        return {
+            "books": sorted(
+                Book.select(Book.google_id, Book.authors, Book.categories, Book.is_ebook).tuples()
+            ),
+            "shows": sorted(
+                MediaItem.select(MediaItem.tmdb_id, MediaItem.genres, MediaItem.updated_at).tuples()
+            ),
+            "episodes": sorted(Episode.select(Episode.tmdb_id, Episode.name).tuples()),
+            "podcast_episodes": sorted(
+                PodcastEpisode.select(PodcastEpisode.guid, PodcastEpisode.published_at).tuples()
+            ),
+        }
+
+
+@pytest.mark.parametrize("temporary", [True, False], ids=["staged", "json"])
+def test_awkward_values_reach_the_other_device_unchanged(world: World, temporary: bool) -> None:
+    if not temporary:  # a server that lets nobody make temporary tables
+        with psycopg.connect(world.admin_url, autocommit=True) as admin:
+            name = admin.info.dbname
+            admin.execute(f'REVOKE TEMPORARY ON DATABASE "{name}" FROM PUBLIC')
+    alice = world.person("alice")
+    laptop, phone = alice.device("laptop"), alice.device("phone")
+    library = laptop.use()
+    laptop.add_show()
+    laptop.add_podcast()
+    books = [
+        BookDetails(
+            f"book-{n}",
+            "A title",
+            None,
+            AWKWARD[n:],
+            None,
+            None,
+            None,
+            None,
+            AWKWARD[:n],
+            None,
+            None,
+            None,
+            None,
+            is_ebook=n % 2 == 1,
+        )
+        for n in range(3)
+    ]
+    with connection():
+        for book in books:
+            library.track(Kind.BOOK, metadata.save_book(book), "reading")
+    sent = rows()
+
+    world.monkeypatch.setattr(engine, "BATCH_SIZE", 3)  # several batches, parents sent once
+    report = laptop.sync()
+    phone.sync()
+
+    phone.use()
+    assert rows() == sent
+    assert report.pushed == 5
+    assert sent["books"][0][1:] == (list(AWKWARD), None, False)
+    if not temporary:
+        with alice.sql() as sql, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            sql.execute("CREATE TEMP TABLE t (x int)")
