@@ -12,7 +12,8 @@ from mediatrack.kinds import Kind
 from mediatrack.store import metadata
 from mediatrack.store.db import connection
 from mediatrack.store.models import Book, Episode, MediaItem, PodcastEpisode
-from mediatrack.store.sync import engine
+from mediatrack.store.sync import engine, remote
+from mediatrack.store.sync.tables import SyncTable
 
 if TYPE_CHECKING:
     from sync_world import World
@@ -38,8 +39,23 @@ def rows() -> dict[str, list]:
         }
 
 
-@pytest.mark.parametrize("temporary", [True, False], ids=["staged", "json"])
-def test_awkward_values_reach_the_other_device_unchanged(world: World, temporary: bool) -> None:
+@pytest.mark.parametrize(
+    ("temporary", "stage_from", "copies"),
+    [(True, 1, True), (True, remote.STAGE_FROM, False), (False, 1, False)],
+    ids=["staged", "few-rows-as-json", "no-temporary-tables"],
+)
+def test_awkward_values_reach_the_other_device_unchanged(
+    world: World, temporary: bool, stage_from: int, copies: bool
+) -> None:
+    copied: list[str] = []
+    copy = remote.Remote._copy
+
+    def counted(self: remote.Remote, table: SyncTable, rows: list[tuple]) -> None:
+        copied.append(table.name)
+        copy(self, table, rows)
+
+    world.monkeypatch.setattr(remote.Remote, "_copy", counted)
+    world.monkeypatch.setattr(remote, "STAGE_FROM", stage_from)
     if not temporary:  # a server that lets nobody make temporary tables
         with psycopg.connect(world.admin_url, autocommit=True) as admin:
             name = admin.info.dbname
@@ -80,6 +96,7 @@ def test_awkward_values_reach_the_other_device_unchanged(world: World, temporary
     phone.use()
     assert rows() == sent
     assert report.pushed == 5
+    assert bool(copied) == copies
     assert sent["books"][0][1:] == (list(AWKWARD), None, False)
     if not temporary:
         with alice.sql() as sql, pytest.raises(psycopg.errors.InsufficientPrivilege):

@@ -77,6 +77,9 @@ FRIEND_ACTIONS = {
 }
 
 
+# A table's rows in a push batch from which they travel by COPY into a staging table.
+STAGE_FROM = 100
+
 SERVER_FUNCTIONS = {
     "add": "mediatrack_request_friendship",
     "block": "mediatrack_block",
@@ -226,19 +229,22 @@ class Remote:
     def push(self, batch: Batch) -> Pushed:
         """Upsert one batch (parents first), last writer wins, in one transaction.
 
-        Each table's rows are copied (COPY) into a temporary staging table of this
-        connection, then go in with one set-based upsert; a server that does not let the
-        role make temporary tables gets them as a JSON parameter instead.
+        A table's many rows are copied (COPY) into a temporary staging table of this
+        connection, then go in with one set-based upsert; a few rows (most syncs) travel
+        with the upsert as one JSON parameter, saving the COPY's round trip, as do all of
+        them when the server does not let the role make temporary tables.
         """
         written = refused = 0
         first: int | None = None
         last: int | None = None
-        staged = self._staging()
+        many = any(len(rows) >= STAGE_FROM for rows in batch.rows.values())
+        staging = many and self._staging()
         with translated_errors(), self.connection.transaction():
             for table in ALL_TABLES:
                 rows = batch.rows.get(table.name)
                 if not rows:
                     continue
+                staged = staging and len(rows) >= STAGE_FROM
                 params: tuple | None = None
                 if staged:
                     self._copy(table, rows)
