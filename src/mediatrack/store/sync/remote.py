@@ -451,6 +451,40 @@ def _gaps(mark: int, own: Sequence[tuple[int, int]]) -> tuple[list[int], list[in
 
 
 MINE = "(SELECT mediatrack_uid())"  # the role's user id, once per statement
+# How a pushed row finds its parent: the writer's own copy, by its (written_by, ...) key,
+# one index probe per row. A subquery that cannot be flattened (OFFSET 0) keeps the
+# planner from a hash join, which would read every parent row of the writer (every
+# episode of the library) once per batch, or from a loop the wrong way round while the
+# statistics of a table being filled are stale.
+PARENT_LOOKUPS = {
+    "media": (
+        "m",
+        "SELECT x.id FROM media_items x WHERE x.written_by = {me} "
+        "AND x.tmdb_id = v.media_tmdb_id AND x.type = v.media_type",
+    ),
+    "season": (
+        "s",
+        "SELECT x.id FROM seasons x WHERE x.written_by = {me} AND x.tmdb_id = v.season_tmdb_id",
+    ),
+    "episode": (
+        "e",
+        "SELECT x.id FROM episodes x WHERE x.written_by = {me} AND x.tmdb_id = v.episode_tmdb_id",
+    ),
+    "book": (
+        "b",
+        "SELECT x.id FROM books x WHERE x.written_by = {me} AND x.google_id = v.google_id",
+    ),
+    "podcast": (
+        "p",
+        "SELECT x.id FROM podcasts x WHERE x.written_by = {me} AND x.itunes_id = v.itunes_id",
+    ),
+    "podcast_episode": (
+        "pe",
+        "SELECT x.id FROM podcasts xp JOIN podcast_episodes x ON x.podcast_id = xp.id "
+        "AND x.written_by = xp.written_by WHERE xp.written_by = {me} "
+        "AND xp.itunes_id = v.itunes_id AND x.guid = v.episode_guid",
+    ),
+}
 
 
 def _text_timestamp(expression: str) -> str:
@@ -569,7 +603,10 @@ def push_sql(table: SyncTable, staged: bool = True) -> str:
     resolved = ", ".join(f"{s} AS {t}" for s, t in zip(sources, targets, strict=True))
     joins = ""
     if table.ref is not None:
-        joins = f"{table.ref.resolve_joins} WHERE {table.ref.scoped}.written_by = {MINE}"
+        alias, lookup = PARENT_LOOKUPS[table.ref.parent]
+        if not table.ref.resolved.startswith(f"{alias}."):
+            raise ValueError(f"{table.name}: its parent is {table.ref.resolved}, not {alias}.id")
+        joins = f"JOIN LATERAL ({lookup.format(me=MINE)} OFFSET 0) {alias} ON true"
     return f"""
         WITH v AS ({rows}),
         r AS (SELECT {resolved} FROM v {joins}),
