@@ -13,7 +13,7 @@ from mediatrack.store import metadata
 from mediatrack.store.db import connection
 from mediatrack.store.models import Book, Episode, MediaItem, PodcastEpisode
 from mediatrack.store.sync import engine, remote
-from mediatrack.store.sync.tables import SyncTable
+from mediatrack.store.sync.tables import EPISODE_WATCHES, SyncTable
 
 if TYPE_CHECKING:
     from sync_world import World
@@ -101,3 +101,26 @@ def test_awkward_values_reach_the_other_device_unchanged(
     if not temporary:
         with alice.sql() as sql, pytest.raises(psycopg.errors.InsufficientPrivilege):
             sql.execute("CREATE TEMP TABLE t (x int)")
+
+
+def test_a_pushed_row_finds_its_parent_by_index_however_large_the_library(world: World) -> None:
+    """Each batch probes the writer's parent rows by key: it never reads all of them."""
+    alice = world.person("alice")
+    laptop = alice.device("laptop")
+    laptop.add_show(seasons=10, per_season=300)
+    laptop.sync()
+    with alice.sql() as sql:
+        sql.execute("ANALYZE episodes")
+        sql.execute(remote.staging_sql())
+        with sql.transaction():
+            sql.execute(
+                "INSERT INTO pg_temp.mediatrack_stage_episode_watches "
+                "SELECT now(), now(), NULL, %s, now(), 1399 * 10 * 100 + n "
+                "FROM generate_series(1, 3000) n",
+                (alice.user_id,),
+            )
+            sql.execute("ANALYZE pg_temp.mediatrack_stage_episode_watches")
+            plan = sql.execute(f"EXPLAIN {remote.push_sql(EPISODE_WATCHES)}").fetchall()
+    text = "\n".join(line for (line,) in plan)
+    assert "Index Scan using episodes_written_by_tmdb_id_key" in text
+    assert "Seq Scan on episodes" not in text
