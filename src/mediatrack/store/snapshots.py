@@ -41,7 +41,8 @@ class ItemSnapshot:
     rating: int | None = None  # a movie's or show's rating, in ``ratings``
     ticks: dict[int, dt.datetime] = field(default_factory=dict)  # episode id -> when
     runs: int = 0  # earlier runs finished (shows, movies, books)
-    taken_at: dt.datetime = field(default_factory=utcnow)
+    # When it was taken: bookkeeping for undo, not part of what the item was.
+    taken_at: dt.datetime = field(default_factory=utcnow, compare=False)
 
 
 def take(user_id: str, key: EntryKey) -> ItemSnapshot:
