@@ -37,6 +37,8 @@ from mediatrack.store.sync.tables import (
     SyncTable,
 )
 
+OWNED_NAMES = frozenset(table.name for table in OWNED)
+
 # --- causal stamps ---------------------------------------------------------------------
 
 # An edit must win over the version it replaced, wherever that version came from, whatever
@@ -146,7 +148,9 @@ class Batch:
     """Local changes up to ``upto`` (a change number), as wire rows per table."""
 
     upto: int
-    rows: dict[str, str]  # table name -> JSON array of wire rows
+    # table name -> wire rows, each a tuple of ``table.wire_names``' values ready for the
+    # server (lists as lists, flags as booleans, timestamps as the store's UTC text)
+    rows: dict[str, list[tuple]]
     # (table name, id) of every row in ``rows``: once the server committed the batch,
     # later batches of the same push need not send those rows again as parents
     sent: list[tuple[str, Any]] = field(default_factory=list)
@@ -170,10 +174,15 @@ def start_push() -> None:
 
 
 def committed(batch: Batch) -> None:
-    """The server committed ``batch``: its rows are there for the rest of this push."""
+    """The server committed ``batch``: its rows are there for the rest of this push.
+
+    Only rows other rows point to are remembered (catalog rows and the person's own
+    ``users`` row): a person's progress or tick is never sent as anyone's parent.
+    """
+    parents = [(name, row_id) for name, row_id in batch.sent if name not in OWNED_NAMES]
     with database.atomic():
         database.cursor().executemany(
-            f"INSERT OR IGNORE INTO {COMMITTED} (table_name, row_id) VALUES (?, ?)", batch.sent
+            f"INSERT OR IGNORE INTO {COMMITTED} (table_name, row_id) VALUES (?, ?)", parents
         )
 
 
@@ -210,12 +219,10 @@ def next_batch(user_id: str, limit: int) -> Batch | None:
         )
         if there:
             wanted = [row_id for row_id in wanted if row_id not in there]
-        texts = []
-        for row_id, text in database.execute_sql(_read_sql(table), (json.dumps(wanted),)):
-            texts.append(text)
-            sent.append((table.name, row_id))
-        if texts:
-            rows[table.name] = "[" + ",".join(texts) + "]"
+        read = database.execute_sql(_read_sql(table), (json.dumps(wanted),)).fetchall()
+        if read:
+            sent.extend((table.name, row[0]) for row in read)
+            rows[table.name] = _wire_rows(table, read)
     return Batch(upto=entries[-1][2], rows=rows, sent=sent)
 
 
@@ -275,23 +282,49 @@ def _with_parents(changed: dict[str, list[str]], user_id: str) -> dict[str, list
     return {name: sorted(values) for name, values in ids.items() if values}
 
 
-def _json_value(expression: str, kind: str) -> str:
-    if kind == "text[]":
-        return f"json({expression})"
-    if kind == "boolean":
-        return f"json(CASE WHEN {expression} THEN 'true' ELSE 'false' END)"
-    return expression
-
-
 def _read_sql(table: SyncTable) -> str:
-    """The listed rows that exist: their id and wire row (JSON)."""
-    pairs = [f"'{name}', {_json_value('t.' + name, kind)}" for name, kind in table.columns]
+    """The listed rows that exist: their id, then their wire columns (``wire_names``)."""
+    columns = [f"t.{name}" for name, _ in table.columns]
     joins = ""
     if table.ref is not None:
-        pairs += [f"'{name}', {expression}" for name, _, expression in table.ref.wire]
-        pairs += [f"'{name}', {expression}" for name, expression in table.ref.info]
+        columns += [expression for _, _, expression in table.ref.wire]
         joins = table.ref.read_joins
-    return (
-        f"SELECT t.id, json_object({', '.join(pairs)}) "
-        f"FROM {table.name} t {joins} WHERE t.id {IN_LIST}"
-    )
+    return f"SELECT t.id, {', '.join(columns)} FROM {table.name} t {joins} WHERE t.id {IN_LIST}"
+
+
+def _wire_rows(table: SyncTable, read: list[tuple]) -> list[tuple]:
+    """Rows as ``_read_sql`` reads them (id first) as wire rows: lists and flags decoded."""
+    kinds = [kind for _, kind in table.columns]
+    lists = [i for i, kind in enumerate(kinds) if kind == "text[]"]
+    flags = [i for i, kind in enumerate(kinds) if kind == "boolean"]
+    if not (lists or flags):
+        return [row[1:] for row in read]
+    wire = []
+    for row in read:
+        values = list(row[1:])
+        for i in lists:
+            values[i] = _text_list(values[i])
+        for i in flags:
+            values[i] = _flag(values[i])
+        wire.append(tuple(values))
+    return wire
+
+
+def _text_list(value: Any) -> list[str | None] | None:
+    """A list column as stored (a JSON array) as a list of texts, None when empty."""
+    if value is None or value == "":
+        return None
+    decoded = json.loads(value) if isinstance(value, str) else value
+    if not isinstance(decoded, list):
+        return None
+    return [None if item is None else str(item) for item in decoded]
+
+
+def _flag(value: Any) -> bool:
+    """A flag as SQLite tests it (NULL and zero are false, as ``CASE WHEN`` reads them)."""
+    if isinstance(value, str):
+        try:
+            return float(value) != 0
+        except ValueError:
+            return False
+    return bool(value)

@@ -77,6 +77,9 @@ FRIEND_ACTIONS = {
 }
 
 
+# A table's rows in a push batch from which they travel by COPY into a staging table.
+STAGE_FROM = 100
+
 SERVER_FUNCTIONS = {
     "add": "mediatrack_request_friendship",
     "block": "mediatrack_block",
@@ -187,6 +190,7 @@ class Remote:
     def __init__(self, connection: psycopg.Connection) -> None:
         self.connection = connection
         self.statements = 0
+        self._staged: bool | None = None  # staging tables made (None: not tried yet)
 
     @property
     def server(self) -> str:
@@ -223,17 +227,32 @@ class Remote:
     # --- push -------------------------------------------------------------------------
 
     def push(self, batch: Batch) -> Pushed:
-        """Upsert one batch (parents first), last writer wins, in one transaction."""
+        """Upsert one batch (parents first), last writer wins, in one transaction.
+
+        A table's many rows are copied (COPY) into a temporary staging table of this
+        connection, then go in with one set-based upsert; a few rows (most syncs) travel
+        with the upsert as one JSON parameter, saving the COPY's round trip, as do all of
+        them when the server does not let the role make temporary tables.
+        """
         written = refused = 0
         first: int | None = None
         last: int | None = None
+        many = any(len(rows) >= STAGE_FROM for rows in batch.rows.values())
+        staging = many and self._staging()
         with translated_errors(), self.connection.transaction():
             for table in ALL_TABLES:
-                if table.name not in batch.rows:
+                rows = batch.rows.get(table.name)
+                if not rows:
                     continue
+                staged = staging and len(rows) >= STAGE_FROM
+                params: tuple | None = None
+                if staged:
+                    self._copy(table, rows)
+                else:
+                    params = (_json_rows(table, rows),)
                 self.statements += 1
                 unresolved, wrote, kept, low, high = one_row(
-                    self.connection.execute(push_sql(table), (batch.rows[table.name],))
+                    self.connection.execute(push_sql(table, staged), params)
                 )
                 if unresolved:
                     raise SyncError(
@@ -247,6 +266,32 @@ class Remote:
                     last = high if last is None else max(last, high)
         span = (first, last) if first is not None and last is not None else None
         return Pushed(written, refused, span)
+
+    def _staging(self) -> bool:
+        """Make this connection's staging tables (once); False: the server allows none."""
+        if self._staged is None:
+            from psycopg import errors
+
+            self.statements += 1
+            try:
+                with translated_errors():
+                    self.connection.execute(staging_sql())
+                self._staged = True
+            except ServerRefused as refusal:
+                if not isinstance(refusal.__cause__, errors.InsufficientPrivilege):
+                    raise
+                self._staged = False
+        return self._staged
+
+    def _copy(self, table: SyncTable, rows: list[tuple]) -> None:
+        self.statements += 1
+        columns = ", ".join(table.wire_names)
+        with (
+            self.connection.cursor() as cursor,
+            cursor.copy(f"COPY {stage_name(table)} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
 
     def analyze(self, tables: Sequence[str]) -> None:
         """Ask the server to refresh its planner statistics of these tables.
@@ -406,6 +451,40 @@ def _gaps(mark: int, own: Sequence[tuple[int, int]]) -> tuple[list[int], list[in
 
 
 MINE = "(SELECT mediatrack_uid())"  # the role's user id, once per statement
+# How a pushed row finds its parent: the writer's own copy, by its (written_by, ...) key,
+# one index probe per row. A subquery that cannot be flattened (OFFSET 0) keeps the
+# planner from a hash join, which would read every parent row of the writer (every
+# episode of the library) once per batch, or from a loop the wrong way round while the
+# statistics of a table being filled are stale.
+PARENT_LOOKUPS = {
+    "media": (
+        "m",
+        "SELECT x.id FROM media_items x WHERE x.written_by = {me} "
+        "AND x.tmdb_id = v.media_tmdb_id AND x.type = v.media_type",
+    ),
+    "season": (
+        "s",
+        "SELECT x.id FROM seasons x WHERE x.written_by = {me} AND x.tmdb_id = v.season_tmdb_id",
+    ),
+    "episode": (
+        "e",
+        "SELECT x.id FROM episodes x WHERE x.written_by = {me} AND x.tmdb_id = v.episode_tmdb_id",
+    ),
+    "book": (
+        "b",
+        "SELECT x.id FROM books x WHERE x.written_by = {me} AND x.google_id = v.google_id",
+    ),
+    "podcast": (
+        "p",
+        "SELECT x.id FROM podcasts x WHERE x.written_by = {me} AND x.itunes_id = v.itunes_id",
+    ),
+    "podcast_episode": (
+        "pe",
+        "SELECT x.id FROM podcasts xp JOIN podcast_episodes x ON x.podcast_id = xp.id "
+        "AND x.written_by = xp.written_by WHERE xp.written_by = {me} "
+        "AND xp.itunes_id = v.itunes_id AND x.guid = v.episode_guid",
+    ),
+}
 
 
 def _text_timestamp(expression: str) -> str:
@@ -457,8 +536,39 @@ def row_sql(table: SyncTable, where: str) -> str:
     return f"SELECT {', '.join(columns)} FROM {table.name} t {joins} WHERE {where}"
 
 
-def push_sql(table: SyncTable) -> str:
-    """Upsert a JSON array of wire rows; report unresolved, written, refused, revisions.
+def stage_name(table: SyncTable) -> str:
+    """The connection's temporary staging table of ``table``'s pushed wire rows."""
+    return f"pg_temp.mediatrack_stage_{table.name}"
+
+
+def _wire_types(table: SyncTable) -> list[tuple[str, str]]:
+    return list(table.columns) + (
+        [(name, kind) for name, kind, _ in table.ref.wire] if table.ref else []
+    )
+
+
+def staging_sql() -> str:
+    """Every pushed table's staging table, emptied at each commit (a batch stages once)."""
+    return "; ".join(
+        f"CREATE TEMP TABLE IF NOT EXISTS {stage_name(t).removeprefix('pg_temp.')} ("
+        + ", ".join(f"{name} {kind}" for name, kind in _wire_types(t))
+        + ") ON COMMIT DELETE ROWS"
+        for t in ALL_TABLES
+        if t.pushed
+    )
+
+
+def _json_rows(table: SyncTable, rows: list[tuple]) -> str:
+    """Wire rows as the JSON array ``push_sql`` reads when there is no staging table."""
+    import json
+
+    names = table.wire_names
+    return json.dumps([dict(zip(names, row, strict=True)) for row in rows], ensure_ascii=False)
+
+
+def push_sql(table: SyncTable, staged: bool = True) -> str:
+    """Upsert the staged wire rows (or a JSON array of them); report unresolved, written,
+    refused, revisions.
 
     A row replaces the server's only when it is newer (``updated_at``, which the local
     store keeps causal: an edit is always stamped after the version it replaced). Catalog
@@ -466,10 +576,12 @@ def push_sql(table: SyncTable) -> str:
     at the role's own parent rows. Refused rows are looked for only when some row was not
     written (a first push writes every row).
     """
-    wire_types = list(table.columns) + (
-        [(name, kind) for name, kind, _ in table.ref.wire] if table.ref else []
+    record = ", ".join(f"{name} {kind}" for name, kind in _wire_types(table))
+    rows = (
+        f"SELECT * FROM {stage_name(table)}"
+        if staged
+        else f"SELECT * FROM json_to_recordset(%s::json) AS v({record})"
     )
-    record = ", ".join(f"{name} {kind}" for name, kind in wire_types)
     stamps = set(table.timestamp_columns())
     sources = [
         f"(v.{name} AT TIME ZONE 'UTC')" if name in stamps else f"v.{name}"
@@ -491,9 +603,12 @@ def push_sql(table: SyncTable) -> str:
     resolved = ", ".join(f"{s} AS {t}" for s, t in zip(sources, targets, strict=True))
     joins = ""
     if table.ref is not None:
-        joins = f"{table.ref.resolve_joins} WHERE {table.ref.scoped}.written_by = {MINE}"
+        alias, lookup = PARENT_LOOKUPS[table.ref.parent]
+        if not table.ref.resolved.startswith(f"{alias}."):
+            raise ValueError(f"{table.name}: its parent is {table.ref.resolved}, not {alias}.id")
+        joins = f"JOIN LATERAL ({lookup.format(me=MINE)} OFFSET 0) {alias} ON true"
     return f"""
-        WITH v AS (SELECT * FROM json_to_recordset(%s::json) AS v({record})),
+        WITH v AS ({rows}),
         r AS (SELECT {resolved} FROM v {joins}),
         w AS (
             INSERT INTO {table.name} AS t ({columns}) SELECT {columns} FROM r
