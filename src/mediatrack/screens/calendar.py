@@ -34,7 +34,7 @@ from mediatrack.display.agenda import (
 )
 from mediatrack.display.sync import SyncLine
 from mediatrack.records import EntryKey
-from mediatrack.screens.common import ScreenCommands, WorkerErrors
+from mediatrack.screens.common import ReadsAgainWhenChanged, ScreenCommands, WorkerErrors
 from mediatrack.screens.up_next import agenda_for, open_detail
 from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.lists import KeyList
@@ -77,7 +77,7 @@ class CalendarList(KeyList):
     BINDINGS = [Binding("enter", "select", "Details")]
 
 
-class CalendarScreen(WorkerErrors, Screen[None]):
+class CalendarScreen(ReadsAgainWhenChanged, WorkerErrors, Screen[None]):
     """Episodes airing soon, by day, from what is stored."""
 
     CSS_PATH = "calendar.tcss"
@@ -149,17 +149,6 @@ class CalendarScreen(WorkerErrors, Screen[None]):
         if not self._refresh_started:
             self._refresh_started = True
             self.refresh_in_background()
-
-    def _library_changed(self, _: None = None) -> None:
-        if self.is_current and self.loaded:
-            self.load()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self) -> None:
-        if self._stale and self.loaded:
-            self._stale = False
-            self.load()
 
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
         if worker.group == "load":

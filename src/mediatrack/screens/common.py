@@ -46,6 +46,30 @@ class WorkerErrors:
         return False
 
 
+class ReadsAgainWhenChanged:
+    """Mixed into a mode's screen that shows what it read from the library (Up Next, the
+    Calendar): a change read again at once while the screen is shown, else when it is shown
+    again. The screen sets ``loaded`` once its first read is on screen, and subscribes
+    ``_library_changed`` to ``app.library_changed``."""
+
+    loaded = False
+    _stale = False
+
+    def load(self) -> object:
+        raise NotImplementedError
+
+    def _library_changed(self, _: None = None) -> None:
+        if self.is_current and self.loaded:  # type: ignore[attr-defined]
+            self.load()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale and self.loaded:
+            self._stale = False
+            self.load()
+
+
 class ScreenCommands(Provider):
     """Offers the active screen's ``palette_commands()`` by name (ctrl+p)."""
 

@@ -27,7 +27,7 @@ from mediatrack.display.agenda import NOTHING_NEXT, UP_NEXT_HEADER, kind_mark, u
 from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryKey, LibraryEntry
-from mediatrack.screens.common import ScreenCommands, WorkerErrors
+from mediatrack.screens.common import ReadsAgainWhenChanged, ScreenCommands, WorkerErrors
 from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.lists import KeyTable
 
@@ -70,7 +70,7 @@ class UpNextTable(KeyTable):
     BINDINGS = [Binding("enter", "select_cursor", "Details")]
 
 
-class UpNextScreen(WorkerErrors, Screen[None]):
+class UpNextScreen(ReadsAgainWhenChanged, WorkerErrors, Screen[None]):
     """What to watch, listen to and read next, most recently active first."""
 
     CSS_PATH = "up_next.tcss"
@@ -187,17 +187,6 @@ class UpNextScreen(WorkerErrors, Screen[None]):
     def _add_rest(self, generation: int, start: int) -> None:
         if generation == self._generation:  # not shown again meanwhile
             self._add_rows(self.shown[start:])
-
-    def _library_changed(self, _: None = None) -> None:
-        if self.is_current and self.loaded:
-            self.load()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self) -> None:
-        if self._stale and self.loaded:
-            self._stale = False
-            self.load()
 
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
         if worker.group == "load":
