@@ -146,6 +146,7 @@ class CalendarScreen(ReadsAgainWhenChanged, WorkerErrors, Screen[None]):
         empty.update(nothing_airing(calendar.span))
         empty.display = not calendar.days
         listing.display = bool(calendar.days)  # an empty list would push the sentence off-screen
+        self.refresh_bindings()  # the footer's Details follows the list's focus
         if not self._refresh_started:
             self._refresh_started = True
             self.refresh_in_background()
