@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from mediatrack.display.dates import local_time
+from mediatrack.display.text import inert
 from mediatrack.kinds import Kind
 from mediatrack.records import HistoryEvent
 
@@ -48,3 +49,12 @@ def note_lines(text: str, limit: int = 12) -> str:
     if len(lines) > limit:
         lines = [*lines[:limit], "…"]
     return "\n".join(lines)
+
+
+TITLE_LIMIT = 24  # the history table's item column, so "What" keeps its room at 80 columns
+
+
+def history_cells(event: HistoryEvent, with_run: bool) -> list[str]:
+    """One history row as the app's table shows it: when, item, what (and run), inert."""
+    cells = [when_text(event), inert(event.title, limit=TITLE_LIMIT), inert(what_text(event))]
+    return [*cells, run_text(event.run)] if with_run else cells

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from mediatrack.display.history import run_text, what_text, when_text
+from mediatrack.display.history import history_cells
 from mediatrack.display.text import inert
 from mediatrack.records import EntryKey, HistoryEvent
 from mediatrack.screens.common import WorkerErrors
@@ -98,9 +98,7 @@ class HistoryScreen(WorkerErrors, Screen[None]):
         self._read += len(events)
         self._more = len(events) == PAGE
         for event in events:
-            cells = [when_text(event), inert(event.title, limit=24), inert(what_text(event))]
-            if self.key is not None:
-                cells.append(run_text(event.run))
+            cells = history_cells(event, with_run=self.key is not None)
             table.add_row(*[Text(cell) for cell in cells])  # never read as markup
         empty = self.query_one("#history-empty", Static)
         empty.update("" if self._read else "Nothing here yet: tick an episode or finish an item.")
