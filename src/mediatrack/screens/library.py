@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Header
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from mediatrack.display.entries import rating_text, status_label
 from mediatrack.display.sync import SyncLine
@@ -182,7 +182,8 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, key: EntryKey) -> None:
         detail = self.app.services.library.detail(key)
-        self.app.call_from_thread(self._show_detail, detail)
+        if not get_current_worker().is_cancelled:  # a newer read was asked for: it shows
+            self.app.call_from_thread(self._show_detail, detail)
 
     def _show_detail(self, detail: EntryDetail) -> None:
         self.browser.show_detail(detail)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -64,6 +65,8 @@ class DetailPane(VerticalScroll, can_focus=False):
     }
     """
 
+    _detail: EntryDetail | None = None  # the full record last shown
+
     def compose(self):
         yield Poster(id="detail-poster")
         yield Static(id="detail-body")
@@ -76,9 +79,17 @@ class DetailPane(VerticalScroll, can_focus=False):
         poster = self.query_one(Poster)
         if entry is None or entry.key != poster.key:
             poster.show(None)  # fetched once the cursor rests (``show_detail``), not per row
+        shown = self._detail
+        if entry is not None and shown is not None and shown.entry.key == entry.key:
+            # The same item changed: its record stays, with the new status and progress,
+            # until the new one is read; the pane never falls back to the bare summary.
+            self._put(detail_content(replace(shown, entry=entry)))
+            return
+        self._detail = None
         self._put(Content("") if entry is None else Content.assemble(*_summary(entry)), pad=True)
 
     def show_detail(self, detail: EntryDetail) -> None:
+        self._detail = detail
         self._put(detail_content(detail))
         self.query_one(Poster).show(detail.entry.key)
 
