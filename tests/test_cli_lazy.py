@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mediatrack.cli import COMMANDS, build_parser, chosen_command
+from mediatrack.cli import COMMANDS, build_parser, chosen_command, opens_the_app
 from mediatrack.cli.common import Parser
 
 HEAVY = ("textual", "requests", "requests_cache", "urllib3", "psycopg", "rich")
@@ -90,3 +90,32 @@ def test_a_mistyped_command_still_offers_every_command(capsys: pytest.CaptureFix
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "'list'" in err and "'stats'" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "app"),
+    [
+        ([], True),
+        (["--db", "x.db"], True),
+        (["--db=x.db"], True),
+        (["--db"], False),
+        (["--help"], False),
+        (["--db", "x.db", "list"], False),
+        (["lsit"], False),
+    ],
+)
+def test_the_app_is_told_from_a_command_before_parsing(argv: list[str], app: bool) -> None:
+    assert opens_the_app(argv) is app
+
+
+def test_opening_the_app_registers_no_command() -> None:
+    probe = (
+        "import sys; import mediatrack.cli as cli\n"
+        "cli._run_app = lambda args: print(args.db) or 0\n"
+        "assert cli.main(['--db', 'x.db']) == 0\n"
+        "print(' '.join(sorted(n for n in sys.modules if n.startswith('mediatrack.cli.'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["x.db", "mediatrack.cli.common"]

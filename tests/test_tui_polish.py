@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.content import Content
 from textual.widgets import Footer, OptionList, Static
+from textual.widgets._footer import FooterKey
 
 from catalog_server import FakeCatalogs
 from mediatrack.app import MediaTrackApp
@@ -370,3 +371,20 @@ async def test_the_episode_list_draws_unaired_episodes_dimmed(app, fake, db_path
         assert prompts[-2].plain.endswith("· airs in 5d")
         assert "no date" in prompts[-1].plain and prompts[-1].plain.endswith("· not aired")
         assert "airs" not in prompts[0].plain
+
+
+async def test_coming_back_to_a_mode_keeps_its_footer_as_drawn(db_path):
+    open_database(db_path)
+    Library().add(NewItem(Kind.MOVIE, "Heat", 1995), "completed")
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await until(pilot, lambda: titles(app) == ["Heat"])
+        await settle(pilot)
+        drawn = list(app.screen.query(FooterKey))
+        assert any(key.description == "Note" and not key.disabled for key in drawn)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert list(app.screen.query(FooterKey)) == drawn  # the same keys: nothing rebuilt

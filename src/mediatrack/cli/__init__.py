@@ -63,8 +63,21 @@ def chosen_command(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser for every command, or only for ``command``'s module when one is named."""
+def opens_the_app(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` names no command and no option but ``--db``: the app is opened."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            if next(words, None) is None:
+                return False  # "--db" without its path: the full parser says so
+        elif not word.startswith("--db="):
+            return False
+    return True
+
+
+def build_parser(command: str | None = None, *, app_only: bool = False) -> argparse.ArgumentParser:
+    """The parser for every command, or only for ``command``'s module when one is named, or
+    for none (``app_only``: the app opens sooner without the commands' modules)."""
     common = Parser(add_help=False)
     common.add_argument(
         "--db",
@@ -80,7 +93,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mediatrack {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    names = [COMMANDS[command]] if command is not None else list(dict.fromkeys(COMMANDS.values()))
+    if app_only:
+        names = []
+    elif command is not None:
+        names = [COMMANDS[command]]
+    else:
+        names = list(dict.fromkeys(COMMANDS.values()))
     for name in names:
         importlib.import_module(f"mediatrack.cli.{name}").register(commands, common)
     return parser
@@ -102,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
+    if opens_the_app(words):
+        return _run_app(build_parser(app_only=True).parse_args(words))
     args = build_parser(chosen_command(words)).parse_args(words)
     if args.command is None:
         return _run_app(args)

@@ -1,22 +1,41 @@
-"""The Footer of a mode's screen: rebuilt only while its screen is the one shown.
+"""The Footer of a mode's screen: rebuilt only when what it shows changes.
 
-Textual rebuilds a screen's Footer whenever its bindings may have changed, and
-leaving a screen counts: switching from Shows to Stats rebuilt the hidden Shows
-Footer (~25 keys mounted and styled) while Stats was drawing its first frame.
-This Footer skips a change on a screen that is not shown; coming back to the
-screen rebuilds it anyway.
+Textual rebuilds a screen's Footer (~25 keys mounted and styled) whenever its
+bindings may have changed: on focus moves, on start-up twice, and when leaving a
+screen, so switching from Shows to Stats rebuilt the hidden Shows Footer while
+Stats was drawing its first frame. This Footer skips a change on a screen that is
+not shown (coming back to it rebuilds it anyway) and a change that leaves every
+key, label and dimming as drawn.
 """
 
 from __future__ import annotations
+
+from collections.abc import Hashable
 
 from textual.screen import Screen
 from textual.widgets import Footer
 
 
+def shown_keys(screen: Screen) -> Hashable:
+    """What a Footer draws for ``screen``: each shown binding, its label and whether it is on."""
+    return tuple(
+        (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
+        for _node, binding, enabled, tooltip in screen.active_bindings.values()
+        if binding.show
+    )
+
+
 class ModeFooter(Footer):
-    """A ``Footer`` that leaves its keys as they are while its screen is hidden."""
+    """A ``Footer`` that leaves its keys as they are while its screen is hidden or unchanged."""
+
+    _drawn: Hashable = None  # shown_keys of the last rebuild
 
     def bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is not self.app.screen:
             return  # a hidden screen: shown again, its bindings change and this runs again
+        keys = shown_keys(screen)
+        if keys == self._drawn and self._bindings_ready:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._drawn = keys  # the rebuild below draws these
         super().bindings_changed(screen)
