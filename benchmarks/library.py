@@ -16,7 +16,12 @@ pseudo-terminal of 120x40, reading what the process writes to it:
 - RSS: the process's peak resident memory (VmHWM) after all of that.
 
 Each figure is a ratio taken per pair; the median and range over the pairs are
-printed. ``--sizes 8 --pairs 1 --pages 2`` is the smoke run. This is not a test.
+printed. ``--sizes 8 --pairs 1 --pages 2`` is the smoke run.
+
+``--views`` goes on to the other screens on the 10k library, each against the
+bare app's mode switch: Friends, Up Next and Calendar, then the first frame
+against another tree's (``benchmarks/modes.py``, ``--main PATH``), then Stats
+(``benchmarks/stats.py``). This is not a test.
 """
 
 from __future__ import annotations
@@ -430,6 +435,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=5, help="timed pairs per size (default 5)")
     parser.add_argument("--cache", type=Path, help="keep built libraries here (default: a temp)")
     parser.add_argument("--pages", type=int, default=PAGES, help="Page Down keys (default 50)")
+    parser.add_argument(
+        "--views", action="store_true", help="also Friends, Up Next, Calendar, Stats (10k)"
+    )
+    parser.add_argument(
+        "--main", type=Path, help="with --views: the tree whose first frame to match"
+    )
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="mediatrack-bench-") as temporary:
@@ -443,7 +454,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             figures = measure_size(size, cache, max(args.pairs, 1), folder, max(args.pages, 1))
             for name, samples in figures.items():
                 print(summary_line(name, samples), flush=True)
+    if args.views:
+        views = ["--runs", str(max(args.pairs, 1))]
+        first = ["--main", str(args.main)] if args.main else []
+        _sibling("modes").main(views + first)
+        _sibling("stats").main(views)
     return 0
+
+
+def _sibling(name: str):
+    """Another benchmark script of this folder, as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        f"benchmark_{name}", Path(__file__).resolve().parent / f"{name}.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 if __name__ == "__main__":

@@ -15,10 +15,10 @@ of 120x40, each run:
   alternation (ours first, then the floor first, and so on).
 
 Each figure is the ratio of the two samples of one pair; median and range are
-printed. Last, the first frame (and the Shows rows) of this tree's app is timed
-against another tree's (``--main PATH``: its ``src``, default /work/main/src), also
-in alternation, each on a 10k library built by its own ``benchmarks/library.py``,
-and the visible text of both first frames is compared.
+printed. Last, the first frame of this tree's app is timed against another tree's
+(``--main PATH``: its ``src``, default /work/main/src), also in alternation, both on
+one 10k library built by the other tree's ``benchmarks/library.py`` (this tree
+migrates its copy first), and the visible text of both first frames is compared.
 
 Run with ``python benchmarks/modes.py [--runs N] [--tiny] [--main PATH]``. This is
 not a test.
@@ -36,6 +36,7 @@ import pty
 import random
 import re
 import select
+import shutil
 import signal
 import statistics
 import struct
@@ -266,18 +267,14 @@ def time_bare(folder: Path, db_path: Path) -> list[float]:
         term.close()
 
 
-def first_frame(db_path: Path, source: Path | None) -> tuple[float, float | None, str]:
-    """Seconds from spawn to the first frame (the header), to the Shows rows (None: never
-    drawn, as an older tree may not show them); the text drawn."""
+def first_frame(db_path: Path, source: Path | None) -> tuple[float, str]:
+    """Seconds from spawn to the first frame (the header); the text drawn by then and in
+    the moment after (the first frame's full text)."""
     term = Terminal(app_argv(db_path), environment(db_path, source))
     try:
         frame = term.wait_for(HEADER) - term.started
-        try:
-            rows: float | None = term.wait_for(ROWS) - term.started
-        except RuntimeError:
-            rows = None
         term.drain()
-        return frame, rows, term.text.decode(errors="replace")
+        return frame, term.text.decode(errors="replace")
     finally:
         term.close()
 
@@ -359,40 +356,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not (args.main / "mediatrack").is_dir():
             print(f"no tree at {args.main}: first frame not compared")
             return 0
-        here_db, there_db = folder / "first-here.db", folder / "first-there.db"
-        build_with(HERE.parent, here_db, args.tiny)
+        # One library for both trees, built by the other tree's builder (the older tree
+        # cannot read a newer file); this tree migrates its copy during the warm-up.
+        there_db, here_db = folder / "first-there.db", folder / "first-here.db"
         build_with(main_tree, there_db, args.tiny)
-        mine: list[tuple[float, float | None]] = []
-        theirs: list[tuple[float, float | None]] = []
+        shutil.copyfile(there_db, here_db)
         texts = {}
         first_frame(there_db, args.main)  # warm-up
         first_frame(here_db, HERE.parent / "src")
+        mine: list[float] = []
+        theirs: list[float] = []
         for run in range(runs):
             for which in ("there", "here") if run % 2 else ("here", "there"):
                 if which == "here":
-                    *took, texts["ours"] = first_frame(here_db, HERE.parent / "src")
-                    mine.append((took[0], took[1]))
+                    took, texts["ours"] = first_frame(here_db, HERE.parent / "src")
+                    mine.append(took)
                 else:
-                    *took, texts["main"] = first_frame(there_db, args.main)
-                    theirs.append((took[0], took[1]))
-        print(f"start-up vs {args.main}, {runs} pairs in alternation")
-        for index, what in enumerate(("first frame", "Shows rows")):
-            pairs = [
-                (h[index], t[index])
-                for h, t in zip(mine, theirs, strict=True)
-                if h[index] is not None and t[index] is not None
-            ]
-            if not pairs:
-                print(f"  {what}: not drawn by both")
-                continue
-            here = [pair[0] for pair in pairs]
-            there = [pair[1] for pair in pairs]
-            ratios = [h / t for h, t in pairs]
-            print(f"  {what} ms: this tree {_ms(here)}; other {_ms(there)}")
-            print(
-                f"  {what}: this tree median {statistics.median(here) * 1000:.0f} ms, "
-                f"other {statistics.median(there) * 1000:.0f} ms; ratio {_summary(ratios)}"
-            )
+                    took, texts["main"] = first_frame(there_db, args.main)
+                    theirs.append(took)
+        ratios = [h / t for h, t in zip(mine, theirs, strict=True)]
+        print(f"start-up vs {args.main}, {runs} pairs in alternation, the same library")
+        print(f"  first frame ms: this tree {_ms(mine)}; other {_ms(theirs)}")
+        print(
+            f"  first frame: this tree median {statistics.median(mine) * 1000:.0f} ms, "
+            f"other {statistics.median(theirs) * 1000:.0f} ms; ratio {_summary(ratios)}"
+        )
         same = _visible(texts["ours"]) == _visible(texts["main"])
         print(f"  the first frame's text is {'the same' if same else 'different'} as the other's")
         if not same:
