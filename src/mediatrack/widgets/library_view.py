@@ -87,11 +87,15 @@ def prepare(entries: Iterable[LibraryEntry], order: SortOrder) -> Prepared:
     return Prepared(rows, [rows[entry.key] for entry in ordered], order)
 
 
+MATCHES_KEPT = 32  # filter texts whose matches are kept, for backspace and retyping
+
+
 class LibraryView:
     """The entries of one kind, and the status, text and order the user chose.
 
     Entries are sorted when they or the order change; a keystroke in the
-    filter only scans the sorted rows.
+    filter only scans the sorted rows, and only those that matched a text it
+    contains ("sta" scans what "st" matched): typing stays quick at 100k items.
     """
 
     def __init__(self) -> None:
@@ -101,6 +105,9 @@ class LibraryView:
         self.text = ""
         self.order = SortOrder.TITLE
         self.visible: list[LibraryEntry] = []
+        # rows matching (folded text, status), for the rows in ``_ordered`` only
+        self._matches: dict[tuple[str, str | None], list[_Row]] = {}
+        self._matched_in: list[_Row] = self._ordered
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -146,11 +153,29 @@ class LibraryView:
         """Recompute ``visible`` from the status and text filters."""
         needle = fold(self.text.strip())
         status = self.status
-        self.visible = [
-            row.entry
-            for row in self._ordered
-            if (status is None or row.entry.status == status) and needle in row.haystack
-        ]
+        if self._matched_in is not self._ordered:  # other rows, or another order
+            self._matches.clear()
+            self._matched_in = self._ordered
+        rows = self._matches.get((needle, status))
+        if rows is None:
+            rows = [
+                row
+                for row in self._narrowest(needle, status)
+                if (status is None or row.entry.status == status) and needle in row.haystack
+            ]
+            if len(self._matches) >= MATCHES_KEPT:
+                del self._matches[next(iter(self._matches))]  # the oldest
+            self._matches[(needle, status)] = rows
+        self.visible = [row.entry for row in rows]
+
+    def _narrowest(self, needle: str, status: str | None) -> list[_Row]:
+        """The fewest rows that hold every match of ``needle``: those of a kept text it
+        contains (a row whose haystack holds ``needle`` holds that text too), else all."""
+        narrowest = self._ordered
+        for (text, kept_status), rows in self._matches.items():
+            if text in needle and kept_status in (None, status) and len(rows) < len(narrowest):
+                narrowest = rows
+        return narrowest
 
     def index_of(self, key: EntryKey | None) -> int | None:
         if key is None:
