@@ -303,3 +303,18 @@ def test_history(snap_compare, library_world, fake, size):
 
     drive = then(press("1"), press("h"), opened)
     assert snap_compare(app_for(fake), terminal_size=size, run_before=drive)
+
+
+# --- the note dialog ---------------------------------------------------------------------
+
+
+def test_note_dialog_on_a_small_terminal(snap_compare, library_world, fake):
+    from mediatrack.screens.note_dialog import NoteDialog
+
+    async def written(pilot: Pilot) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, NoteDialog))
+        await pilot.press(*"Rewatch before season 2", "enter", *"with Sam")
+        pilot.app.screen.query_one("#note-text").cursor_blink = False
+
+    drive = then(press("1"), highlight("Dark"), press("n"), written)
+    assert snap_compare(app_for(fake), terminal_size=(80, 24), run_before=drive)
