@@ -29,7 +29,7 @@ from mediatrack.kinds import Kind
 from mediatrack.services.friends import FriendsService
 from mediatrack.services.library import Library, NewItem
 from mediatrack.store.db import open_database
-from tui_helpers import SIZE, until
+from tui_helpers import SIZE, screen_text, until
 
 if TYPE_CHECKING:
     from sync_world import World
@@ -205,12 +205,6 @@ def test_cli_friends_prints_a_strangers_name_inert(hostile_friends, cli):
 
 
 # --- the app ---------------------------------------------------------------------------------
-
-
-def screen_text(app: MediaTrackApp) -> str:
-    """Every character the whole screen sends to the terminal, toasts and modals included."""
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    return "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
 
 
 async def test_app_shows_hostile_catalog_text_inert(fake, db_path: Path):

@@ -273,14 +273,22 @@ def test_calendar(snap_compare, airing_world, fake, size):
     assert snap_compare(app_for(fake), terminal_size=size, run_before=then(press("7", "d")))
 
 
+async def stats_figures(pilot: Pilot) -> None:
+    review = pilot.app.screen.query_one("#stats-review")
+    await until(pilot, lambda: "Finished" in str(review.render()))
+    await until(pilot, lambda: pilot.app.screen.query("FooterKey"))  # after the figures
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_stats(snap_compare, library_world, fake, size):
-    async def figures(pilot: Pilot) -> None:
-        review = pilot.app.screen.query_one("#stats-review")
-        await until(pilot, lambda: "Finished" in str(review.render()))
-        await until(pilot, lambda: pilot.app.screen.query("FooterKey"))  # after the figures
+    drive = then(press("8"), stats_figures)
+    assert snap_compare(app_for(fake), terminal_size=size, run_before=drive)
 
-    assert snap_compare(app_for(fake), terminal_size=size, run_before=then(press("8"), figures))
+
+def test_stats_numbers_on_a_small_terminal(snap_compare, library_world, fake):
+    """Under 100 columns the numbers stand below their chart, every column in view."""
+    drive = then(press("8"), stats_figures, press("pagedown"))
+    assert snap_compare(app_for(fake), terminal_size=(80, 24), run_before=drive)
 
 
 # --- history -----------------------------------------------------------------------------
@@ -295,3 +303,18 @@ def test_history(snap_compare, library_world, fake, size):
 
     drive = then(press("1"), press("h"), opened)
     assert snap_compare(app_for(fake), terminal_size=size, run_before=drive)
+
+
+# --- the note dialog ---------------------------------------------------------------------
+
+
+def test_note_dialog_on_a_small_terminal(snap_compare, library_world, fake):
+    from mediatrack.screens.note_dialog import NoteDialog
+
+    async def written(pilot: Pilot) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, NoteDialog))
+        await pilot.press(*"Rewatch before season 2", "enter", *"with Sam")
+        pilot.app.screen.query_one("#note-text").cursor_blink = False
+
+    drive = then(press("1"), highlight("Dark"), press("n"), written)
+    assert snap_compare(app_for(fake), terminal_size=(80, 24), run_before=drive)

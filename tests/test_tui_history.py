@@ -60,6 +60,27 @@ async def test_a_note_is_written_shown_and_kept_after_a_restart(seeded):
     assert History().note(seeded["heat"]).text == "Too long\n[b]x"
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_note_dialog_fits_the_terminal(seeded, size):
+    app = MediaTrackApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        dialog = app.screen
+        box = dialog.query_one(".note-box").content_region
+        for part in ("#note-text", "#note-shared", ".note-hint", "#save", "#cancel"):
+            region = dialog.query_one(part).region
+            assert region.height > 0 and box.contains_region(region), part
+            assert dialog.region.contains_region(region), part
+        assert dialog.query_one("#note-text").region.height >= 5  # a few lines to write in
+        await pilot.press(*"Seen twice")
+        await pilot.click("#save")
+        await until(pilot, lambda: "Note saved." in toasts(app))
+    assert History().note(seeded["heat"]).text == "Seen twice"
+
+
 async def test_rewatch_asks_counts_and_undoes(seeded):
     app = MediaTrackApp()
     async with app.run_test(size=SIZE) as pilot:

@@ -144,3 +144,38 @@ async def test_a_review_row_is_searched_again_with_the_users_words_and_picked(
         await pilot.press("enter")
         await until(pilot, lambda: rows.option_count == 0)
     assert [entry.catalog_id for entry in Library().entries(Kind.MOVIE)] == ["550"]
+
+
+async def test_the_review_dialog_fits_a_small_terminal(httpserver, db_path: Path, tmp_path: Path):
+    from textual.widgets import OptionList
+
+    from mediatrack.screens.import_review import ImportReviewScreen
+    from mediatrack.services.importing import ImportService
+    from mediatrack.store.db import open_database
+
+    fake = FakeCatalogs(httpserver)
+    folder = tmp_path / "letterboxd"
+    folder.mkdir()
+    rows = "".join(f"2024-01-01,Fight Clubs {n},1999,x\n" for n in range(15))
+    (folder / "watched.csv").write_text("Date,Name,Year,Letterboxd URI\n" + rows)
+    open_database(db_path)
+    ImportService(fake.catalog()).run("letterboxd", folder)
+    app = MediaTrackApp(db_path=db_path, catalog=fake.catalog())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_review_imports()
+        await until(pilot, lambda: isinstance(app.screen, ImportReviewScreen))
+        screen = app.screen
+        await until(pilot, lambda: screen.query_one("#review-rows", OptionList).option_count == 15)
+
+        def in_view(*parts: str) -> None:
+            dialog = screen.query_one(".dialog")
+            assert screen.region.contains_region(dialog.region)
+            for part in parts:
+                region = screen.query_one(part).region
+                assert region.height > 0 and dialog.content_region.contains_region(region), part
+
+        in_view("#review-rows", "#candidates", "#import-summary")
+        assert screen.query_one("#candidates", OptionList).scrollable_content_region.height >= 2
+        await pilot.press("slash")  # the search box takes its room from the lists
+        await until(pilot, lambda: screen.query_one("#query", Input).has_focus)
+        in_view("#review-rows", "#query", "#candidates", "#import-summary")

@@ -18,7 +18,16 @@ from mediatrack.services.library import Library
 from mediatrack.store.db import connection, open_database
 from mediatrack.store.identity import Profile, sign_in
 from stats_library import friends_circle, known_library
-from tui_helpers import SIZE, options, palette_titles, settle, text_of, toasts, until
+from tui_helpers import (
+    SIZE,
+    options,
+    palette_titles,
+    screen_text,
+    settle,
+    text_of,
+    toasts,
+    until,
+)
 
 TODAY = dt.datetime(2026, 3, 15, 9, 30, tzinfo=dt.UTC)
 
@@ -74,6 +83,50 @@ async def test_an_empty_library_has_stats_too(db_path: Path):
         await until(pilot, lambda: app.screen.query("#ratings-title"))  # a frame after the summary
         title = str(app.screen.query_one("#ratings-title", Label).render())
         assert title == "Your ratings of what you finished: none yet"
+
+
+def screen_lines(app: MediaTrackApp) -> list[str]:
+    """The terminal's lines, runs of spaces made one (columns read as words)."""
+    return [" ".join(line.split()) for line in screen_text(app).splitlines()]
+
+
+async def scroll_until(pilot, key: str, line: str, presses: int = 12) -> bool:
+    """Press ``key`` until ``line`` is on screen; whether it got there."""
+    for _ in range(presses):
+        if line in screen_lines(pilot.app):
+            return True
+        await pilot.press(key)
+        await pilot.pause()
+    return line in screen_lines(pilot.app)
+
+
+async def test_every_figure_is_reachable_on_a_small_terminal(db_path: Path):
+    open_database(db_path)
+    with connection():
+        known_library()
+    with time_machine.travel(TODAY, tick=True):
+        app = MediaTrackApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("8")
+            await until(pilot, lambda: "Finished 7 items" in text_of(app, "#stats-review"))
+            await until(pilot, lambda: app.screen.query("PlotextPlot"))
+            body = app.screen.query_one("#stats-body")
+            assert body.has_focus
+            # each chart stands over its numbers, every column of them in view
+            assert await scroll_until(pilot, "pagedown", "Month Shows Movies Books Podcasts Total")
+            assert await scroll_until(pilot, "down", "Total 1 2 3 1 7")
+            assert await scroll_until(pilot, "j", "Rating Shows Movies Books Podcasts")
+            assert await scroll_until(pilot, "pagedown", "Frank Herbert 2")
+            for name in ("completed", "ratings", "genres", "authors"):
+                numbers = app.screen.query_one(f"#{name}-numbers", DataTable)
+                assert numbers.max_scroll_x == 0 and numbers.region.right <= 80
+            assert await scroll_until(
+                pilot, "pageup", "Finished 7 items: 1 show, 2 movies, 3 books, 1 podcast"
+            )
+            await pilot.press("end")
+            assert body.scroll_y == body.max_scroll_y > 0
+            await pilot.press("k")
+            assert body.scroll_y < body.max_scroll_y
 
 
 async def signed_in_circle(db_path: Path) -> dict[str, int]:

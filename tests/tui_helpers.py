@@ -65,6 +65,12 @@ def toasts(app: MediaTrackApp) -> str:
     return "\n".join(notification.message for notification in app._notifications)
 
 
+def screen_text(app: MediaTrackApp) -> str:
+    """Every character the whole screen sends to the terminal, toasts and modals included."""
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    return "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
+
+
 def text_of(app: MediaTrackApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 

@@ -29,8 +29,12 @@ if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
 
 
+SHORT_BELOW = 32  # rows: under this the lists shrink to keep the dialog on screen
+
+
 class ImportReviewScreen(WorkerErrors, ModalScreen[None]):
     CSS_PATH = "import_review.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_BELOW, "-tall")]
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("slash", "search_again", "Search again"),

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from mediatrack.figures import Ranked, Stats
 
 CHARTS = ("completed", "ratings", "genres", "authors")
+NARROW_BELOW = 100  # columns: under this, each chart stands over its numbers (stats.tcss)
 KIND_COLORS = {Kind.TV: "cyan", Kind.MOVIE: "magenta", Kind.BOOK: "green", Kind.PODCAST: "orange"}
 
 
@@ -51,6 +52,7 @@ class StatsScreen(WorkerErrors, Screen[None]):
     """Charts and numbers of one period: the last 12 months, or a year in review."""
 
     CSS_PATH = "stats.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("y", "toggle_year", "Year/12 months"),
