@@ -3,6 +3,8 @@ their average rating of your items, the notes they shared."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from mediatrack.kinds import Kind
@@ -11,6 +13,7 @@ from mediatrack.services.friends import FriendsService
 from mediatrack.services.library import AlreadyInLibrary, Library
 from mediatrack.store import friends as friend_rows
 from mediatrack.store.db import connection
+from mediatrack.store.identity import Profile, sign_in
 from mediatrack.store.models import BookNote
 from stats_library import friends_circle, movie, note, person
 
@@ -115,3 +118,22 @@ def test_friends_shared_notes_show_and_nothing_else_does(circle):
     assert FriendsService("me").shared_notes("bob@example.com")[heat].text == "now shared"
     assert Library("carol").detail(heat).friend_notes == ()  # her friendship is only asked
 
+
+def test_list_user_json_carries_each_items_shared_note(circle, cli):
+    sign_in(Profile("me", "Me", "me@example.com", True))
+    with connection():
+        note("ana", EntryKey(Kind.MOVIE, circle["heat"]), "bank \x1b[2J\u202e", on="2025-06-11")
+        note("ana", EntryKey(Kind.MOVIE, circle["ronin"]), "mine", shared=False, on="2025-06-11")
+    listed = cli("list", "--user", "ana@example.com", "--json")
+    assert listed.code == 0, listed.err
+    assert "\x1b" not in listed.out and "\\u202e" in listed.out  # JSON, escaped
+    notes = {entry["title"]: entry["note"] for entry in json.loads(listed.out)}
+    assert notes == {
+        "Heat": "bank \x1b[2J\u202e",
+        "Ronin": None,
+        "Alien": None,
+        "Tenet": None,
+        "Up": None,
+        "Dune": None,
+    }
+    assert "note" not in json.loads(cli("list", "--json").out)[0]  # your own: unchanged
