@@ -1,6 +1,6 @@
 """The Footer of a mode's screen: rebuilt only when what it shows changes.
 
-Textual rebuilds a screen's Footer (~25 keys mounted and styled) whenever its
+Textual rebuilds a screen's Footer (~25 keys mounted and styled, each twice) whenever its
 bindings may have changed: on focus moves, on start-up twice, and when leaving a
 screen, so switching from Shows to Stats rebuilt the hidden Shows Footer while
 Stats was drawing its first frame. This Footer skips a change on a screen that is
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 def shown_keys(screen: Screen) -> Hashable:
@@ -29,6 +31,14 @@ class ModeFooter(Footer):
     """A ``Footer`` that leaves its keys as they are while its screen is hidden or unchanged."""
 
     _drawn: Hashable = None  # shown_keys of the last rebuild
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # Born with the Footer's compact (bound to it, it would first take its own
+                # default and then the Footer's: two restylings per key, ~1 ms each).
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is not self.app.screen:
