@@ -10,8 +10,11 @@ import datetime as dt
 import itertools
 
 from mediatrack.kinds import Kind
+from mediatrack.records import EntryKey
+from mediatrack.store import notes
 from mediatrack.store.models import (
     LOCAL_USER_ID,
+    NOTE_TABLES,
     Book,
     Episode,
     EpisodeWatch,
@@ -153,6 +156,15 @@ def podcast(
         PodcastListen.create(user=user, episode=episode, listened_at=at(day))
     _progress(UserPodcastProgress, "podcast", item, status, on, user, removed, rating=rating)
     return item
+
+
+def note(user: str, key: EntryKey, text: str | None, *, shared: bool = True, on: str) -> None:
+    """``user``'s note as their device wrote it (None: cleared), last changed on day ``on``."""
+    notes.write(user, key, text, shared)
+    model, field = NOTE_TABLES[key.kind]
+    model.update(updated_at=at(on)).where(
+        (model.user == user) & (getattr(model, field) == key.item_id)
+    ).execute()
 
 
 def _gone(removed: bool, on: str) -> dt.datetime | None:

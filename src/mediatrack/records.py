@@ -106,6 +106,7 @@ class EntryDetail:
     added_at: dt.datetime | None = None
     note: ItemNote | None = None
     runs: int = 0  # runs finished: earlier ones, and the current one once done
+    friend_notes: tuple[FriendNote, ...] = ()  # friends' shared notes on it, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,16 @@ class ItemNote:
 
     text: str
     shared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FriendNote:
+    """A note an accepted friend shared on an item, as the last sync left it."""
+
+    key: EntryKey
+    friend_name: str  # their display name (their email when they left it blank): outside text
+    text: str  # outside text
+    updated_at: dt.datetime  # naive UTC
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from mediatrack.display.entries import under_way_text
 from mediatrack.display.text import NAME_LIMIT, inert
 
 if TYPE_CHECKING:
+    from mediatrack.records import EntryKey, FriendNote
     from mediatrack.services.friends import FriendsOverview, FriendsService
     from mediatrack.services.library import Library
 
@@ -59,6 +60,11 @@ def _service(args: argparse.Namespace) -> FriendsService:
 def friend_library(args: argparse.Namespace, email: str) -> Library:
     """``list --user EMAIL``: a friend's library, as the last sync brought it."""
     return _service(args).library(email)
+
+
+def friend_notes(args: argparse.Namespace, email: str) -> dict[EntryKey, FriendNote]:
+    """``list --user EMAIL --json``: the notes that friend shared, by item."""
+    return _service(args).shared_notes(email)
 
 
 def change_friendship(args: argparse.Namespace) -> int:

@@ -178,7 +178,12 @@ def list_items(args: argparse.Namespace) -> int:
             key=lambda entry: fold(entry.title),  # as the app sorts: "Ça…" under C
         )
     ]
-    if args.json:
+    if args.json and args.user:  # a friend's: with the note they shared on each item
+        from mediatrack.cli.friends import friend_notes
+
+        notes = {key: note.text for key, note in friend_notes(args, args.user).items()}
+        print_json([entry_json(entry) | {"note": notes.get(entry.key)} for entry in entries])
+    elif args.json:
         print_json([entry_json(entry) for entry in entries])
     elif not entries and (args.kind or args.status or args.user or args.filter):
         owner = f"{args.user}'s" if args.user else "your"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from mediatrack.display.dates import local_time
-from mediatrack.display.text import inert
+from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import Kind
-from mediatrack.records import HistoryEvent
+from mediatrack.records import FriendNote, HistoryEvent
 
 VERBS = {"watched": "Watched", "listened": "Listened to", "finished": "Finished"}
 
@@ -49,6 +49,21 @@ def note_lines(text: str, limit: int = 12) -> str:
     if len(lines) > limit:
         lines = [*lines[:limit], "…"]
     return "\n".join(lines)
+
+
+FRIEND_NOTES_SHOWN = 3  # friends' notes in the detail pane; the rest as "and N more"
+FRIEND_NOTE_LINES = 6  # lines of each: the user's own note keeps the most room
+
+
+def friend_notes_shown(notes: tuple[FriendNote, ...]) -> tuple[tuple[FriendNote, ...], str]:
+    """The friends' notes the detail pane shows, and ``and 2 more`` (or "") for the rest."""
+    more = len(notes) - FRIEND_NOTES_SHOWN
+    return notes[:FRIEND_NOTES_SHOWN], f"and {more} more" if more > 0 else ""
+
+
+def friend_note_line(note: FriendNote) -> str:
+    """``Ana's note: the bank scene``, on one line and inert (a friend's library)."""
+    return f"{inert(note.friend_name, limit=NAME_LIMIT)}'s note: {inert(note.text)}"
 
 
 TITLE_LIMIT = 24  # the history table's item column, so "What" keeps its room at 80 columns

@@ -1,8 +1,9 @@
 """A friend's library, read-only: the same browser as yours, their status, progress and rating.
 
-The whole library is read once in a worker; keys 1-4 (or the kind row)
-switch kinds; status tabs, filter, sort and the empty sentences are the
-``LibraryBrowser`` of your own screens, in its read-only mode. Nothing here
+The whole library, and the notes they shared on it, is read once in a worker;
+keys 1-4 (or the kind row) switch kinds; status tabs, filter, sort and the
+empty sentences are the ``LibraryBrowser`` of your own screens, in its
+read-only mode; under the table, their note on the highlighted item. Nothing here
 changes their library (the server would refuse it anyway); ``a`` puts the
 highlighted item into yours.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
@@ -20,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker
 
+from mediatrack.display.history import friend_note_line
 from mediatrack.display.stats import added_text
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import NAME_LIMIT, inert
@@ -30,7 +32,7 @@ from mediatrack.widgets.library_table import LibraryTable
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
-    from mediatrack.records import LibraryEntry
+    from mediatrack.records import EntryKey, FriendNote, LibraryEntry
     from mediatrack.services.friends import Person
 
 KINDS_GROUP = Binding.Group("Their shows·movies·books·podcasts", compact=True)
@@ -86,11 +88,13 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
         self.kind = Kind.TV
         self.by_kind: dict[Kind, list[LibraryEntry]] = {}
         self.counts: dict[Kind, int] = {}
+        self.notes: dict[EntryKey, FriendNote] = {}  # what they shared, by item
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield KindTabs(id="kind-tabs")
         yield LibraryBrowser(self.kind, friend=self.friend_name, id="browser")
+        yield Static(id="friend-note", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -119,11 +123,18 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
-        entries = self.app.services.friends.library(self.friend.email).all_entries()
+        friends = self.app.services.friends
+        entries = friends.library(self.friend.email).all_entries()
+        notes = friends.shared_notes(self.friend.email)
         # mypy cannot solve call_from_thread's ``T | Awaitable[T]`` for a coroutine function
-        self.app.call_from_thread(self._show_loaded, entries)  # type: ignore[arg-type]
+        self.app.call_from_thread(self._show_loaded, entries, notes)  # type: ignore[arg-type]
 
-    async def _show_loaded(self, entries: list[LibraryEntry]) -> None:
+    async def _show_loaded(
+        self, entries: list[LibraryEntry], notes: dict[EntryKey, FriendNote]
+    ) -> None:
+        self.notes = notes
+        # the line is there only for a friend who shared notes: the table keeps its height
+        self.query_one("#friend-note").display = bool(notes)
         self.by_kind = {kind: [] for kind in Kind}
         for entry in entries:
             self.by_kind[entry.kind].append(entry)
@@ -131,6 +142,12 @@ class FriendLibraryScreen(WorkerErrors, Screen[None]):
         if not self.by_kind[self.kind]:  # open on a kind they have, shows first
             self.kind = next((kind for kind in Kind if self.by_kind[kind]), self.kind)
         await self._show_kind(self.kind)
+
+    @on(LibraryTable.Highlighted)
+    def _show_note(self, event: LibraryTable.Highlighted) -> None:
+        """Their note on the highlighted item, if they shared one (read with the library)."""
+        note = self.notes.get(event.entry.key) if event.entry is not None else None
+        self.query_one("#friend-note", Static).update(friend_note_line(note) if note else "")
 
     def worker_failed(self, worker: Worker, sentence: str) -> bool:
         self.browser.load_failed()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from mediatrack.errors import MediatrackError
 from mediatrack.figures import Activity, ComparedItem, Comparison
 from mediatrack.kinds import KINDS
-from mediatrack.records import EntryKey, LibraryEntry
+from mediatrack.records import EntryKey, FriendNote, LibraryEntry
 from mediatrack.services.library import AlreadyInLibrary, Library, UnknownItem
 from mediatrack.services.sync import (
     ServerUnreachable,
@@ -178,6 +178,13 @@ class FriendsService:
         """Your friends' average rating of an item, and how many rated it; None if none did."""
         with connection():
             return friend_rows.friends_rating(self.user_id, key)
+
+    def shared_notes(self, email: str) -> dict[EntryKey, FriendNote]:
+        """The notes this friend shared on items in their library, by item."""
+        friend_id = self.friend_id(email)
+        with connection():
+            found = friend_rows.friends_notes(self.user_id, friend_id=friend_id)
+        return {note.key: note for note in found}
 
     def add_to_my_library(self, key: EntryKey) -> LibraryEntry:
         """Put an item of a friend's library into yours, as planned.

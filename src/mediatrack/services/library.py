@@ -148,15 +148,17 @@ class Library:
         return found
 
     def detail(self, key: EntryKey) -> EntryDetail:
-        """The full record, with your friends' average rating of it when any rated it."""
+        """The full record, with your friends' average rating of it when any rated it
+        and the notes they shared on it."""
         with connection():
             found = queries.entry_detail(self.user_id, key)
             friends = friend_rows.friends_rating(self.user_id, key) if found else None
-            if found is not None:  # the note and the runs finished, beside the record
+            if found is not None:  # the notes and the runs finished, beside the record
                 found = replace(
                     found,
                     note=notes.read(self.user_id, key),
                     runs=runs.runs_done(self.user_id, key),
+                    friend_notes=tuple(friend_rows.friends_notes(self.user_id, key=key)),
                 )
         if found is None:
             raise UnknownItem(f"There is no item {key} in your library.")

@@ -9,7 +9,7 @@ from peewee import Case
 
 from mediatrack.figures import Activity, ComparedItem
 from mediatrack.kinds import Kind
-from mediatrack.records import EntryKey
+from mediatrack.records import EntryKey, FriendNote
 from mediatrack.store.models import Friendship, User, database
 
 
@@ -135,6 +135,53 @@ def friends_rating(user_id: str, key: EntryKey) -> tuple[float, int] | None:
     SELECT avg(rating), count(*) FROM rated WHERE user_id IN (SELECT id FROM friends)"""
     ((average, count),) = database.execute_sql(sql, {"user": user_id, "item": key.item_id})
     return (average, count) if count else None
+
+
+# Every live shared note on an item in its writer's library: (user_id, kind, item_id, note, at).
+_SHARED_NOTES = """
+shared AS (
+  SELECT n.user_id, m.type AS kind, n.media_item_id AS item_id, n.note, n.updated_at
+  FROM media_notes n JOIN media_items m ON m.id = n.media_item_id
+  JOIN user_progress p ON p.user_id = n.user_id AND p.media_item_id = n.media_item_id
+  WHERE n.note_shared AND n.deleted_at IS NULL AND p.deleted_at IS NULL
+  UNION ALL
+  SELECT n.user_id, 'book', n.book_id, n.note, n.updated_at
+  FROM book_notes n JOIN user_book_progress p ON p.user_id = n.user_id AND p.book_id = n.book_id
+  WHERE n.note_shared AND n.deleted_at IS NULL AND p.deleted_at IS NULL
+  UNION ALL
+  SELECT n.user_id, 'podcast', n.podcast_id, n.note, n.updated_at
+  FROM podcast_notes n
+  JOIN user_podcast_progress p ON p.user_id = n.user_id AND p.podcast_id = n.podcast_id
+  WHERE n.note_shared AND n.deleted_at IS NULL AND p.deleted_at IS NULL
+)"""
+
+
+def friends_notes(
+    user_id: str, *, key: EntryKey | None = None, friend_id: str | None = None
+) -> list[FriendNote]:
+    """Notes the user's accepted friends shared, newest first: on one item (``key``), by one
+    friend (``friend_id``), or both.
+
+    Only live shared rows of items in the friend's library, as with ratings: a private row
+    must never show, whatever reached this file, and a note taken back is a tombstone.
+    """
+    where = ["x.user_id IN (SELECT id FROM friends)", "x.note <> ''"]
+    params: dict[str, object] = {"user": user_id}
+    if key is not None:
+        where.append("x.kind = :kind AND x.item_id = :item")
+        params |= {"kind": key.kind.value, "item": key.item_id}
+    if friend_id is not None:
+        where.append("x.user_id = :friend")
+        params["friend"] = friend_id
+    sql = f"""WITH {_FRIENDS.strip()}, {_SHARED_NOTES.strip()}
+    SELECT x.kind, x.item_id, coalesce(nullif(u.name, ''), u.email), x.note, x.updated_at
+    FROM shared x JOIN users u ON u.id = x.user_id
+    WHERE {" AND ".join(where)}
+    ORDER BY x.updated_at DESC, 3"""
+    return [
+        FriendNote(EntryKey(Kind(kind), item_id), name, note, _datetime(at))
+        for kind, item_id, name, note, at in database.execute_sql(sql, params).fetchall()
+    ]
 
 
 def activity(user_id: str, limit: int = 50) -> list[Activity]:

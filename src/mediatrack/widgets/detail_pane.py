@@ -16,8 +16,13 @@ from mediatrack.display.entries import (
     rating_text,
     status_label,
 )
-from mediatrack.display.history import note_lines, runs_badge
-from mediatrack.display.text import inert
+from mediatrack.display.history import (
+    FRIEND_NOTE_LINES,
+    friend_notes_shown,
+    note_lines,
+    runs_badge,
+)
+from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryDetail, LibraryEntry
 from mediatrack.widgets.poster import Poster
@@ -108,7 +113,7 @@ class DetailPane(VerticalScroll, can_focus=False):
 
 
 def detail_content(detail: EntryDetail) -> Content:
-    """The full record: the summary, then when it was added, the facts and the overview."""
+    """The full record: the summary, when it was added, the facts, the notes, the overview."""
     parts = _summary(detail.entry)
     if detail.added_at is not None:
         parts += [
@@ -121,6 +126,7 @@ def detail_content(detail: EntryDetail) -> Content:
         for label, value in detail.facts:
             parts += ["\n", Content.styled(f"{label}: ", "bold"), inert(value)]
     parts += _runs_and_note(detail)
+    parts += _friend_notes(detail)
     if detail.overview:
         parts += ["\n\n", inert(detail.overview, single_line=False)]
     return Content.assemble(*parts)
@@ -140,4 +146,23 @@ def _runs_and_note(detail: EntryDetail) -> list[Content | str]:
             "\n",
             note_lines(inert(detail.note.text, single_line=False)),
         ]
+    return parts
+
+
+def _friend_notes(detail: EntryDetail) -> list[Content | str]:
+    """What friends shared on the item, newest first: their name, when, the note (outside text)."""
+    shown, more = friend_notes_shown(detail.friend_notes)
+    if not shown:
+        return []
+    parts: list[Content | str] = ["\n\n", Content.styled("Friends' notes", "bold")]
+    for note in shown:
+        parts += [
+            "\n",
+            Content.styled(inert(note.friend_name, limit=NAME_LIMIT), "italic"),
+            Content.styled(f" · {ago_text(note.updated_at)}", "dim"),
+            "\n",
+            note_lines(inert(note.text, single_line=False), limit=FRIEND_NOTE_LINES),
+        ]
+    if more:
+        parts += ["\n", Content.styled(more, "dim")]
     return parts
