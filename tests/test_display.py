@@ -122,3 +122,13 @@ def test_a_job_bar_is_silent_off_a_terminal():
     with JobProgress(Console(file=screen)) as bar:  # a file: not a terminal
         bar.update("Dune", 3, 10)
     assert screen.getvalue() == ""
+
+
+def test_a_friends_long_note_is_cut_to_two_lines_with_an_ellipsis():
+    from mediatrack.display.history import FRIEND_NOTE_LIMIT, friend_note_line
+    from mediatrack.records import FriendNote
+
+    note = FriendNote(EntryKey(Kind.TV, 1), "Ana", "word " * 100, dt.datetime(2026, 1, 1))
+    line = friend_note_line(note)
+    assert line.startswith("Ana's note: word") and line.endswith("…")
+    assert len(line) <= len("Ana's note: ") + FRIEND_NOTE_LIMIT

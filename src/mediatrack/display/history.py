@@ -61,9 +61,13 @@ def friend_notes_shown(notes: tuple[FriendNote, ...]) -> tuple[tuple[FriendNote,
     return notes[:FRIEND_NOTES_SHOWN], f"and {more} more" if more > 0 else ""
 
 
+FRIEND_NOTE_LIMIT = 120  # with the name, two lines at 80 columns: a longer note ends in "…"
+
+
 def friend_note_line(note: FriendNote) -> str:
     """``Ana's note: the bank scene``, on one line and inert (a friend's library)."""
-    return f"{inert(note.friend_name, limit=NAME_LIMIT)}'s note: {inert(note.text)}"
+    text = inert(note.text, limit=FRIEND_NOTE_LIMIT)
+    return f"{inert(note.friend_name, limit=NAME_LIMIT)}'s note: {text}"
 
 
 TITLE_LIMIT = 24  # the history table's item column, so "What" keeps its room at 80 columns
