@@ -178,11 +178,37 @@ def _keep_finish_day(user_id: str, key: EntryKey, status: str) -> None:
     ).on_conflict_ignore().execute()
 
 
+def _pin_finish_day(user_id: str, key: EntryKey) -> None:
+    """A book done before finish days were kept counts on the day its row last changed;
+    rating it changes that day, so the day it was done is kept first (Stats keeps its month)."""
+    from mediatrack.kinds import KINDS
+    from mediatrack.store.models import FinishDate
+
+    table = PROGRESS_TABLES[key.kind]
+    row = table.model.get_or_none(table.row_of(user_id, key.item_id))
+    if row is None or row.deleted_at is not None or row.status != KINDS[key.kind].done_status:
+        return
+    kept = FinishDate.select().where(
+        (FinishDate.user == user_id)
+        & (FinishDate.kind == key.kind.value)
+        & (FinishDate.item_id == key.item_id)
+    )
+    if not kept.exists():
+        FinishDate.insert(
+            user=user_id,
+            kind=key.kind.value,
+            item_id=key.item_id,
+            finished_on=row.updated_at.date().isoformat(),
+        ).on_conflict_ignore().execute()
+
+
 def write_rating(user_id: str, key: EntryKey, rating: int | None) -> None:
     """Rate an item, or clear its rating with None (a tombstone, for a movie or show)."""
     now = utcnow()
     if key.kind in (Kind.BOOK, Kind.PODCAST):
         table = PROGRESS_TABLES[key.kind]
+        if key.kind is Kind.BOOK:
+            _pin_finish_day(user_id, key)
         table.model.update(rating=rating, updated_at=now).where(
             table.row_of(user_id, key.item_id)
         ).execute()
