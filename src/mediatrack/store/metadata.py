@@ -151,6 +151,8 @@ def save_show(details: ShowDetails, seasons: Iterable[SeasonDetails]) -> int:
             },
         )
         summaries = {summary.season_number: summary for summary in details.seasons}
+        stamp = Episode.updated_at.db_value(utcnow())
+        episode_rows: list[tuple] = []
         for season in seasons:
             summary = summaries.get(season.season_number)
             season_id = _upsert(
@@ -168,43 +170,54 @@ def save_show(details: ShowDetails, seasons: Iterable[SeasonDetails]) -> int:
                     "poster_path": season.poster_path,
                 },
             )
-            _save_episodes(season_id, season)
+            episode_rows.extend(_episode_rows(season_id, season, stamp))
+        if episode_rows:
+            # Every episode of the show in one statement, run once per row by SQLite.
+            sql = _upsert_sql(Episode, EPISODE_COLUMNS, ("tmdb_id",), EPISODE_CHANGING)
+            database.cursor().executemany(sql, episode_rows)
     return show_id
 
 
-def _save_episodes(season_id: int, season: SeasonDetails) -> None:
-    if not season.episodes:
-        return
-    now = utcnow()
-    rows = [
-        {
-            "season": season_id,
-            "tmdb_id": episode.tmdb_id,
-            "episode_number": episode.episode_number,
-            "name": episode_name(episode.name, episode.episode_number),
-            "overview": episode.overview,
-            "air_date": _iso(episode.air_date),
-            "runtime": episode.runtime,
-            "still_path": episode.still_path,
-            "vote_average": _vote(episode.vote_average),
-            "created_at": now,
-            "updated_at": now,
-        }
+# An episode row as ``_episode_rows`` lays it out, and what a refresh may change in it.
+EPISODE_COLUMNS = (
+    "season",
+    "tmdb_id",
+    "episode_number",
+    "name",
+    "overview",
+    "air_date",
+    "runtime",
+    "still_path",
+    "vote_average",
+    "created_at",
+    "updated_at",
+)
+EPISODE_CHANGING = tuple(name for name in EPISODE_COLUMNS if name not in ("tmdb_id", "created_at"))
+
+
+def _episode_rows(season_id: int, season: SeasonDetails, stamp: object) -> list[tuple]:
+    """The season's episodes as parameters in ``EPISODE_COLUMNS`` order.
+
+    The parsed values already have the columns' types, so they go to SQLite as
+    they are (``stamp`` is the timestamp as the store writes it) rather than
+    through each field's conversion, which cost more than the upsert itself.
+    """
+    return [
+        (
+            season_id,
+            episode.tmdb_id,
+            episode.episode_number,
+            episode_name(episode.name, episode.episode_number),
+            episode.overview,
+            _iso(episode.air_date),
+            episode.runtime,
+            episode.still_path,
+            _vote(episode.vote_average),
+            stamp,
+            stamp,
+        )
         for episode in season.episodes
     ]
-    changing = (
-        "season",
-        "episode_number",
-        "name",
-        "overview",
-        "air_date",
-        "runtime",
-        "still_path",
-        "vote_average",
-        "updated_at",
-    )
-    sql = _upsert_sql(Episode, tuple(rows[0]), ("tmdb_id",), changing)
-    database.cursor().executemany(sql, [_params(Episode, row) for row in rows])
 
 
 def save_book(details: BookDetails) -> int:
