@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import sqlite3
 
 import pytest
 
@@ -84,6 +86,22 @@ def test_a_show_saved_inside_a_transaction_that_fails_leaves_nothing(db):
     with pytest.raises(RuntimeError), transaction():
         metadata.save_show(show(seasons), seasons)
         raise RuntimeError("the recompute after it failed")
+    assert (MediaItem.select().count(), Season.select().count(), Episode.select().count()) == (
+        0,
+        0,
+        0,
+    )
+
+
+def test_a_show_whose_episodes_cannot_be_written_leaves_nothing(db):
+    broken = season(2)
+    broken = SeasonDetails(
+        **{name: getattr(broken, name) for name in SeasonDetails.__slots__ if name != "episodes"},
+        episodes=(dataclasses.replace(broken.episodes[0], tmdb_id=None),),  # NOT NULL
+    )
+    seasons = [season(1), broken]
+    with pytest.raises(sqlite3.IntegrityError):
+        metadata.save_show(show(seasons), seasons)  # outside any transaction: its own
     assert (MediaItem.select().count(), Season.select().count(), Episode.select().count()) == (
         0,
         0,
