@@ -161,7 +161,6 @@ def write_progress(user_id: str, key: EntryKey, status: str, progress: int) -> N
 def _keep_finish_day(user_id: str, key: EntryKey, status: str) -> None:
     """A movie or book becoming done keeps the day in ``finish_dates``, for its history."""
     from mediatrack.kinds import KINDS
-    from mediatrack.store.models import FinishDate
 
     done = KINDS[key.kind].done_status
     if key.kind not in (Kind.MOVIE, Kind.BOOK) or status != done:
@@ -170,12 +169,7 @@ def _keep_finish_day(user_id: str, key: EntryKey, status: str) -> None:
     row = table.model.get_or_none(table.row_of(user_id, key.item_id))
     if row is not None and row.status == done and row.deleted_at is None:
         return  # done already: a second write is not a second finish
-    FinishDate.insert(
-        user=user_id,
-        kind=key.kind.value,
-        item_id=key.item_id,
-        finished_on=dt.date.today().isoformat(),
-    ).on_conflict_ignore().execute()
+    _record_finish(user_id, key, dt.date.today())
 
 
 def _pin_finish_day(user_id: str, key: EntryKey) -> None:
@@ -194,12 +188,15 @@ def _pin_finish_day(user_id: str, key: EntryKey) -> None:
         & (FinishDate.item_id == key.item_id)
     )
     if not kept.exists():
-        FinishDate.insert(
-            user=user_id,
-            kind=key.kind.value,
-            item_id=key.item_id,
-            finished_on=row.updated_at.date().isoformat(),
-        ).on_conflict_ignore().execute()
+        _record_finish(user_id, key, row.updated_at.date())
+
+
+def _record_finish(user_id: str, key: EntryKey, day: dt.date) -> None:
+    from mediatrack.store.models import FinishDate
+
+    FinishDate.insert(
+        user=user_id, kind=key.kind.value, item_id=key.item_id, finished_on=day.isoformat()
+    ).on_conflict_ignore().execute()
 
 
 def write_rating(user_id: str, key: EntryKey, rating: int | None) -> None:
