@@ -195,7 +195,7 @@ class UpNextScreen(ReadsAgainWhenChanged, WorkerErrors, Screen[None]):
         today = dt.date.today()  # air dates are local dates
         title_width, next_width, _, _ = self._widths()
         for item in items:
-            cells = up_next_cells(item, today, title_width - 9, next_width - 7)
+            cells = up_next_cells(item, today, title_width - 9, next_width)
             title = Text(cells[0])
             title.append(f"  {kind_mark(item)}", style="dim")
             table.add_row(title, *(Text(cell) for cell in cells[1:]), key=str(item.key))
