@@ -132,3 +132,15 @@ def test_a_friends_long_note_is_cut_to_two_lines_with_an_ellipsis():
     line = friend_note_line(note)
     assert line.startswith("Ana's note: word") and line.endswith("…")
     assert len(line) <= len("Ana's note: ") + FRIEND_NOTE_LIMIT
+
+
+def test_a_note_summary_is_one_inert_line_with_the_friends_count():
+    from mediatrack.display.history import NOTE_LINE_LIMIT, note_summary
+    from mediatrack.records import ItemNote
+
+    assert note_summary(None, 0) == ""
+    assert note_summary(None, 1) == "1 friend's note"
+    line = note_summary(ItemNote("a\x1b[31m\nb" + "x" * 300, shared=True), 2)
+    assert line.startswith("Your note (shared): a␛[31m b") and "\n" not in line
+    assert line.endswith("… · 2 friends' notes")
+    assert len(line) <= len("Your note (shared): ") + NOTE_LINE_LIMIT + len(" · 2 friends' notes")

@@ -199,3 +199,27 @@ async def test_a_note_too_long_stays_in_the_editor(seeded):
         assert isinstance(app.screen, NoteDialog)  # nothing typed is lost
         assert len(app.screen.query_one("#note-text").text) == 10_001
     assert History().note(seeded["heat"]) is None
+
+
+async def test_a_show_s_own_screen_shows_its_note_in_one_line(db_path: Path):
+    from textual.widgets import Static
+
+    from mediatrack.screens.show_detail import ShowDetailScreen
+
+    open_database(db_path)
+    Library().add(NewItem(Kind.TV, "Dark", 2017), "watching")
+    app = MediaTrackApp()
+    async with app.run_test(size=(80, 24)) as pilot:  # no detail pane at 80 columns
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ShowDetailScreen))
+        header = app.screen.query_one("#show-header", Static)
+        await until(pilot, lambda: "Dark" in str(header.render()))
+        assert "Your note" not in str(header.render())
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteDialog))
+        for key in ["[", "b", "]", "x", "enter", "m", "o", "r", "e"]:
+            await pilot.press(key)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Your note (private): [b]x more" in str(header.render()))

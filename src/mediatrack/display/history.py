@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from mediatrack.display.dates import local_time
+from mediatrack.display.entries import SEPARATOR
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import Kind
-from mediatrack.records import FriendNote, HistoryEvent
+from mediatrack.records import FriendNote, HistoryEvent, ItemNote
 
 VERBS = {"watched": "Watched", "listened": "Listened to", "finished": "Finished"}
 
@@ -59,6 +60,25 @@ def friend_notes_shown(notes: tuple[FriendNote, ...]) -> tuple[tuple[FriendNote,
     """The friends' notes the detail pane shows, and ``and 2 more`` (or "") for the rest."""
     more = len(notes) - FRIEND_NOTES_SHOWN
     return notes[:FRIEND_NOTES_SHOWN], f"and {more} more" if more > 0 else ""
+
+
+NOTE_LINE_LIMIT = 100  # a note's first characters on a show's or podcast's own screen
+
+
+def note_summary(note: ItemNote | None, friend_notes: int) -> str:
+    """``Your note: the bank scene… · 2 friends' notes`` on one line, inert ("" when neither):
+    a show's or podcast's screen has no room for the whole note (``n`` opens it)."""
+    parts = []
+    if note is not None:
+        sharing = "shared" if note.shared else "private"
+        parts.append(f"Your note ({sharing}): {inert(note.text, limit=NOTE_LINE_LIMIT)}")
+    if friend_notes:
+        parts.append(
+            f"{friend_notes} friend's note"
+            if friend_notes == 1
+            else f"{friend_notes} friends' notes"
+        )
+    return SEPARATOR.join(parts)
 
 
 FRIEND_NOTE_LIMIT = 120  # with the name, two lines at 80 columns: a longer note ends in "…"

@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 
 from mediatrack.display.dates import day_text, duration_text
 from mediatrack.display.entries import status_label
+from mediatrack.display.history import note_summary
 from mediatrack.display.text import inert
 from mediatrack.records import LibraryEntry, PodcastEpisodeRow
 from mediatrack.screens.detail import DetailScreen, added_by_hand
@@ -22,6 +23,7 @@ from mediatrack.widgets.poster import Poster
 class PodcastData:
     entry: LibraryEntry
     episodes: list[PodcastEpisodeRow]
+    notes: str = ""  # the note line (note_summary)
 
 
 def episode_prompt(episode: PodcastEpisodeRow) -> Content:
@@ -32,8 +34,10 @@ def episode_prompt(episode: PodcastEpisodeRow) -> Content:
     return Content(f"{mark} {published:<10}  {duration_text(episode.duration_seconds):>8}  {title}")
 
 
-def header_content(entry: LibraryEntry, episodes: list[PodcastEpisodeRow]) -> Content:
-    """Title, artist, status and how many episodes are ticked."""
+def header_content(
+    entry: LibraryEntry, episodes: list[PodcastEpisodeRow], notes: str = ""
+) -> Content:
+    """Title, artist, status, how many episodes are ticked, and the notes' line."""
     latest = next((e.published_at for e in episodes if e.published_at is not None), None)
     parts: list[Content | str] = [Content.styled(inert(entry.title), "bold")]
     if entry.creator:
@@ -49,6 +53,8 @@ def header_content(entry: LibraryEntry, episodes: list[PodcastEpisodeRow]) -> Co
         parts += ["\n", "Added by hand: no feed to list episodes from."]
     elif not episodes:
         parts += ["\n", "No episodes from the feed yet: press R to fetch them."]
+    if notes:
+        parts += ["\n", Content.styled(notes, "italic")]
     return Content.assemble(*parts)
 
 
@@ -60,6 +66,7 @@ class PodcastDetailScreen(DetailScreen):
     def __init__(self, entry: LibraryEntry) -> None:
         super().__init__(entry)
         self.episodes: list[PodcastEpisodeRow] = []
+        self._notes = ""  # the notes' line in the header
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="podcast-header", classes="detail-header")
@@ -74,13 +81,15 @@ class PodcastDetailScreen(DetailScreen):
         self.episodes_list.loading = busy
 
     def read(self) -> PodcastData:
+        detail = self.app.services.library.detail(self.key)
         return PodcastData(
-            self.app.services.library.entry(self.key),
+            detail.entry,
             self.app.services.episodes.podcast_episodes(self.key),
+            note_summary(detail.note, len(detail.friend_notes)),
         )
 
     def show_data(self, data: PodcastData) -> None:
-        self.entry = data.entry
+        self.entry, self._notes = data.entry, data.notes
         keep = self.episodes_list.highlighted if self.episodes else None
         self.episodes = data.episodes
         self.episodes_list.set_options(episode_prompt(episode) for episode in self.episodes)
@@ -91,7 +100,7 @@ class PodcastDetailScreen(DetailScreen):
         self.episodes_list.focus()
 
     def _show_header(self) -> None:
-        content = header_content(self.entry, self.episodes)
+        content = header_content(self.entry, self.episodes, self._notes)
         self.query_one("#podcast-header", Static).update(content)
 
     def _entry_changed(self, entry: LibraryEntry) -> None:

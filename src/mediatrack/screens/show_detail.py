@@ -19,6 +19,7 @@ from textual.widgets import Label, OptionList, Static
 
 from mediatrack.display.dates import air_text
 from mediatrack.display.entries import SEPARATOR, progress_words, status_label
+from mediatrack.display.history import note_summary
 from mediatrack.display.text import inert
 from mediatrack.records import LibraryEntry, SeasonProgress, ShowEpisode, episode_code
 from mediatrack.screens.detail import DetailScreen, added_by_hand
@@ -34,6 +35,7 @@ class ShowData:
     entry: LibraryEntry
     seasons: list[SeasonProgress]
     episodes: list[ShowEpisode]
+    notes: str = ""  # the note line (note_summary)
 
 
 def season_prompt(number: int, episodes: list[ShowEpisode]) -> Content:
@@ -63,8 +65,10 @@ def episode_prompt(episode: ShowEpisode, today: dt.date, next_id: int | None) ->
     return line
 
 
-def header_content(entry: LibraryEntry, episodes: list[ShowEpisode], today: dt.date) -> Content:
-    """Title, status and progress, and the next episode with its air date."""
+def header_content(
+    entry: LibraryEntry, episodes: list[ShowEpisode], today: dt.date, notes: str = ""
+) -> Content:
+    """Title, status and progress, the next episode with its air date, and the notes' line."""
     year = f" ({entry.year})" if entry.year else ""
     parts: list[Content | str] = [
         Content.styled(inert(entry.title), "bold"),
@@ -94,6 +98,8 @@ def header_content(entry: LibraryEntry, episodes: list[ShowEpisode], today: dt.d
         parts.append("No episodes known yet: press R to fetch them.")
     if any(e.season_number == SPECIALS for e in episodes):
         parts += ["\n", Content.styled("Specials are listed but never count as progress.", "dim")]
+    if notes:
+        parts += ["\n", Content.styled(notes, "italic")]
     return Content.assemble(*parts)
 
 
@@ -118,6 +124,7 @@ class ShowDetailScreen(DetailScreen):
         self._shown: list[int] = []  # episode ids in the episodes list, in order
         self._drawn_next: int | None = None  # the episode drawn with the "next" mark
         self._today = dt.date.today()
+        self._notes = ""  # the notes' line in the header
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="show-header", classes="detail-header")
@@ -143,16 +150,18 @@ class ShowDetailScreen(DetailScreen):
 
     def read(self) -> ShowData:
         episodes = self.app.services.episodes
+        detail = self.app.services.library.detail(self.key)
         return ShowData(
-            self.app.services.library.entry(self.key),
+            detail.entry,
             episodes.seasons(self.key),
             episodes.show_episodes(self.key),
+            note_summary(detail.note, len(detail.friend_notes)),
         )
 
     # --- showing --------------------------------------------------------------------
 
     def show_data(self, data: ShowData) -> None:
-        self.entry, self.episodes = data.entry, data.episodes
+        self.entry, self.episodes, self._notes = data.entry, data.episodes, data.notes
         numbers = [season.season_number for season in data.seasons]
         # Regular seasons first; the specials, which do not count, last.
         self.season_numbers = sorted(numbers, key=lambda number: (number == SPECIALS, number))
@@ -189,7 +198,7 @@ class ShowDetailScreen(DetailScreen):
         return upcoming.id if upcoming is not None else None
 
     def _show_header(self) -> None:
-        content = header_content(self.entry, self.episodes, self._today)
+        content = header_content(self.entry, self.episodes, self._today, self._notes)
         self.query_one("#show-header", Static).update(content)
 
     def _show_season(self, number: int, keep: bool = False) -> None:
