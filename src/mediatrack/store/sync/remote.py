@@ -415,13 +415,16 @@ def pull_where(
     if own_revisions:
         # The revisions between our batches (and after the last), each gap an index
         # range: filtering every row from ``mark`` on would read back the whole push.
+        # The ids in the gaps are gathered first (an ARRAY is computed once, before the
+        # table is read): as a semi-join the planner may walk every row of the table just
+        # pushed and test each against every gap.
         params["low"], params["high"] = _gaps(mark, own_revisions)
 
         def fresh_in(table: str) -> str:
             return (
-                f"t.id IN (SELECT x.id FROM unnest(%(low)s::bigint[], %(high)s::bigint[]) "
-                f"AS g(low, high) JOIN {table} x "
-                "ON x.revision >= g.low AND x.revision < g.high)"
+                f"t.id = ANY (ARRAY(SELECT x.id FROM unnest(%(low)s::bigint[], "
+                f"%(high)s::bigint[]) AS g(low, high) CROSS JOIN LATERAL (SELECT x.id FROM "
+                f"{table} x WHERE x.revision >= g.low AND x.revision < g.high OFFSET 0) x))"
             )
 
     where = {
