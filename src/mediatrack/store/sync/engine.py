@@ -135,7 +135,7 @@ class _Statistics:
         self.analyzed: dict[str, int] = {}  # rows pushed when last analyzed
 
     def pushed(self, batch: local.Batch) -> None:
-        self.rows.update(name for name, _ in batch.sent)
+        self.rows.update({name: len(ids) for name, ids in batch.sent.items()})
         due = [
             name
             for name, count in self.rows.items()
