@@ -205,7 +205,7 @@ def next_batch(user_id: str, limit: int) -> Batch | None:
         return None
     changed: dict[str, list[str]] = defaultdict(list)
     for table_name, row_key, _seq in entries:
-        changed[table_name].append(str(row_key))
+        changed[table_name].append(row_key)  # text: the key column's affinity
     ids = _with_parents(changed, user_id)
     rows = {}
     sent: dict[str, list[Any]] = {}
@@ -213,8 +213,9 @@ def next_batch(user_id: str, limit: int) -> Batch | None:
         wanted = ids.get(table.name)
         if not (table.pushed and wanted):
             continue
-        own = {str(key) for key in changed.get(table.name, ())}
-        parents = [row_id for row_id in wanted if str(row_id) not in own]
+        keys = changed.get(table.name, ())
+        own = set(keys) if table is USERS else {int(key) for key in keys}  # as ``wanted``
+        parents = [row_id for row_id in wanted if row_id not in own]
         there = ids_of(
             f"SELECT row_id FROM {COMMITTED} WHERE table_name = '{table.name}' "
             f"AND row_id {IN_LIST}",
