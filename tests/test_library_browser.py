@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import pytest
 from textual import on
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
@@ -250,7 +251,8 @@ class OneBrowser(App[None]):
         yield LibraryBrowser(Kind.TV, id="mine")
 
 
-async def test_a_filter_keystroke_or_page_move_lays_nothing_out_again(db_path, monkeypatch):
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])  # with the detail pane, and without
+async def test_a_filter_keystroke_or_page_move_lays_nothing_out_again(db_path, monkeypatch, size):
     """Typing in the filter and paging repaint the box and the rows: no layout pass of the
     screen (it cost two or three per key, and a frame each), the rows in the same frame."""
     from textual.screen import Screen
@@ -268,7 +270,7 @@ async def test_a_filter_keystroke_or_page_move_lays_nothing_out_again(db_path, m
         for n in range(300)
     ]
     app = OneBrowser()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         browser = app.query_one(LibraryBrowser)
         browser.show(shows)
         await pilot.pause(0.2)

@@ -283,10 +283,13 @@ def test_any_first_page_is_the_head_of_what_the_table_sorts(
     library's head as the table sorts it, so no row moves when the rest arrives."""
     from mediatrack.errors import MediatrackError
 
+    kinds = (Kind.PODCAST, Kind.TV, Kind.MOVIE)  # shows and movies share their items table
     for title in titles:
-        # a title may be refused (blank, or one already in the library)
-        with contextlib.suppress(MediatrackError):
-            library.add(NewItem(Kind.PODCAST, title))
-    whole = sorted_library(library, Kind.PODCAST)
-    for limit in (1, 3, len(whole) + 1):
-        assert queries.first_entries(LOCAL_USER_ID, Kind.PODCAST, limit) == whole[:limit]
+        for kind in kinds:
+            # a title may be refused (blank, or one already in the library)
+            with contextlib.suppress(MediatrackError):
+                library.add(NewItem(kind, title))
+    for kind in kinds:
+        whole = sorted_library(library, kind)
+        for limit in (1, 3, len(whole) + 1):
+            assert queries.first_entries(LOCAL_USER_ID, kind, limit) == whole[:limit]

@@ -203,3 +203,16 @@ def test_stats_totals_equal_a_naive_count(db, movies, books, ticks, removed_show
         assert stats.completed[Kind.MOVIE][month_index] == sum(
             f"{m[2]:%Y-%m}" == month for m in done
         )
+
+
+def test_rating_a_book_read_before_finish_days_were_kept_keeps_its_month(db):
+    from mediatrack.records import EntryKey
+    from mediatrack.services.library import Library
+
+    with connection():
+        item = book("Dune", on="2025-06-10")  # done, and no day recorded: counted on June
+    assert months_of(StatsService().stats(2025, TODAY), Kind.BOOK) == {"2025-06": 1}
+    Library().set_rating(EntryKey(Kind.BOOK, item), 8)  # today: the row changes
+    stats = StatsService().stats(2025, TODAY)
+    assert months_of(stats, Kind.BOOK) == {"2025-06": 1}
+    assert stats.total_completed == 1

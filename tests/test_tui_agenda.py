@@ -107,3 +107,18 @@ async def test_up_next_follows_a_change_made_outside_the_app(library):
         episodes = Episodes()
         episodes.set_watched(key, [episodes.find(key, "S01E01").id], True)  # as the CLI would
         await until(pilot, lambda: "S1E2" in " ".join(up_next_rows(app)))
+
+
+async def test_up_next_gives_titles_the_room_a_resized_terminal_has(library):
+    title = "The Remarkable Adventures of a Very Long Title"
+    add_show(1, title, [days_from(TODAY, -30)])
+    app = MediaTrackApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await until(pilot, lambda: isinstance(app.screen, UpNextScreen) and app.screen.loaded)
+        assert title not in up_next_rows(app)[0]  # cut to fit 80 columns
+        row = app.screen.query_one("#up-next", DataTable).cursor_row
+        await pilot.resize_terminal(200, 40)
+        await until(pilot, lambda: title in " ".join(up_next_rows(app)))
+        assert app.screen.query_one("#up-next", DataTable).cursor_row == row

@@ -388,3 +388,21 @@ async def test_coming_back_to_a_mode_keeps_its_footer_as_drawn(db_path):
         await pilot.press("2")
         await settle(pilot)
         assert list(app.screen.query(FooterKey)) == drawn  # the same keys: nothing rebuilt
+
+
+async def test_the_detail_pane_shows_the_current_row_once_the_terminal_is_wide_enough(db_path):
+    open_database(db_path)
+    for title in ("Alien", "Brazil", "Heat"):
+        Library().add(NewItem(Kind.MOVIE, title, 1995), "completed")
+    app = MediaTrackApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await until(pilot, lambda: titles(app) == ["Alien", "Brazil", "Heat"])
+        await pilot.press("down")  # moved while the pane is hidden
+        await settle(pilot)
+        assert not app.screen.query_one("#detail").display
+        await pilot.resize_terminal(130, 40)
+        body = app.screen.query_one("#detail-body", Static)
+        await until(pilot, lambda: app.screen.query_one("#detail").display)
+        await until(pilot, lambda: str(body.render()).startswith("Brazil"))
+        assert body.region.height > 3  # laid out at its content's height

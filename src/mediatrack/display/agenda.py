@@ -42,19 +42,22 @@ def kind_mark(item: UpNextItem) -> str:
 
 
 def up_next_cells(
-    item: UpNextItem, today: dt.date, title_limit: int = TITLE_LIMIT, name_limit: int = NAME_LIMIT
+    item: UpNextItem, today: dt.date, title_limit: int = TITLE_LIMIT, next_limit: int | None = None
 ) -> tuple[str, str, str, str]:
-    """(title, next, left, when), each inert; titles and names cut at the limits."""
+    """(title, next, left, when), each inert; titles and names cut at the limits (``next_limit``:
+    the whole Next cell, its code included; None: names cut at ``NAME_LIMIT``)."""
     title = inert(item.title, limit=title_limit)
     if isinstance(item, NextShowRow):
         code = episode_code(item.season_number, item.episode_number) or ""
-        name = inert(item.episode_name, limit=NAME_LIMIT)
+        room = NAME_LIMIT if next_limit is None else next_limit - len(code) - len(SEPARATOR)
+        name = inert(item.episode_name, limit=max(room, 1))
         return (
             title,
             f"{code}{SEPARATOR}{name}",
             f"{item.left} left",
             air_text(item.air_date, today),
         )
+    name_limit = NAME_LIMIT if next_limit is None else next_limit
     if isinstance(item, NextPodcastRow):
         name = inert(item.episode_title, limit=name_limit) or "untitled episode"
         when = day_text(item.published_at, "no date")

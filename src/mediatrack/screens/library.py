@@ -100,8 +100,9 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         self.app.sync_changed.subscribe(self, self.show_sync)
         self.table.focus()
         self.app.library_changed.subscribe(self, self._library_changed)
-        # After the first frame: reading the library must not delay the first paint.
-        self.call_after_refresh(self.load_library)
+        # At once, in a thread, while the first frame is drawn: the first page is a quick
+        # indexed read, so its rows can make that frame or the next.
+        self.load_library()
 
     def show_sync(self, line: SyncLine) -> None:
         """The app's sync state, after the kind in the header."""

@@ -93,6 +93,7 @@ class UpNextScreen(ReadsAgainWhenChanged, WorkerErrors, Screen[None]):
         self._stale = False
         self._filter = ""
         self._generation = 0  # bumped each time the rows are shown anew
+        self._columns_for: tuple[int, int, int, int] = (0, 0, 0, 0)  # the widths drawn
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,12 +108,27 @@ class UpNextScreen(ReadsAgainWhenChanged, WorkerErrors, Screen[None]):
         self.app.sync_changed.subscribe(self, self.show_sync)
         self.app.library_changed.subscribe(self, self._library_changed)
         table = self.table
-        # Fixed widths: the table measures no cell (a long list fills at once).
-        for label, width in zip(UP_NEXT_HEADER, self._widths(), strict=True):
-            table.add_column(label, width=width)
+        self._add_columns()
         table.loading = True
         table.focus()
         self.load()  # at once, in a thread: the screen's first paint is drawn meanwhile
+
+    def _add_columns(self) -> None:
+        """Fixed widths: the table measures no cell (a long list fills at once)."""
+        self._columns_for = self._widths()
+        for label, width in zip(UP_NEXT_HEADER, self._columns_for, strict=True):
+            self.table.add_column(label, width=width)
+
+    def on_resize(self) -> None:
+        """A wider or narrower terminal: the title and what is next take the room there is."""
+        if self._widths() == self._columns_for:
+            return
+        current = self.current
+        row = self.table.cursor_row
+        self.table.clear(columns=True)
+        self._add_columns()
+        if self.loaded:
+            self._show_rows(current.key if current else None, row)
 
     def _widths(self) -> tuple[int, int, int, int]:
         """Left ("page 1060/1100") and When take 32 columns, cell padding and the scrollbar 11:
@@ -179,7 +195,7 @@ class UpNextScreen(ReadsAgainWhenChanged, WorkerErrors, Screen[None]):
         today = dt.date.today()  # air dates are local dates
         title_width, next_width, _, _ = self._widths()
         for item in items:
-            cells = up_next_cells(item, today, title_width - 9, next_width - 7)
+            cells = up_next_cells(item, today, title_width - 9, next_width)
             title = Text(cells[0])
             title.append(f"  {kind_mark(item)}", style="dim")
             table.add_row(title, *(Text(cell) for cell in cells[1:]), key=str(item.key))

@@ -160,9 +160,7 @@ class CatalogService:
             raise InvalidValue(
                 f"{entry.title!r} was added by hand: there is nothing to refresh it from."
             )
-        self._fetch_and_save(key.kind, entry.catalog_id, fresh=True)
-        with transaction():
-            self._recompute(key.kind, key.item_id)
+        self._save_and_recompute(key, self._fetch(key.kind, entry.catalog_id, fresh=True))
         return self.library.entry(key)
 
     def refresh_all(
@@ -195,9 +193,7 @@ class CatalogService:
                     index = pending[future]
                     entry = entries[index]
                     try:
-                        self._save(future.result())
-                        with transaction():
-                            self._recompute(entry.kind, entry.key.item_id)
+                        self._save_and_recompute(entry.key, future.result())
                         refreshed.append(index)
                     except MediatrackError as error:  # a catalog's answer, or one it sent
                         failed[index] = (entry, str(error))
@@ -209,6 +205,12 @@ class CatalogService:
             refreshed=[now.get(entries[i].key, entries[i]) for i in sorted(refreshed)],
             failed=[failed[i] for i in sorted(failed)],
         )
+
+    def _save_and_recompute(self, key: EntryKey, fetched: _Fetched) -> None:
+        """One item's new metadata and the figures that follow from it, in one transaction."""
+        with transaction():
+            self._save(fetched)
+            self._recompute(key.kind, key.item_id)
 
     def _patient_fetch(self, entry: LibraryEntry) -> _Fetched:
         with ratelimit.patient():

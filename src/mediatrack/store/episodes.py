@@ -21,13 +21,10 @@ from mediatrack.records import EntryKey, PodcastEpisodeRow, SeasonProgress, Show
 from mediatrack.store.models import (
     Episode,
     EpisodeWatch,
-    MediaItem,
     PodcastEpisode,
     PodcastListen,
     Season,
     UserPodcastProgress,
-    UserProgress,
-    WatchPosition,
     database,
     utcnow,
 )
@@ -144,25 +141,75 @@ def recompute_show(user_id: str, show_id: int, *, derive_status: bool = True) ->
     """Bring a show's progress and watch position up to date with its ticks.
 
     ``derive_status`` is for ticks the user just made; a refresh passes False,
-    so new episodes never change a status the user chose.
+    so new episodes never change a status the user chose. Two reads (the
+    episodes with their ticks, then the show, progress and position rows), and
+    a write only for a figure that changed: a refresh runs it for every show.
     """
-    episodes = save_watch_position(user_id, show_id)
-    progress_row = UserProgress.get_or_none(
-        (UserProgress.user == user_id) & (UserProgress.media_item == show_id)
-    )
-    if not episodes or progress_row is None:
+    episodes = regular_episodes(user_id, show_id)
+    if not episodes:
+        return
+    (
+        tmdb_status,
+        number_of_episodes,
+        progress_id,
+        progress,
+        status,
+        position_id,
+        *position,
+    ) = database.execute_sql(_SHOW_STATE_SQL, (user_id, user_id, show_id)).fetchone()
+    wanted = _position(episodes, dt.date.today())
+    if position_id is None or tuple(position) != wanted:
+        database.execute_sql(_POSITION_SQL, (user_id, show_id, *wanted))
+    if progress_id is None:
         return
     count = sum(episode.watched for episode in episodes)
-    show = MediaItem.get_by_id(show_id)
-    status = progress_row.status
+    new_status = status
     if derive_status:
-        status = _show_status(status, count, len(episodes), show.status)
-    if (progress_row.progress, progress_row.status) != (count, status):
-        progress_row.progress, progress_row.status = count, status
-        progress_row.updated_at = utcnow()
-        progress_row.save()
-    if show.number_of_episodes != len(episodes):
-        MediaItem.update(number_of_episodes=len(episodes)).where(MediaItem.id == show_id).execute()
+        new_status = _show_status(status, count, len(episodes), tmdb_status)
+    if (progress, status) != (count, new_status):
+        database.execute_sql(
+            "UPDATE user_progress SET progress = ?, status = ?, updated_at = ? WHERE id = ?",
+            (count, new_status, str(utcnow()), progress_id),
+        )
+    if number_of_episodes != len(episodes):
+        database.execute_sql(
+            "UPDATE media_items SET number_of_episodes = ? WHERE id = ?", (len(episodes), show_id)
+        )
+
+
+# The show's own figures and the user's rows about it, read at once for ``recompute_show``.
+# A progress row is found whatever its tombstone, as ``UserProgress.get_or_none`` did.
+_SHOW_STATE_SQL = (
+    "SELECT m.status, m.number_of_episodes, p.id, p.progress, p.status, "
+    "wp.id, wp.last_episode_id, wp.next_episode_id FROM media_items m "
+    "LEFT JOIN user_progress p ON p.user_id = ? AND p.media_item_id = m.id "
+    "LEFT JOIN watch_positions wp ON wp.user_id = ? AND wp.media_item_id = m.id "
+    "WHERE m.id = ?"
+)
+
+_POSITION_SQL = (
+    "INSERT INTO watch_positions (user_id, media_item_id, last_episode_id, next_episode_id) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, media_item_id) DO UPDATE SET "
+    "last_episode_id = excluded.last_episode_id, next_episode_id = excluded.next_episode_id"
+)
+
+# Every regular episode of a show (season 0 holds specials, which never count), in
+# order, with whether the user ticked it in the current run.
+_REGULAR_EPISODES_SQL = (
+    "SELECT e.id, s.season_number, e.episode_number, e.name, e.air_date, "
+    "EXISTS (SELECT 1 FROM episode_watches w WHERE w.user_id = ? AND w.episode_id = e.id "
+    "AND w.deleted_at IS NULL) "
+    "FROM seasons s JOIN episodes e ON e.season_id = s.id "
+    "WHERE s.media_item_id = ? AND s.season_number > 0 "
+    "ORDER BY s.season_number, e.episode_number"
+)
+
+
+def _position(episodes: list[ShowEpisode], today: dt.date) -> tuple[int | None, int | None]:
+    """(the furthest episode ticked, the next to watch) of a show's regular episodes."""
+    last = next((episode.id for episode in reversed(episodes) if episode.watched), None)
+    following = next_to_watch(episodes, today)
+    return last, following.id if following else None
 
 
 def save_watch_position(
@@ -173,19 +220,9 @@ def save_watch_position(
     Sync calls it alone for a friend's show: their progress row is theirs to derive.
     """
     episodes = regular_episodes(user_id, show_id)
-    if not episodes:
-        return episodes
-    last_index = max((i for i, episode in enumerate(episodes) if episode.watched), default=None)
-    next_episode = next_to_watch(episodes, today or dt.date.today())
-    WatchPosition.insert(
-        user=user_id,
-        media_item=show_id,
-        last_episode=episodes[last_index].id if last_index is not None else None,
-        next_episode=next_episode.id if next_episode else None,
-    ).on_conflict(
-        conflict_target=[WatchPosition.user, WatchPosition.media_item],
-        preserve=[WatchPosition.last_episode, WatchPosition.next_episode],
-    ).execute()
+    if episodes:
+        wanted = _position(episodes, today or dt.date.today())
+        database.execute_sql(_POSITION_SQL, (user_id, show_id, *wanted))
     return episodes
 
 
@@ -372,7 +409,11 @@ def season_progress(user_id: str, show_id: int) -> list[SeasonProgress]:
 
 def regular_episodes(user_id: str, show_id: int) -> list[ShowEpisode]:
     """The episodes that count towards progress: every season but 0 (specials), in order."""
-    return [episode for episode in show_episodes(user_id, show_id) if episode.season_number > 0]
+    rows = database.execute_sql(_REGULAR_EPISODES_SQL, (user_id, show_id))
+    return [
+        ShowEpisode(episode_id, season, number, name, air_date, bool(watched))
+        for episode_id, season, number, name, air_date, watched in rows
+    ]
 
 
 def plan_show_progress(

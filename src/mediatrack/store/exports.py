@@ -305,7 +305,13 @@ def friends(user_id: str) -> list[dict[str, Any]]:
 
 
 def restore_friends(user_id: str, people: list[dict[str, Any]]) -> None:
-    """Friendships from a backup (the people too, when missing); existing ones stay as they are."""
+    """Friendships from a backup (the people too, when missing); existing ones stay as they are.
+    One transaction: a restore stopped half-way leaves no person without their friendship."""
+    with database.atomic():
+        _restore_people(user_id, people)
+
+
+def _restore_people(user_id: str, people: list[dict[str, Any]]) -> None:
     for person in people:
         try:
             other, email, status = str(person["id"]), str(person["email"]), person["status"]

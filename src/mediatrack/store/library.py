@@ -161,7 +161,6 @@ def write_progress(user_id: str, key: EntryKey, status: str, progress: int) -> N
 def _keep_finish_day(user_id: str, key: EntryKey, status: str) -> None:
     """A movie or book becoming done keeps the day in ``finish_dates``, for its history."""
     from mediatrack.kinds import KINDS
-    from mediatrack.store.models import FinishDate
 
     done = KINDS[key.kind].done_status
     if key.kind not in (Kind.MOVIE, Kind.BOOK) or status != done:
@@ -170,11 +169,33 @@ def _keep_finish_day(user_id: str, key: EntryKey, status: str) -> None:
     row = table.model.get_or_none(table.row_of(user_id, key.item_id))
     if row is not None and row.status == done and row.deleted_at is None:
         return  # done already: a second write is not a second finish
+    _record_finish(user_id, key, dt.date.today())
+
+
+def _pin_finish_day(user_id: str, key: EntryKey) -> None:
+    """A book done before finish days were kept counts on the day its row last changed;
+    rating it changes that day, so the day it was done is kept first (Stats keeps its month)."""
+    from mediatrack.kinds import KINDS
+    from mediatrack.store.models import FinishDate
+
+    table = PROGRESS_TABLES[key.kind]
+    row = table.model.get_or_none(table.row_of(user_id, key.item_id))
+    if row is None or row.deleted_at is not None or row.status != KINDS[key.kind].done_status:
+        return
+    kept = FinishDate.select().where(
+        (FinishDate.user == user_id)
+        & (FinishDate.kind == key.kind.value)
+        & (FinishDate.item_id == key.item_id)
+    )
+    if not kept.exists():
+        _record_finish(user_id, key, row.updated_at.date())
+
+
+def _record_finish(user_id: str, key: EntryKey, day: dt.date) -> None:
+    from mediatrack.store.models import FinishDate
+
     FinishDate.insert(
-        user=user_id,
-        kind=key.kind.value,
-        item_id=key.item_id,
-        finished_on=dt.date.today().isoformat(),
+        user=user_id, kind=key.kind.value, item_id=key.item_id, finished_on=day.isoformat()
     ).on_conflict_ignore().execute()
 
 
@@ -183,6 +204,8 @@ def write_rating(user_id: str, key: EntryKey, rating: int | None) -> None:
     now = utcnow()
     if key.kind in (Kind.BOOK, Kind.PODCAST):
         table = PROGRESS_TABLES[key.kind]
+        if key.kind is Kind.BOOK:
+            _pin_finish_day(user_id, key)
         table.model.update(rating=rating, updated_at=now).where(
             table.row_of(user_id, key.item_id)
         ).execute()

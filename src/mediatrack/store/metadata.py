@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 
 from mediatrack.catalog.records import (
     BookDetails,
@@ -16,6 +17,7 @@ from mediatrack.catalog.records import (
     MovieDetails,
     PodcastDetails,
     SeasonDetails,
+    SeasonSummary,
     ShowDetails,
 )
 from mediatrack.kinds import Kind
@@ -63,6 +65,26 @@ def _upsert(model, conflict: list, values: dict) -> int:
     return int(found[0])
 
 
+def _upsert_many(model, conflict, rows: list[dict]) -> dict:
+    """Upsert rows having the same fields, ``UPSERT_CHUNK`` to a statement; returns the
+    ``conflict`` field's value (one field, unique) -> the row's id, inserted or updated."""
+    now = utcnow()
+    rows = [{**values, model.created_at.name: now, model.updated_at.name: now} for values in rows]
+    found: dict = {}
+    if not rows:
+        return found
+    names = tuple(rows[0])
+    keep = tuple(name for name in names if name != model.created_at.name)
+    returning = f" RETURNING {_q(conflict.column_name)}, id"
+    for start in range(0, len(rows), UPSERT_CHUNK):
+        chunk = rows[start : start + UPSERT_CHUNK]
+        sql = _upsert_sql(model, names, (conflict.name,), keep, len(chunk)) + returning
+        params = [value for row in chunk for value in _params(model, row)]
+        found.update(database.execute_sql(sql, params).fetchall())
+    return found
+
+
+UPSERT_CHUNK = 50  # rows per statement: 50 rows of 20 columns stay within SQLite's 999 variables
 _SQL: dict[tuple, str] = {}
 
 
@@ -71,21 +93,21 @@ def _q(name: str) -> str:
 
 
 def _upsert_sql(
-    model, names: tuple[str, ...], conflict: tuple[str, ...], keep: tuple[str, ...]
+    model, names: tuple[str, ...], conflict: tuple[str, ...], keep: tuple[str, ...], rows: int = 1
 ) -> str:
     """``INSERT ... ON CONFLICT DO UPDATE`` for these fields, built once and kept.
 
     Refreshing a library writes thousands of rows; building each statement
     through the query builder cost more than running it.
     """
-    key = (model, names, conflict, keep)
+    key = (model, names, conflict, keep, rows)
     sql = _SQL.get(key)
     if sql is None:
         fields = model._meta.fields
         columns = [fields[name].column_name for name in names]
         sql = (
             f"INSERT INTO {_q(model._meta.table_name)} ({', '.join(map(_q, columns))}) "
-            f"VALUES ({', '.join('?' * len(columns))}) "
+            f"VALUES {', '.join(['(' + ', '.join('?' * len(columns)) + ')'] * rows)} "
             f"ON CONFLICT ({', '.join(_q(fields[name].column_name) for name in conflict)}) "
             "DO UPDATE SET "
             + ", ".join(
@@ -100,6 +122,12 @@ def _upsert_sql(
 def _params(model, row: dict) -> list:
     fields = model._meta.fields
     return [fields[name].db_value(value) for name, value in row.items()]
+
+
+def _atomic() -> AbstractContextManager[object]:
+    """A transaction of its own, or the caller's: a failure there rolls the caller's back
+    whole, so a savepoint (two statements more for every show refreshed) adds nothing."""
+    return nullcontext() if database.in_transaction() else database.atomic()
 
 
 def save_movie(details: MovieDetails) -> int:
@@ -128,7 +156,7 @@ def save_show(details: ShowDetails, seasons: Iterable[SeasonDetails]) -> int:
     """The show, its seasons and every episode, in one transaction."""
     seasons = list(seasons)
     regular_episodes = sum(len(season.episodes) for season in seasons if season.season_number > 0)
-    with database.atomic():
+    with _atomic():
         show_id = _upsert(
             MediaItem,
             [MediaItem.tmdb_id, MediaItem.type],
@@ -151,60 +179,76 @@ def save_show(details: ShowDetails, seasons: Iterable[SeasonDetails]) -> int:
             },
         )
         summaries = {summary.season_number: summary for summary in details.seasons}
-        for season in seasons:
-            summary = summaries.get(season.season_number)
-            season_id = _upsert(
-                Season,
-                [Season.tmdb_id],
-                {
-                    "media_item": show_id,
-                    "tmdb_id": season.tmdb_id,
-                    "season_number": season.season_number,
-                    "name": season_name(season.name, season.season_number),
-                    "overview": season.overview,
-                    "air_date": _iso(season.air_date),
-                    "episode_count": len(season.episodes)
-                    or (summary.episode_count if summary else None),
-                    "poster_path": season.poster_path,
-                },
-            )
-            _save_episodes(season_id, season)
+        stamp = Episode.updated_at.db_value(utcnow())
+        season_rows = [
+            _season_row(show_id, season, summaries.get(season.season_number)) for season in seasons
+        ]
+        season_ids = _upsert_many(Season, Season.tmdb_id, season_rows)
+        episode_rows = [
+            row
+            for season in seasons
+            for row in _episode_rows(season_ids[season.tmdb_id], season, stamp)
+        ]
+        if episode_rows:
+            # Every episode of the show in one statement, run once per row by SQLite.
+            sql = _upsert_sql(Episode, EPISODE_COLUMNS, ("tmdb_id",), EPISODE_CHANGING)
+            database.cursor().executemany(sql, episode_rows)
     return show_id
 
 
-def _save_episodes(season_id: int, season: SeasonDetails) -> None:
-    if not season.episodes:
-        return
-    now = utcnow()
-    rows = [
-        {
-            "season": season_id,
-            "tmdb_id": episode.tmdb_id,
-            "episode_number": episode.episode_number,
-            "name": episode_name(episode.name, episode.episode_number),
-            "overview": episode.overview,
-            "air_date": _iso(episode.air_date),
-            "runtime": episode.runtime,
-            "still_path": episode.still_path,
-            "vote_average": _vote(episode.vote_average),
-            "created_at": now,
-            "updated_at": now,
-        }
+def _season_row(show_id: int, season: SeasonDetails, summary: SeasonSummary | None) -> dict:
+    return {
+        "media_item": show_id,
+        "tmdb_id": season.tmdb_id,
+        "season_number": season.season_number,
+        "name": season_name(season.name, season.season_number),
+        "overview": season.overview,
+        "air_date": _iso(season.air_date),
+        "episode_count": len(season.episodes) or (summary.episode_count if summary else None),
+        "poster_path": season.poster_path,
+    }
+
+
+# An episode row as ``_episode_rows`` lays it out, and what a refresh may change in it.
+EPISODE_COLUMNS = (
+    "season",
+    "tmdb_id",
+    "episode_number",
+    "name",
+    "overview",
+    "air_date",
+    "runtime",
+    "still_path",
+    "vote_average",
+    "created_at",
+    "updated_at",
+)
+EPISODE_CHANGING = tuple(name for name in EPISODE_COLUMNS if name not in ("tmdb_id", "created_at"))
+
+
+def _episode_rows(season_id: int, season: SeasonDetails, stamp: object) -> list[tuple]:
+    """The season's episodes as parameters in ``EPISODE_COLUMNS`` order.
+
+    The parsed values already have the columns' types, so they go to SQLite as
+    they are (``stamp`` is the timestamp as the store writes it) rather than
+    through each field's conversion, which cost more than the upsert itself.
+    """
+    return [
+        (
+            season_id,
+            episode.tmdb_id,
+            episode.episode_number,
+            episode_name(episode.name, episode.episode_number),
+            episode.overview,
+            _iso(episode.air_date),
+            episode.runtime,
+            episode.still_path,
+            _vote(episode.vote_average),
+            stamp,
+            stamp,
+        )
         for episode in season.episodes
     ]
-    changing = (
-        "season",
-        "episode_number",
-        "name",
-        "overview",
-        "air_date",
-        "runtime",
-        "still_path",
-        "vote_average",
-        "updated_at",
-    )
-    sql = _upsert_sql(Episode, tuple(rows[0]), ("tmdb_id",), changing)
-    database.cursor().executemany(sql, [_params(Episode, row) for row in rows])
 
 
 def save_book(details: BookDetails) -> int:

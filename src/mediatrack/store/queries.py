@@ -30,6 +30,7 @@ from mediatrack.store.models import (
     UserPodcastProgress,
     UserProgress,
     WatchPosition,
+    database,
 )
 
 ALL_KINDS = (Kind.TV, Kind.MOVIE, Kind.BOOK, Kind.PODCAST)
@@ -273,12 +274,47 @@ def _kind_rows(user_id: str, kind: Kind):
     return query, progress, item, title
 
 
+# Where the first page's titles are: (items table, title column, the type it must have,
+# the progress table, its item column), named as migration 0008 indexed them.
+_TITLE_INDEXES = {
+    Kind.TV: ("media_items", "title", "tv", "user_progress", "media_item_id"),
+    Kind.MOVIE: ("media_items", "title", "movie", "user_progress", "media_item_id"),
+    Kind.BOOK: ("books", "title", None, "user_book_progress", "book_id"),
+    Kind.PODCAST: ("podcasts", "collection_name", None, "user_podcast_progress", "podcast_id"),
+}
+# a character outside printable ASCII; written into the SQL as the partial index has it
+_NON_ASCII = "'*[^ -~]*'"
+
+
 def first_entries(user_id: str, kind: Kind, limit: int) -> list[LibraryEntry]:
     """The first ``limit`` entries in title order (folded title, then item id), as the
-    library table sorts them: a screenful read without reading the rest."""
-    query, _, item, title = _kind_rows(user_id, kind)
-    page = query.select(item.id).order_by(fn.fold(title), item.id).limit(limit)
-    ids = [item_id for (item_id,) in _raw_rows(page)]
+    library table sorts them: a screenful read without reading the rest.
+
+    ASCII titles come in order from the ``lower(title)`` index (SQLite's lower() folds
+    ASCII as ``fold`` does), so the read stops after ``limit`` rows at any size; the few
+    other titles, listed by their partial index, are folded here and merged in.
+    """
+    items, title, wanted, progress, item_id = _TITLE_INDEXES[kind]
+    type_match = f" AND i.\"type\" = '{wanted}'" if wanted else ""
+    lower_index = f"{items}_lower_{title}"
+    joined = (
+        # CROSS JOIN: SQLite keeps this order, walking the item index, not every progress row
+        f'CROSS JOIN "{progress}" p ON p."{item_id}" = i."id" AND p."user_id" = ?'
+        ' AND p."deleted_at" IS NULL'
+    )
+    plain = database.execute_sql(
+        f'SELECT lower(i."{title}"), i."id" FROM "{items}" i INDEXED BY "{lower_index}" '
+        f'{joined} WHERE i."{title}" NOT GLOB {_NON_ASCII}{type_match} '
+        f'ORDER BY lower(i."{title}"), i."id" LIMIT ?',
+        (user_id, limit),
+    )
+    others = database.execute_sql(
+        f'SELECT i."{title}", i."id" FROM "{items}" i INDEXED BY "{items}_non_ascii_{title}" '
+        f'{joined} WHERE i."{title}" GLOB {_NON_ASCII}{type_match}',
+        (user_id,),
+    )
+    first = sorted([*plain, *((fold(text), number) for text, number in others)])[:limit]
+    ids = [number for _, number in first]
     if not ids:
         return []
     entries = library_entries(user_id, kind, item_ids=ids)

@@ -109,7 +109,9 @@ class DetailPane(VerticalScroll, can_focus=False):
         if pad and 0 < lines < height:
             content = Content.assemble(content, "\n" * (height - lines))
             lines = height
-        body.update(content, layout=lines != height)
+        # Hidden (a narrow terminal) or not laid out yet: no layout pass for it now; showing
+        # the pane lays the screen out anyway. Before, each cursor move there cost one.
+        body.update(content, layout=width > 0 and lines != height)
 
 
 def detail_content(detail: EntryDetail) -> Content:

@@ -75,6 +75,9 @@ def cells(entry: LibraryEntry, now: dt.datetime, today: dt.date | None = None) -
     return texts
 
 
+TEXTS_KEPT = dt.timedelta(seconds=15)  # how long "just now" and "3m ago" may stand as drawn
+
+
 class LibraryTable(ScrollView, can_focus=True):
     """The rows of a library, with a cursor; a fixed header line on top."""
 
@@ -162,9 +165,10 @@ class LibraryTable(ScrollView, can_focus=True):
         """Show ``entries``; the cursor stays on ``keep`` if it is still there."""
         self.entries = entries
         self.order = order
-        self._now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        self._today = dt.date.today()
-        self._texts.clear()  # "3 days ago" is relative to now
+        now, today = dt.datetime.now(dt.UTC).replace(tzinfo=None), dt.date.today()
+        if now - self._now >= TEXTS_KEPT or today != self._today:
+            self._now, self._today = now, today
+            self._texts.clear()  # "3 days ago" is relative to now
         self._set_rows(len(entries))
         index = next((i for i, entry in enumerate(entries) if entry.key == keep), None)
         if index is None:
