@@ -27,7 +27,9 @@ from mediatrack.store.sync.errors import ServerRefused
 from mediatrack.store.sync.remote import Probe, Remote, pull_where
 from mediatrack.store.sync.tables import ALL_TABLES, FRIENDSHIPS, USERS, Row, SyncTable
 
-BATCH_SIZE = 10_000  # changed rows per push transaction
+# Changed rows per push transaction: fewer round trips and commits for a first push, while
+# one batch's rows stay a few tens of MB in memory.
+BATCH_SIZE = 25_000
 PULL_CHUNK = 5000  # pulled rows held at a time
 PULL_FEW = 200  # a table with at most this many rows to pull gets them with the probe
 # A table's rows pushed before the server is asked to refresh its statistics, and again
@@ -135,7 +137,7 @@ class _Statistics:
         self.analyzed: dict[str, int] = {}  # rows pushed when last analyzed
 
     def pushed(self, batch: local.Batch) -> None:
-        self.rows.update(name for name, _ in batch.sent)
+        self.rows.update({name: len(ids) for name, ids in batch.sent.items()})
         due = [
             name
             for name, count in self.rows.items()

@@ -151,9 +151,9 @@ class Batch:
     # table name -> wire rows, each a tuple of ``table.wire_names``' values ready for the
     # server (lists as lists, flags as booleans, timestamps as the store's UTC text)
     rows: dict[str, list[tuple]]
-    # (table name, id) of every row in ``rows``: once the server committed the batch,
-    # later batches of the same push need not send those rows again as parents
-    sent: list[tuple[str, Any]] = field(default_factory=list)
+    # table name -> the local ids of its rows in ``rows``: once the server committed the
+    # batch, later batches of the same push need not send those rows again as parents
+    sent: dict[str, list[Any]] = field(default_factory=dict)
 
 
 # The rows the server committed in this push (per connection; see ``next_batch``).
@@ -179,11 +179,14 @@ def committed(batch: Batch) -> None:
     Only rows other rows point to are remembered (catalog rows and the person's own
     ``users`` row): a person's progress or tick is never sent as anyone's parent.
     """
-    parents = [(name, row_id) for name, row_id in batch.sent if name not in OWNED_NAMES]
     with database.atomic():
-        database.cursor().executemany(
-            f"INSERT OR IGNORE INTO {COMMITTED} (table_name, row_id) VALUES (?, ?)", parents
-        )
+        for name, ids in batch.sent.items():
+            if name not in OWNED_NAMES and ids:
+                database.execute_sql(
+                    f"INSERT OR IGNORE INTO {COMMITTED} (table_name, row_id) "
+                    "SELECT ?, value FROM json_each(?)",
+                    (name, json.dumps(ids)),
+                )
 
 
 def next_batch(user_id: str, limit: int) -> Batch | None:
@@ -202,16 +205,17 @@ def next_batch(user_id: str, limit: int) -> Batch | None:
         return None
     changed: dict[str, list[str]] = defaultdict(list)
     for table_name, row_key, _seq in entries:
-        changed[table_name].append(str(row_key))
+        changed[table_name].append(row_key)  # text: the key column's affinity
     ids = _with_parents(changed, user_id)
     rows = {}
-    sent: list[tuple[str, Any]] = []
+    sent: dict[str, list[Any]] = {}
     for table in ALL_TABLES:
         wanted = ids.get(table.name)
         if not (table.pushed and wanted):
             continue
-        own = {str(key) for key in changed.get(table.name, ())}
-        parents = [row_id for row_id in wanted if str(row_id) not in own]
+        keys = changed.get(table.name, ())
+        own = set(keys) if table is USERS else {int(key) for key in keys}  # as ``wanted``
+        parents = [row_id for row_id in wanted if row_id not in own]
         there = ids_of(
             f"SELECT row_id FROM {COMMITTED} WHERE table_name = '{table.name}' "
             f"AND row_id {IN_LIST}",
@@ -221,7 +225,7 @@ def next_batch(user_id: str, limit: int) -> Batch | None:
             wanted = [row_id for row_id in wanted if row_id not in there]
         read = database.execute_sql(_read_sql(table), (json.dumps(wanted),)).fetchall()
         if read:
-            sent.extend((table.name, row[0]) for row in read)
+            sent[table.name] = [row[0] for row in read]
             rows[table.name] = _wire_rows(table, read)
     return Batch(upto=entries[-1][2], rows=rows, sent=sent)
 

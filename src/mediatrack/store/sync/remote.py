@@ -413,16 +413,20 @@ def pull_where(
         return "t.revision >= %(mark)s"
 
     if own_revisions:
-        # The revisions between our batches (and after the last), each gap an index
-        # range: filtering every row from ``mark`` on would read back the whole push.
-        params["low"], params["high"] = _gaps(mark, own_revisions)
+        # The revisions between our batches (and after the last), each gap a range of
+        # the revision index: filtering every row from ``mark`` on would read back the
+        # whole push. The ranges are on the table's own column, so the planner weighs
+        # each against the column's statistics: a few narrow gaps after a large push are
+        # a few index probes, one wide gap (a new device's first pull) a plain scan.
+        gaps = _gaps(mark, own_revisions)
+        for n, (low, high) in enumerate(gaps):
+            params[f"low{n}"], params[f"high{n}"] = low, high
+        ranges = " OR ".join(
+            f"(t.revision >= %(low{n})s AND t.revision < %(high{n})s)" for n in range(len(gaps))
+        )
 
         def fresh_in(table: str) -> str:
-            return (
-                f"t.id IN (SELECT x.id FROM unnest(%(low)s::bigint[], %(high)s::bigint[]) "
-                f"AS g(low, high) JOIN {table} x "
-                "ON x.revision >= g.low AND x.revision < g.high)"
-            )
+            return f"({ranges})"
 
     where = {
         USERS.name: f"({fresh_in(USERS.name)} OR {CONTACTS_CHANGED}) AND t.id <> %(me)s",
@@ -436,18 +440,28 @@ def pull_where(
 NO_END = 2**63 - 1
 
 
-def _gaps(mark: int, own: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
+# The most gaps a pull names; more (a push of many batches between other writers'
+# transactions) are merged with their neighbours, reading back some of our own rows.
+MAX_GAPS = 100
+
+
+def _gaps(mark: int, own: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """[low, high) ranges of revisions from ``mark`` on outside the ``own`` [low, high] spans."""
-    lows, highs = [], []
+    gaps = []
     start = mark
     for low, high in sorted(own):
         if low > start:
-            lows.append(start)
-            highs.append(low)
+            gaps.append((start, low))
         start = max(start, high + 1)
-    lows.append(start)
-    highs.append(NO_END)
-    return lows, highs
+    gaps.append((start, NO_END))
+    if len(gaps) > MAX_GAPS:  # merge runs of neighbours: each run becomes one range
+        size = -(-len(gaps) // MAX_GAPS)
+        gaps = [(run[0][0], run[-1][1]) for run in _runs(gaps, size)]
+    return gaps
+
+
+def _runs(items: list, size: int) -> list[list]:
+    return [items[n : n + size] for n in range(0, len(items), size)]
 
 
 MINE = "(SELECT mediatrack_uid())"  # the role's user id, once per statement
