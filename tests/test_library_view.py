@@ -88,7 +88,10 @@ def test_any_sequence_of_edits_shows_what_a_full_scan_finds(start, steps) -> Non
                 view.discard(key)
             case ("sort", _):
                 view.set_order(view.order.next())
-        assert [e.key for e in view.visible] == full_scan(view, entries)
+        expected = full_scan(view, entries)
+        assert [e.key for e in view.visible] == expected
+        for key in [*entries, EntryKey(Kind.TV, 99)]:  # where the cursor would find each
+            assert view.index_of(key) == (expected.index(key) if key in expected else None)
 
 
 def test_a_longer_text_scans_only_what_the_shorter_one_matched() -> None:
@@ -98,10 +101,11 @@ def test_a_longer_text_scans_only_what_the_shorter_one_matched() -> None:
     )
     view.text = "st"
     view.refresh()
-    kept = view._matches[("st", None)]
+    kept, _ = view._matches[("st", None)]
     view.text = "sta"
     view.refresh()
-    assert view._narrowest("star", None) is view._matches[("sta", None)]
-    assert len(view._matches[("sta", None)]) < len(kept) == 3
+    narrower, _ = view._matches[("sta", None)]
+    assert view._narrowest("star", None) is narrower
+    assert len(narrower) < len(kept) == 3
     assert [e.title for e in view.visible] == ["Stab", "Star"]
     assert view.order is SortOrder.TITLE

@@ -239,7 +239,7 @@ class LibraryBrowser(Widget):
         table = self.table
         current = table.current
         keep = keep or (current.key if current else None)
-        table.show(self.view.visible, self.view.order, keep)
+        table.show(self.view.visible, self.view.order, keep, self.view.index_of(keep))
         self._update_summary()
 
     def _update_summary(self) -> None:

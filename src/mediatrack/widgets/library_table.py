@@ -161,8 +161,15 @@ class LibraryTable(ScrollView, can_focus=True):
             return self.entries[self.cursor]
         return None
 
-    def show(self, entries: list[LibraryEntry], order: SortOrder, keep: EntryKey | None) -> None:
-        """Show ``entries``; the cursor stays on ``keep`` if it is still there."""
+    def show(
+        self,
+        entries: list[LibraryEntry],
+        order: SortOrder,
+        keep: EntryKey | None,
+        at: int | None = -1,
+    ) -> None:
+        """Show ``entries``; the cursor stays on ``keep`` if it is still there (``at``: where
+        it is, or None if it is not, when the caller knows: -1 looks for it)."""
         self.entries = entries
         self.order = order
         now, today = dt.datetime.now(dt.UTC).replace(tzinfo=None), dt.date.today()
@@ -170,7 +177,9 @@ class LibraryTable(ScrollView, can_focus=True):
             self._now, self._today = now, today
             self._texts.clear()  # "3 days ago" is relative to now
         self._set_rows(len(entries))
-        index = next((i for i, entry in enumerate(entries) if entry.key == keep), None)
+        if at == -1:
+            at = next((i for i, entry in enumerate(entries) if entry.key == keep), None)
+        index = at
         if index is None:
             index = min(self.cursor, len(entries) - 1)
         self.cursor = max(index, 0)

@@ -105,9 +105,10 @@ class LibraryView:
         self.text = ""
         self.order = SortOrder.TITLE
         self.visible: list[LibraryEntry] = []
-        # rows matching (folded text, status), for the rows in ``_ordered`` only
-        self._matches: dict[tuple[str, str | None], list[_Row]] = {}
+        # rows matching (folded text, status), and their entries, for ``_ordered`` only
+        self._matches: dict[tuple[str, str | None], tuple[list[_Row], list[LibraryEntry]]] = {}
         self._matched_in: list[_Row] = self._ordered
+        self._filtered_by: tuple[str, str | None] = ("", None)  # ``visible``'s text, status
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -156,29 +157,36 @@ class LibraryView:
         if self._matched_in is not self._ordered:  # other rows, or another order
             self._matches.clear()
             self._matched_in = self._ordered
-        rows = self._matches.get((needle, status))
-        if rows is None:
+        matched = self._matches.get((needle, status))
+        if matched is None:
             rows = [
                 row
                 for row in self._narrowest(needle, status)
                 if (status is None or row.entry.status == status) and needle in row.haystack
             ]
+            matched = rows, [row.entry for row in rows]
             if len(self._matches) >= MATCHES_KEPT:
                 del self._matches[next(iter(self._matches))]  # the oldest
-            self._matches[(needle, status)] = rows
-        self.visible = [row.entry for row in rows]
+            self._matches[(needle, status)] = matched
+        self._filtered_by = needle, status
+        self.visible = matched[1]
 
     def _narrowest(self, needle: str, status: str | None) -> list[_Row]:
         """The fewest rows that hold every match of ``needle``: those of a kept text it
         contains (a row whose haystack holds ``needle`` holds that text too), else all."""
         narrowest = self._ordered
-        for (text, kept_status), rows in self._matches.items():
+        for (text, kept_status), (rows, _) in self._matches.items():
             if text in needle and kept_status in (None, status) and len(rows) < len(narrowest):
                 narrowest = rows
         return narrowest
 
     def index_of(self, key: EntryKey | None) -> int | None:
-        if key is None:
+        """Where ``key`` is among the visible rows; None at once when the filters hide it."""
+        row = self._rows.get(key) if key is not None else None
+        needle, status = self._filtered_by
+        if row is None or (status is not None and row.entry.status != status):
+            return None
+        if needle not in row.haystack:
             return None
         for index, entry in enumerate(self.visible):
             if entry.key == key:
