@@ -80,7 +80,7 @@ def load(text: str, name: str) -> dict[str, Any]:
 
 def parse_text(text: str, name: str = "the backup") -> ParseResult:
     document = load(text, name)
-    result = ParseResult()
+    result = ParseResult(document=document)
     for index, item in enumerate(document.get("items", []), start=1):
         try:
             result.records.append(_record(index, item))
@@ -98,17 +98,20 @@ def listens(item: dict[str, Any]) -> list[tuple[str, dt.datetime | None]]:
     ]
 
 
-def friends(text: str, name: str = "the backup") -> list[dict[str, Any]]:
-    return [f for f in load(text, name).get("friends", []) if isinstance(f, dict)]
+def friends(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The people a backup (as ``load`` returned it) lists as friends."""
+    people = document.get("friends")
+    return [f for f in people if isinstance(f, dict)] if isinstance(people, list) else []
 
 
 HISTORY_KEYS = ("note", "note_shared", "runs", "past_runs")
 
 
-def history_extras(text: str, name: str = "the backup") -> list[dict[str, Any]]:
-    """Each item's note, runs and earlier runs' ticks, where it has any (see ``store.history``)."""
+def history_extras(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each item's note, runs and earlier runs' ticks, where it has any (see ``store.history``),
+    from a backup as ``load`` returned it."""
     found = []
-    for item in load(text, name).get("items", []):
+    for item in document.get("items", []):
         if not isinstance(item, dict) or not any(key in item for key in HISTORY_KEYS):
             continue
         note = item.get("note")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from mediatrack.errors import MediatrackError
 from mediatrack.kinds import Kind
@@ -64,6 +65,8 @@ class ParseResult:
     records: list[ImportRecord] = field(default_factory=list)
     malformed: list[Malformed] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> rows
+    # a mediatrack backup as parsed, for its friends and history (read once); else None
+    document: dict[str, Any] | None = None
 
 
 def record_to_json(record: ImportRecord) -> dict:

@@ -39,7 +39,6 @@ from mediatrack.catalog.errors import CatalogError, NotFound, RateLimited
 from mediatrack.catalog.records import SearchResult
 from mediatrack.catalog.settings import Catalog, build_catalog
 from mediatrack.exchange import ImportRecord, Malformed, ParseResult, backup
-from mediatrack.exchange._read import read_text
 from mediatrack.exchange.records import ExchangeError, record_from_json, record_to_json
 from mediatrack.exchange.sources import SOURCES
 from mediatrack.folding import fold
@@ -395,16 +394,17 @@ class ImportService:
         summary.skipped_reasons = dict(parsed.skipped)
         self._process(parsed.records, summary, mode, dry_run, on_progress)
         if source == "mediatrack" and not dry_run:
+            document = parsed.document or {}  # the file as read once, above
             with connection():
-                exports.restore_friends(self.user_id, backup.friends(read_text(Path(path))))
-            self._restore_history(path, overwrite=mode == "overwrite")
+                exports.restore_friends(self.user_id, backup.friends(document))
+            self._restore_history(document, overwrite=mode == "overwrite")
         return summary
 
-    def _restore_history(self, path: Path, *, overwrite: bool) -> None:
+    def _restore_history(self, document: dict[str, Any], *, overwrite: bool) -> None:
         """A backup's notes, runs and earlier runs' ticks, once its items are in."""
         from mediatrack.store import history
 
-        extras = backup.history_extras(read_text(Path(path)))
+        extras = backup.history_extras(document)
         if extras:
             with transaction():
                 history.restore_extras(self.user_id, extras, overwrite=overwrite)
