@@ -34,8 +34,13 @@ from mediatrack.display.agenda import (
 )
 from mediatrack.display.sync import SyncLine
 from mediatrack.records import EntryKey
-from mediatrack.screens.common import ReadsAgainWhenChanged, ScreenCommands, WorkerErrors
-from mediatrack.screens.up_next import agenda_for, open_detail
+from mediatrack.screens.common import (
+    ReadsAgainWhenChanged,
+    ScreenCommands,
+    WorkerErrors,
+    open_detail,
+)
+from mediatrack.screens.up_next import agenda_for
 from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.lists import KeyList
 

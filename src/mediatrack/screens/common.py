@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from mediatrack.errors import MediatrackError, unexpected_sentence
@@ -14,6 +14,26 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from mediatrack.app import MediaTrackApp
+    from mediatrack.records import LibraryEntry
+
+
+def open_detail(app: App[None], entry: LibraryEntry) -> None:
+    """Push the item's own screen: seasons for a show, the feed for a podcast, else the
+    record. Imported when first opened: start-up does not pay for them."""
+    from mediatrack.kinds import Kind
+
+    if entry.kind is Kind.TV:
+        from mediatrack.screens.show_detail import ShowDetailScreen
+
+        app.push_screen(ShowDetailScreen(entry))
+    elif entry.kind is Kind.PODCAST:
+        from mediatrack.screens.podcast_detail import PodcastDetailScreen
+
+        app.push_screen(PodcastDetailScreen(entry))
+    else:
+        from mediatrack.screens.item_detail import ItemDetailScreen
+
+        app.push_screen(ItemDetailScreen(entry))
 
 
 def error_sentence(error: BaseException | None) -> str:

@@ -29,7 +29,7 @@ from mediatrack.display.entries import rating_text, status_label
 from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
-from mediatrack.screens.common import WorkerErrors
+from mediatrack.screens.common import WorkerErrors, open_detail
 from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
@@ -37,7 +37,6 @@ from mediatrack.widgets.library_view import Prepared, prepare
 
 if TYPE_CHECKING:
     from mediatrack.app import MediaTrackApp
-    from mediatrack.screens.detail import DetailScreen
     from mediatrack.services.identity import KeptLibrary
 
 PROGRESS_GROUP = Binding.Group("Progress", compact=True)
@@ -217,15 +216,8 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         entry = self.table.current
         if entry is None:
             return
-        Detail: type[DetailScreen]
-        if entry.kind is Kind.TV:
-            from mediatrack.screens.show_detail import ShowDetailScreen as Detail
-        elif entry.kind is Kind.PODCAST:
-            from mediatrack.screens.podcast_detail import PodcastDetailScreen as Detail
-        else:
-            from mediatrack.screens.item_detail import ItemDetailScreen as Detail
         self._opened = entry.key
-        self.app.push_screen(Detail(entry))
+        open_detail(self.app, entry)
 
     def on_screen_resume(self) -> None:
         key, self._opened = self._opened, None

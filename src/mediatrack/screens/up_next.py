@@ -25,9 +25,13 @@ from textual.worker import Worker
 from mediatrack.agenda import UpNextItem
 from mediatrack.display.agenda import NOTHING_NEXT, UP_NEXT_HEADER, kind_mark, up_next_cells
 from mediatrack.display.sync import SyncLine
-from mediatrack.kinds import Kind
-from mediatrack.records import EntryKey, LibraryEntry
-from mediatrack.screens.common import ReadsAgainWhenChanged, ScreenCommands, WorkerErrors
+from mediatrack.records import EntryKey
+from mediatrack.screens.common import (
+    ReadsAgainWhenChanged,
+    ScreenCommands,
+    WorkerErrors,
+    open_detail,
+)
 from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.lists import KeyTable
 
@@ -46,22 +50,6 @@ def agenda_for(app: MediaTrackApp) -> Agenda:
 
     services = app.services
     return Agenda(services.catalog, services.account.id)
-
-
-def open_detail(app: MediaTrackApp, entry: LibraryEntry) -> None:
-    """Push the item's own detail screen, as the library screens do."""
-    if entry.kind is Kind.TV:
-        from mediatrack.screens.show_detail import ShowDetailScreen
-
-        app.push_screen(ShowDetailScreen(entry))
-    elif entry.kind is Kind.PODCAST:
-        from mediatrack.screens.podcast_detail import PodcastDetailScreen
-
-        app.push_screen(PodcastDetailScreen(entry))
-    else:
-        from mediatrack.screens.item_detail import ItemDetailScreen
-
-        app.push_screen(ItemDetailScreen(entry))
 
 
 class UpNextTable(KeyTable):
