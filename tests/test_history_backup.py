@@ -96,3 +96,31 @@ def test_restoring_an_older_backup_keeps_notes_written_or_cleared_since(cli, fak
     assert notes() == {"Fight Club": "second thoughts", "Game of Thrones": None}
     assert cli("import", "mediatrack", str(old), "--mode", "overwrite", "--yes").code == 0
     assert notes() == {"Fight Club": "first thoughts", "Game of Thrones": "winter"}
+
+
+def test_an_only_new_restore_adds_no_note_or_run_to_an_item_held_already(
+    cli, fake, tmp_path, monkeypatch
+):
+    trakt = tmp_path / "trakt.json"
+    trakt.write_text(json.dumps(TRAKT))
+    assert cli("import", "trakt", str(trakt)).code == 0
+    movie = {i["title"]: i["id"] for i in json.loads(cli("list", "--json").out)}["Fight Club"]
+    assert cli("set", movie, "--status", "completed").code == 0
+    assert cli("rewatch", movie, "--yes").code == 0
+    assert cli("set", movie, "--note", "rule one").code == 0
+    old = tmp_path / "old.json"
+    assert cli("export", "--format", "json", "-o", str(old)).code == 0
+
+    monkeypatch.setenv("MEDIATRACK_DB", str(tmp_path / "other.db"))  # another device's library
+    assert cli("import", "trakt", str(trakt)).code == 0  # the same items, no note, no rewatch
+
+    def saved() -> dict:
+        out = tmp_path / "now.json"
+        cli("export", "--format", "json", "-o", str(out))
+        return {i["title"]: i for i in json.loads(out.read_text())["items"]}["Fight Club"]
+
+    before = saved()
+    assert cli("import", "mediatrack", str(old), "--mode", "only-new").code == 0
+    assert saved() == before  # held already: neither the note nor the run count came
+    assert cli("import", "mediatrack", str(old)).code == 0  # merge: they do
+    assert saved()["note"] == "rule one" and saved()["runs"] == 1

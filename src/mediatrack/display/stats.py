@@ -201,8 +201,7 @@ def friends_rating_text(rating: tuple[float, int] | None) -> str:
 
 def short_name(name: str, limit: int = 18) -> str:
     """A genre or author as a chart's axis label: inert, and cut with an ellipsis."""
-    name = inert(name)
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+    return inert(name, limit=limit)
 
 
 def added_text(title: str, kind: Kind, status: str) -> str:

@@ -150,7 +150,11 @@ class DetailScreen(WorkerErrors, Screen[None]):
         self.app.call_from_thread(self._refreshed, entry, data)
 
     def _refreshed(self, entry: LibraryEntry, data: Any) -> None:
+        from mediatrack.widgets.poster import Poster
+
         self._loaded(data)
+        for poster in self.query(Poster):  # the catalog may name another picture now
+            poster.reload()
         self.notify(f"Refreshed {entry.title} from {KINDS[self.key.kind].catalog}.", markup=False)
 
     def worker_failed(self, worker: Worker, sentence: str) -> bool:

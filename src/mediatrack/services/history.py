@@ -34,13 +34,12 @@ class History:
         if offset < 0:
             raise InvalidValue(f"{offset} is not a place in the history.")
         with connection():
-            if key is not None:
-                self._require(key)
+            entry = self._require(key) if key is not None else None
             found = history_rows.history(self.user_id, key, limit=limit, offset=offset)
-            if key is None:
+            if key is None or entry is None:
                 return found
             current = runs.runs_done(self.user_id, key)
-            table_runs = current - (self._require(key).status == KINDS[key.kind].done_status)
+            table_runs = current - (entry.status == KINDS[key.kind].done_status)
         # a tick of the current run is numbered after the runs before it
         return [
             event if event.run or event.event == "finished" else _with_run(event, table_runs + 1)

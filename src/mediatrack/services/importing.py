@@ -96,6 +96,9 @@ class ImportSummary:
     malformed_rows: list[Malformed] = field(default_factory=list)
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     review: list[tuple[int, str, str]] = field(default_factory=list)  # (line, title, reason)
+    # (kind, catalog id) of items left as they are by rule (removed since the file was
+    # written, or held already with only-new): a backup's notes and runs stay off them too
+    left_alone: set[tuple[Kind, str]] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -397,14 +400,18 @@ class ImportService:
             document = parsed.document or {}  # the file as read once, above
             with connection():
                 exports.restore_friends(self.user_id, backup.friends(document))
-            self._restore_history(document, overwrite=mode == "overwrite")
+            extras = [
+                extra
+                for extra in backup.history_extras(document)
+                if (Kind(extra["kind"]), extra["catalog_id"]) not in summary.left_alone
+            ]
+            self._restore_history(extras, overwrite=mode == "overwrite")
         return summary
 
-    def _restore_history(self, document: dict[str, Any], *, overwrite: bool) -> None:
+    def _restore_history(self, extras: list[dict[str, Any]], *, overwrite: bool) -> None:
         """A backup's notes, runs and earlier runs' ticks, once its items are in."""
         from mediatrack.store import history
 
-        extras = backup.history_extras(document)
         if extras:
             with transaction():
                 history.restore_extras(self.user_id, extras, overwrite=overwrite)
@@ -535,6 +542,8 @@ class ImportService:
         for record, found in pairs:
             have = held[found.kind].get(found.catalog_id)
             write = self._write(record, found, have, mode)
+            if write is None and _left_alone(record, have, mode):
+                summary.left_alone.add((found.kind, found.catalog_id))
             if write is not None and (have is None or have.status is None):
                 summary.added += 1
             elif write is None:
@@ -562,21 +571,14 @@ class ImportService:
         if kind is Kind.TV and record.source != "mediatrack":
             progress = None  # follows the ticks (a backup's progress is already theirs)
         base = self._base_write(record, found)
-        if (
-            have is not None
-            and have.removed_at is not None
-            and mode != "overwrite"
-            and (record.changed is None or record.changed <= have.removed_at)
-        ):
-            return None  # removed after the file was written: the removal stands
+        if _left_alone(record, have, mode):
+            return None  # removed after the file was written, or only-new and held already
         if have is None or have.status is None:
             base.status, base.rating, base.progress = status, record.rating, progress or 0
             base.ticks, base.dates, base.listens = ticks, dates, listens
             base.derive_status = record.source != "mediatrack" and bool(ticks)
             base.updated_at = self._stamp(record)
             return base
-        if mode == "only-new":
-            return None
         file_wins = mode == "overwrite" or (
             record.changed is not None
             and have.updated_at is not None
@@ -740,3 +742,14 @@ class ImportService:
                 *import_rows.review_rows(self.user_id),
                 *import_rows.review_rows(self.user_id, settled=True),
             ]
+
+
+def _left_alone(record: ImportRecord, have: import_rows.Held | None, mode: str) -> bool:
+    """Whether the import leaves a held item as it is, whatever the file says: the user
+    removed it after the file was written (unless overwrite), or only-new and it is held."""
+    if have is None:
+        return False
+    removed, changed = have.removed_at, record.changed
+    if removed is not None and mode != "overwrite" and (changed is None or changed <= removed):
+        return True  # the removal stands
+    return mode == "only-new" and have.status is not None

@@ -19,6 +19,7 @@ from mediatrack.folding import fold
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry, episode_code
 from mediatrack.store.models import (
+    NON_ASCII,
     PROGRESS_TABLES,
     Book,
     Episode,
@@ -282,8 +283,6 @@ _TITLE_INDEXES = {
     Kind.BOOK: ("books", "title", None, "user_book_progress", "book_id"),
     Kind.PODCAST: ("podcasts", "collection_name", None, "user_podcast_progress", "podcast_id"),
 }
-# a character outside printable ASCII; written into the SQL as the partial index has it
-_NON_ASCII = "'*[^ -~]*'"
 
 
 def first_entries(user_id: str, kind: Kind, limit: int) -> list[LibraryEntry]:
@@ -304,13 +303,13 @@ def first_entries(user_id: str, kind: Kind, limit: int) -> list[LibraryEntry]:
     )
     plain = database.execute_sql(
         f'SELECT lower(i."{title}"), i."id" FROM "{items}" i INDEXED BY "{lower_index}" '
-        f'{joined} WHERE i."{title}" NOT GLOB {_NON_ASCII}{type_match} '
+        f'{joined} WHERE i."{title}" NOT {NON_ASCII}{type_match} '
         f'ORDER BY lower(i."{title}"), i."id" LIMIT ?',
         (user_id, limit),
     )
     others = database.execute_sql(
         f'SELECT i."{title}", i."id" FROM "{items}" i INDEXED BY "{items}_non_ascii_{title}" '
-        f'{joined} WHERE i."{title}" GLOB {_NON_ASCII}{type_match}',
+        f'{joined} WHERE i."{title}" {NON_ASCII}{type_match}',
         (user_id,),
     )
     first = sorted([*plain, *((fold(text), number) for text, number in others)])[:limit]

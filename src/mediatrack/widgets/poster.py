@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from mediatrack.display.text import inert
 from mediatrack.records import EntryKey
 
 if TYPE_CHECKING:
@@ -139,5 +140,8 @@ class Poster(Widget):
             self.mount(cls(picture.image, classes="poster-image"))
         elif picture.note:
             self.mount(
-                Static(Text(picture.note, no_wrap=True, overflow="ellipsis"), classes="poster-note")
+                Static(
+                    Text(inert(picture.note), no_wrap=True, overflow="ellipsis"),
+                    classes="poster-note",
+                )
             )
