@@ -186,11 +186,11 @@ def test_shows_due_are_those_whose_next_air_date_passed_at_most_once_a_day(libra
 
 
 def test_next_json_and_text(library, cli):
-    add_show(1, HOSTILE, [days_from(TODAY, -3, -2)])
+    key = add_show(1, HOSTILE, [days_from(TODAY, -3, -2)])
     data = json.loads(cli("next", "--json").out)
     assert data == [
         {
-            "id": data[0]["id"],
+            "id": str(key),
             "kind": "show",
             "title": HOSTILE,
             "episode": "S1E1",

@@ -61,7 +61,12 @@ def test_refresh_due_fetches_passed_shows_once_and_keeps_the_record(fake, httpse
 
 
 def test_refresh_due_without_a_catalog_does_nothing(library):
-    add_show(1, "Severance", [days_from(dt.date.today(), -3)])
+    key = add_show(1, "Severance", [days_from(dt.date.today(), -3)])
+    with connection():  # fetched long ago: due, were there a catalog to ask
+        MediaItem.update(updated_at=dt.datetime(2010, 1, 1)).where(
+            MediaItem.id == key.item_id
+        ).execute()
+    assert Agenda(None).shows_due() == [key]
     assert Agenda(None).refresh_due().refreshed == []
 
 

@@ -148,7 +148,8 @@ def test_a_killed_import_keeps_what_it_wrote_and_a_second_run_finishes(
         dates = reader.execute("SELECT count(*) FROM finish_dates").fetchone()
         assert dates == (BOOKS,)
     # Answers the catalog gave before the kill are not asked for again.
-    assert len(books.asked) - asked_before <= BOOKS - asked_before + 16
+    repeated = set(books.asked[:asked_before]) & set(books.asked[asked_before:])
+    assert len(repeated) <= 16
     third = start_import(export, db, url)
     out, _ = third.communicate(timeout=120)
     assert json.loads(out)["unchanged"] == BOOKS
