@@ -85,6 +85,28 @@ async def test_an_empty_library_has_stats_too(db_path: Path):
         assert title == "Your ratings of what you finished: none yet"
 
 
+async def test_stats_read_again_once_shown_after_a_change_elsewhere(db_path: Path):
+    from mediatrack.services.library import NewItem
+
+    open_database(db_path)
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("8")
+        await until(pilot, lambda: "Finished 0 items" in text_of(app, "#stats-review"))
+        stats = app.screen
+        reads = []
+        stats.load = lambda: reads.append(1) or StatsScreen.load(stats)  # type: ignore[method-assign]
+        await pilot.press("2")
+        await settle(pilot)
+        Library().add(NewItem(Kind.MOVIE, "Heat", 1995), "completed")
+        app.library_changed.publish(None)  # as the file's watch does
+        await settle(pilot)
+        assert reads == []  # hidden: nothing read for it yet
+        await pilot.press("8")
+        await until(pilot, lambda: "Finished 1 item" in text_of(app, "#stats-review"))
+        assert reads == [1]
+
+
 def screen_lines(app: MediaTrackApp) -> list[str]:
     """The terminal's lines, runs of spaces made one (columns read as words)."""
     return [" ".join(line.split()) for line in screen_text(app).splitlines()]

@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Header, Label, Static
 from mediatrack.display import stats as shown
 from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import KINDS, Kind
-from mediatrack.screens.common import ScreenCommands, WorkerErrors
+from mediatrack.screens.common import ReadsAgainWhenChanged, ScreenCommands, WorkerErrors
 from mediatrack.widgets.footer import ModeFooter
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def _whole_ticks(plot, top: int, axis: str = "y") -> None:
     (plot.yticks if axis == "y" else plot.xticks)(ticks)
 
 
-class StatsScreen(WorkerErrors, Screen[None]):
+class StatsScreen(ReadsAgainWhenChanged, WorkerErrors, Screen[None]):
     """Charts and numbers of one period: the last 12 months, or a year in review."""
 
     CSS_PATH = "stats.tcss"
@@ -83,9 +83,10 @@ class StatsScreen(WorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.show_sync(self.app.sync_line)
         self.app.sync_changed.subscribe(self, self.show_sync)
-        self.app.library_changed.subscribe(self, lambda _: self.load_stats())
+        # read again when shown: a tick on Shows does not rerun the totals behind it
+        self.app.library_changed.subscribe(self, self._library_changed)
         self.query_one("#stats-body").display = False
-        self.load_stats()
+        self.load()
 
     def show_sync(self, line: SyncLine) -> None:
         self.sub_title = line.with_label("Stats")
@@ -93,7 +94,7 @@ class StatsScreen(WorkerErrors, Screen[None]):
     # --- loading ----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load_stats(self) -> None:
+    def load(self) -> None:
         from mediatrack.services.stats import StatsService
 
         service = StatsService(self.app.services.account.id)
@@ -113,7 +114,7 @@ class StatsScreen(WorkerErrors, Screen[None]):
             self.call_after_refresh(self.refresh_bindings)  # a Footer lists its keys when told
 
     def _show(self, stats: Stats) -> None:
-        self.stats = stats
+        self.stats, self.loaded = stats, True
         self.query_one("#stats-reading").display = False
         self.query_one("#stats-body").display = True
         self.query_one("#stats-period", Label).update(shown.period_text(stats.period))
@@ -223,7 +224,7 @@ class StatsScreen(WorkerErrors, Screen[None]):
 
     def action_toggle_year(self) -> None:
         self.year = None if self.year is not None else self.today.year
-        self.load_stats()
+        self.load()
 
     def action_step_year(self, step: int) -> None:
         year = (self.year or self.today.year) + step
@@ -231,7 +232,7 @@ class StatsScreen(WorkerErrors, Screen[None]):
             self.notify("No stats from the future.")
             return
         self.year = year
-        self.load_stats()
+        self.load()
 
     def action_toggle_numbers(self) -> None:
         self.toggle_class("numbers-hidden")
