@@ -76,7 +76,8 @@ class HistoryScreen(WorkerErrors, Screen[None]):
 
     def action_reload(self) -> None:
         self.query_one(KeyTable).clear()
-        self._read, self._more = 0, True
+        # a page still being read belongs to the list just cleared: _show_page drops it
+        self._read, self._more, self._loading = 0, True, False
         self.read_page()
 
     def read_page(self) -> None:
@@ -89,9 +90,11 @@ class HistoryScreen(WorkerErrors, Screen[None]):
     @work(thread=True, group="history", exit_on_error=False)
     def _read_page(self, offset: int) -> None:
         events = self.app.services.history.events(self.key, limit=PAGE, offset=offset)
-        self.app.call_from_thread(self._show_page, events)
+        self.app.call_from_thread(self._show_page, events, offset)
 
-    def _show_page(self, events: list[HistoryEvent]) -> None:
+    def _show_page(self, events: list[HistoryEvent], offset: int) -> None:
+        if offset != self._read or not self._loading:
+            return  # read for a list since cleared (R) or already shown
         table = self.query_one(KeyTable)
         table.loading = False
         self._loading = False
