@@ -2,7 +2,10 @@
 
 A line-API ``ScrollView``: it keeps a reference to the visible entries and
 renders only the lines on screen, so a 10,000-item library lays out as fast
-as an empty one and a filter keystroke repaints one screenful.
+as an empty one and a filter keystroke repaints one screenful. A row drawn
+once is kept (per entry, width and style) for a while: paging back, erasing a
+filter's letter or moving the cursor redraws from what was drawn. A move of
+the cursor within the screen repaints its two lines, no more.
 """
 
 from __future__ import annotations
@@ -11,14 +14,15 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -28,6 +32,7 @@ from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.widgets.library_view import SortOrder
+from mediatrack.widgets.scrollbar import QuickScrollBar
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,7 @@ def cells(entry: LibraryEntry, now: dt.datetime, today: dt.date | None = None) -
 
 
 TEXTS_KEPT = dt.timedelta(seconds=15)  # how long "just now" and "3m ago" may stand as drawn
+ROWS_KEPT = 1024  # rows kept as drawn: a few screenfuls either way, and a filter's backspace
 
 
 class LibraryTable(ScrollView, can_focus=True):
@@ -118,7 +124,7 @@ class LibraryTable(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)  # watch_cursor repaints
 
     class Highlighted(Message):
         """The cursor moved to another entry (``None`` when the table is empty)."""
@@ -148,10 +154,26 @@ class LibraryTable(ScrollView, can_focus=True):
         self._announced: LibraryEntry | None = None
         self._styles: dict[str, Style] = {}  # by role; cleared when the CSS or focus change
         self._texts: dict[EntryKey, tuple[LibraryEntry, list[str]]] = {}  # cells, inert
+        self._widths_for: tuple[int, SortOrder, list[int]] | None = None  # width, order: widths
+        # rows as drawn: the entry, its widths and row style, its line (oldest first)
+        self._rows: dict[EntryKey, tuple[LibraryEntry, list[int], Style, Strip]] = {}
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._rows.clear()
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The scrollbar, drawn without Rich: moving through the rows repaints it at each key."""
+        if self._vertical_scrollbar is None:
+            bar = QuickScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     # --- data -------------------------------------------------------------
 
@@ -176,6 +198,7 @@ class LibraryTable(ScrollView, can_focus=True):
         if now - self._now >= TEXTS_KEPT or today != self._today:
             self._now, self._today = now, today
             self._texts.clear()  # "3 days ago" is relative to now
+            self._rows.clear()
         self._set_rows(len(entries))
         if at == -1:
             at = next((i for i, entry in enumerate(entries) if entry.key == keep), None)
@@ -190,15 +213,24 @@ class LibraryTable(ScrollView, can_focus=True):
     def validate_cursor(self, cursor: int) -> int:
         return max(0, min(cursor, len(self.entries) - 1)) if self.entries else 0
 
-    def watch_cursor(self, cursor: int) -> None:
+    def watch_cursor(self, old: int, cursor: int) -> None:
+        top = self.scroll_y
         self._scroll_to_cursor()
-        self.refresh()
+        if self.scroll_y == top and old != cursor:
+            # the same rows: the cursor's old line and its new one, no more
+            self.refresh(self._row_region(old), self._row_region(cursor))
+        else:
+            self.refresh()
         current = self.current
         if current is not self._announced:  # a new row, or the same row changed
             self._announced = current
             if self._on_highlight is not None:
                 self._on_highlight(current)
             self.post_message(self.Highlighted(current))
+
+    def _row_region(self, index: int) -> Region:
+        """Where the row of entry ``index`` is drawn (below the header line)."""
+        return Region(0, index - int(self.scroll_y) + 1, self.size.width, 1)
 
     def _scroll_to_cursor(self) -> None:
         rows_on_screen = max(self.scrollable_content_region.height - 1, 1)
@@ -244,6 +276,9 @@ class LibraryTable(ScrollView, can_focus=True):
 
         The column the rows are sorted by stays, so the order can be read.
         """
+        known = self._widths_for
+        if known is not None and known[0] == width and known[1] is self.order:
+            return known[2]
         fixed = sum(column.width + 1 for column in self.columns if column.width)
         hidden: set[str] = set()
         for column in sorted(self.columns, key=lambda column: -column.drop):
@@ -254,19 +289,45 @@ class LibraryTable(ScrollView, can_focus=True):
             hidden.add(column.title)
             fixed -= column.width + 1
         title = max(width - fixed - 1, 8)
-        return [0 if column.title in hidden else column.width or title for column in self.columns]
+        widths = [0 if column.title in hidden else column.width or title for column in self.columns]
+        self._widths_for = (width, self.order, widths)
+        return widths
 
-    def _line(self, texts: list[str], widths: list[int], styles: list[Style]) -> list[Segment]:
-        """One line of cells; ``texts`` are already inert."""
-        segments = [Segment(" ", styles[0])]
-        for text, width, style in zip(texts, widths, styles, strict=True):
-            if not width:
+    def _line(
+        self, texts: list[str], widths: list[int], styles: list[Style], width: int, full: int
+    ) -> Strip:
+        """One line of cells, ``width`` cells of them then the gutter up to ``full`` (the
+        widget's width, under its scrollbar); ``texts`` are already inert.
+
+        Neighbouring cells of one style make one segment: fewer to filter for the
+        terminal and to write to it."""
+        segments: list[Segment] = []
+        run = [" "]  # the texts of the segment being made, in ``style``
+        style = styles[0]
+        for text, cell_width, cell_style in zip(texts, widths, styles, strict=True):
+            if not cell_width:
                 continue
-            if len(text) > width:
-                text = text[: max(width - 1, 0)] + "…"
-            segments.append(Segment(set_cell_size(text, width), style))
-            segments.append(Segment(" ", styles[0]))
-        return segments
+            if len(text) > cell_width:
+                text = text[: max(cell_width - 1, 0)] + "…"
+            if cell_style is not style:
+                segments.append(Segment("".join(run), style))
+                run, style = [], cell_style
+            run.append(set_cell_size(text, cell_width))
+            if style is not styles[0]:
+                segments.append(Segment("".join(run), style))
+                run, style = [], styles[0]
+            run.append(" ")
+        line = "".join(run)
+        drawn = sum(segment.cell_length for segment in segments) + cell_len(line)
+        if drawn == width + 1:  # the last column's space falls under the gutter
+            line, drawn = line[:-1], width
+        if line:
+            segments.append(Segment(line, style))
+        if drawn != width:  # a table too narrow for its columns
+            segments = list(Strip(segments, drawn).crop_extend(0, width, styles[0]))
+        if full > width:
+            segments.append(Segment(" " * (full - width), self._style("gutter")))
+        return Strip(segments, max(full, width))
 
     def _style(self, role: str) -> Style:
         """The style of a part of the table (``base``, ``header``, ``cursor``, a status role
@@ -276,6 +337,9 @@ class LibraryTable(ScrollView, can_focus=True):
             base = self.rich_style
             if role == "base":
                 style = base
+            elif role == "gutter":  # as Textual pads a line: the background alone
+                base_background, background = self.background_colors
+                style = Style(bgcolor=(base_background + background).rich_color)
             elif role in ("header", "cursor"):
                 style = base + self.get_component_rich_style(f"library-table--{role}")
             else:
@@ -308,24 +372,72 @@ class LibraryTable(ScrollView, can_focus=True):
         return texts
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        return self._render_row(y, self.scrollable_content_region.width, self.size.width)
+
+    def _render_row(self, y: int, width: int, full: int) -> Strip:
+        """Line ``y``: the header, a row or a blank; the cells take ``width``, the gutter
+        the rest of ``full``."""
         widths = self._widths(width)
         if y == 0:
             style = self._style("header")
             texts = [inert(text) for text in self._header_texts()]
-            return Strip(self._line(texts, widths, [style] * len(widths))).crop_extend(
-                0, width, style
-            )
+            return self._line(texts, widths, [style] * len(widths), width, full)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.entries):
-            return Strip.blank(width, self._style("base"))
+            return self._blank(width, full)
         entry = self.entries[index]
+        row_style = self._style("cursor" if index == self.cursor else "base")
+        drawn = self._rows.get(entry.key)
+        if (
+            drawn is not None
+            and drawn[0] is entry
+            and drawn[1] is widths
+            and drawn[2] is row_style
+            and drawn[3].cell_length == full
+        ):
+            return drawn[3]
         row = "cursor" if index == self.cursor else "base"
-        row_style = self._style(row)
         styles = [row_style] * len(self.columns)
         styles[2] = self._style(f"{row}:{self._status_role(entry.status)}")
-        segments = self._line(self._cell_texts(entry), widths, styles)
-        return Strip(segments).crop_extend(0, width, row_style)
+        strip = self._line(self._cell_texts(entry), widths, styles, width, full)
+        if len(self._rows) >= ROWS_KEPT:
+            del self._rows[next(iter(self._rows))]  # the oldest
+        self._rows.pop(entry.key, None)
+        self._rows[entry.key] = (entry, widths, row_style, strip)
+        return strip
+
+    def _blank(self, width: int, full: int) -> Strip:
+        """A line below the last row: the table's background, then the gutter's."""
+        segments = [Segment(" " * width, self._style("base"))]
+        if full > width:
+            segments.append(Segment(" " * (full - width), self._style("gutter")))
+        return Strip(segments, max(full, width))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines as drawn, each filtered for the terminal once (a kept row keeps it),
+        when no CSS decoration needs Textual's styled line (borders, padding, tint...)."""
+        styles = self.styles
+        full = self.size.width
+        if (
+            any(styles.gutter)
+            or any(edge for edge, _color in styles.outline)
+            or styles.tint.a
+            or styles.text_opacity != 1.0
+            or self.opacity != 1.0
+            or styles.has_rule("hatch")
+            or crop.column_span != (0, full)
+        ):
+            return super().render_lines(crop)
+        filters = self.get_line_filters()
+        background = self.background_colors[1]
+        width = self.scrollable_content_region.width
+        strips = []
+        for y in crop.line_range:
+            strip = self._render_row(y, width, full)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        return strips
 
     def _status_role(self, status: str) -> str:
         info = KINDS[self.kind]
