@@ -1,9 +1,10 @@
 """The library table's own drawing: kept rows, a cursor move that repaints two lines,
-the quick scrollbar."""
+the quick scrollbar, and the collector kept off a loaded library."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from dataclasses import replace
 
 from rich.style import Style
@@ -173,3 +174,12 @@ async def test_the_pane_follows_the_cursor_after_quick_pages(db_path):
         assert current is not None and current.title != SHOWS[0].title
         body = browser.query_one("#detail-body", Static)
         assert current.title in str(body.render())
+
+
+async def test_a_loaded_library_is_kept_out_of_the_collectors_sweeps(db_path):
+    app = OneBrowser()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(LibraryBrowser).show(SHOWS)
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0  # the browser gone, so may its entries be

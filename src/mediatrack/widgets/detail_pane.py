@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from rich.cells import cell_len
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -74,7 +75,9 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def compose(self):
         yield Poster(id="detail-poster")
-        yield Static(id="detail-body")
+        body = Static(id="detail-body")
+        body.auto_links = False  # no links in it: no link styling pass over each line drawn
+        yield body
 
     def on_mount(self) -> None:
         self.display = self.app.size.width >= MIN_SCREEN_WIDTH
@@ -104,14 +107,24 @@ class DetailPane(VerticalScroll, can_focus=False):
         below a summary shorter than the record it replaces, until that record comes)."""
         body = self.query_one("#detail-body", Static)
         width, height = body.content_size
-        # the styles are the rules a Visual reads, as Textual's own widgets pass them
-        lines = content.get_height(body.styles, width) if width > 0 else -1  # type: ignore[arg-type]
+        lines = _height(content, body, width) if width > 0 else -1
         if pad and 0 < lines < height:
             content = Content.assemble(content, "\n" * (height - lines))
             lines = height
         # Hidden (a narrow terminal) or not laid out yet: no layout pass for it now; showing
         # the pane lays the screen out anyway. Before, each cursor move there cost one.
         body.update(content, layout=width > 0 and lines != height)
+
+
+def _height(content: Content, body: Static, width: int) -> int:
+    """The lines ``content`` takes at ``width``: counted when none is long enough to wrap
+    (a summary, mostly: no wrapping worked out twice per cursor move), else wrapped."""
+    plain = content.plain
+    lines = plain.split("\n")
+    if "\t" not in plain and all(cell_len(line) <= width for line in lines):
+        return len(lines)
+    # the styles are the rules a Visual reads, as Textual's own widgets pass them
+    return content.get_height(body.styles, width)  # type: ignore[arg-type]
 
 
 def detail_content(detail: EntryDetail) -> Content:
