@@ -4,8 +4,9 @@ A line-API ``ScrollView``: it keeps a reference to the visible entries and
 renders only the lines on screen, so a 10,000-item library lays out as fast
 as an empty one and a filter keystroke repaints one screenful. A row drawn
 once is kept (per entry, width and style) for a while: paging back, erasing a
-filter's letter or moving the cursor redraws from what was drawn. A move of
-the cursor within the screen repaints its two lines, no more.
+filter's letter or moving the cursor redraws from what was drawn; once a page
+move is on screen, the rows of the next page are made while the keyboard
+rests. A move of the cursor within the screen repaints its two lines, no more.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from mediatrack.display.dates import ago_text
@@ -82,6 +84,7 @@ def cells(entry: LibraryEntry, now: dt.datetime, today: dt.date | None = None) -
 
 TEXTS_KEPT = dt.timedelta(seconds=15)  # how long "just now" and "3m ago" may stand as drawn
 ROWS_KEPT = 1024  # rows kept as drawn: a few screenfuls either way, and a filter's backspace
+PREPARE_DELAY = 0.01  # seconds after a scroll, once its frame is written: the next page's rows
 
 
 class LibraryTable(ScrollView, can_focus=True):
@@ -157,6 +160,8 @@ class LibraryTable(ScrollView, can_focus=True):
         self._widths_for: tuple[int, SortOrder, list[int]] | None = None  # width, order: widths
         # rows as drawn: the entry, its widths and row style, its line (oldest first)
         self._rows: dict[EntryKey, tuple[LibraryEntry, list[int], Style, Strip]] = {}
+        self._prepare_timer: Timer | None = None
+        self._header: tuple[list[int], SortOrder, Style, Strip] | None = None  # as drawn
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -221,6 +226,12 @@ class LibraryTable(ScrollView, can_focus=True):
             self.refresh(self._row_region(old), self._row_region(cursor))
         else:
             self.refresh()
+            if self._prepare_timer is not None:
+                self._prepare_timer.stop()
+            direction = 1 if self.scroll_y > top else -1
+            self._prepare_timer = self.set_timer(
+                PREPARE_DELAY, lambda: self._prepare_rows(direction)
+            )
         current = self.current
         if current is not self._announced:  # a new row, or the same row changed
             self._announced = current
@@ -380,13 +391,27 @@ class LibraryTable(ScrollView, can_focus=True):
         widths = self._widths(width)
         if y == 0:
             style = self._style("header")
+            kept = self._header
+            if (
+                kept is not None
+                and kept[:3] == (widths, self.order, style)
+                and kept[3].cell_length == full
+            ):
+                return kept[3]
             texts = [inert(text) for text in self._header_texts()]
-            return self._line(texts, widths, [style] * len(widths), width, full)
+            strip = self._line(texts, widths, [style] * len(widths), width, full)
+            self._header = (widths, self.order, style, strip)
+            return strip
         index = int(self.scroll_y) + y - 1
         if index >= len(self.entries):
             return self._blank(width, full)
+        return self._row(index, widths, width, full)
+
+    def _row(self, index: int, widths: list[int], width: int, full: int) -> Strip:
+        """The row of entry ``index``, as kept if it was drawn so before."""
         entry = self.entries[index]
-        row_style = self._style("cursor" if index == self.cursor else "base")
+        row = "cursor" if index == self.cursor else "base"
+        row_style = self._style(row)
         drawn = self._rows.get(entry.key)
         if (
             drawn is not None
@@ -396,7 +421,6 @@ class LibraryTable(ScrollView, can_focus=True):
             and drawn[3].cell_length == full
         ):
             return drawn[3]
-        row = "cursor" if index == self.cursor else "base"
         styles = [row_style] * len(self.columns)
         styles[2] = self._style(f"{row}:{self._status_role(entry.status)}")
         strip = self._line(self._cell_texts(entry), widths, styles, width, full)
@@ -406,6 +430,36 @@ class LibraryTable(ScrollView, can_focus=True):
         self._rows[entry.key] = (entry, widths, row_style, strip)
         return strip
 
+    def _prepare_rows(self, direction: int) -> None:
+        """Make the rows a page further in ``direction`` ready, as drawn and filtered for
+        the terminal, while nothing else is asked: the next Page Down finds them made."""
+        self._prepare_timer = None
+        if not self.is_attached or not self._plain():
+            return
+        rows = max(self.scrollable_content_region.height - 1, 1)
+        top = int(self.scroll_y)
+        start = top + rows - 2 if direction > 0 else max(top - rows, 0)
+        width, full = self.scrollable_content_region.width, self.size.width
+        widths = self._widths(width)
+        filters = self.get_line_filters()
+        background = self.background_colors[1]
+        for index in range(start, min(start + rows + 2, len(self.entries))):
+            strip = self._row(index, widths, width, full)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)  # kept by the strip
+
+    def _plain(self) -> bool:
+        """Whether no CSS decoration needs Textual's styled line (borders, padding, tint...)."""
+        styles = self.styles
+        return not (
+            any(styles.gutter)
+            or any(edge for edge, _color in styles.outline)
+            or styles.tint.a
+            or styles.text_opacity != 1.0
+            or self.opacity != 1.0
+            or styles.has_rule("hatch")
+        )
+
     def _blank(self, width: int, full: int) -> Strip:
         """A line below the last row: the table's background, then the gutter's."""
         segments = [Segment(" " * width, self._style("base"))]
@@ -414,19 +468,9 @@ class LibraryTable(ScrollView, can_focus=True):
         return Strip(segments, max(full, width))
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """The lines as drawn, each filtered for the terminal once (a kept row keeps it),
-        when no CSS decoration needs Textual's styled line (borders, padding, tint...)."""
-        styles = self.styles
+        """The lines as drawn, each filtered for the terminal once (a kept row keeps it)."""
         full = self.size.width
-        if (
-            any(styles.gutter)
-            or any(edge for edge, _color in styles.outline)
-            or styles.tint.a
-            or styles.text_opacity != 1.0
-            or self.opacity != 1.0
-            or styles.has_rule("hatch")
-            or crop.column_span != (0, full)
-        ):
+        if not self._plain() or crop.column_span != (0, full):
             return super().render_lines(crop)
         filters = self.get_line_filters()
         background = self.background_colors[1]
