@@ -183,3 +183,33 @@ async def test_a_loaded_library_is_kept_out_of_the_collectors_sweeps(db_path):
         await pilot.pause()
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0  # the browser gone, so may its entries be
+
+
+async def test_the_next_page_is_made_while_the_keyboard_rests(db_path, monkeypatch):
+    app = OneBrowser()
+    async with app.run_test(size=SIZE) as pilot:
+        browser = app.query_one(LibraryBrowser)
+        browser.show(SHOWS)
+        table = browser.table
+        table.focus()
+        await pilot.pause()
+        await pilot.press("pagedown", "pagedown")  # the first one stays on the first page
+        await pilot.pause(0.1)  # the frame is drawn, then the next page's rows are made
+        made: list[str] = []
+        original = LibraryTable._line
+
+        def line(self: LibraryTable, texts: list[str], *args: object) -> Strip:
+            made.append(texts[0] if texts else "")
+            return original(self, texts, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(LibraryTable, "_line", line)
+        monkeypatch.setattr(LibraryTable, "_prepare_rows", lambda self, direction: None)
+        before = table.current
+        await pilot.press("pagedown")
+        lines(table)
+        # made now: the two rows the cursor left and reached, no more
+        assert before is not None and table.current is not None
+        assert sorted(made) == [before.title, table.current.title]
+        assert [line.text.split()[:2] for line in lines(table)[1:3]] == [
+            entry.title.split() for entry in table.entries[int(table.scroll_y) :][:2]
+        ]

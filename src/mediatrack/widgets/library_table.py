@@ -221,10 +221,7 @@ class LibraryTable(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, cursor: int) -> None:
         top = self.scroll_y
         self._scroll_to_cursor()
-        if self.scroll_y == top and old != cursor:
-            # the same rows: the cursor's old line and its new one, no more
-            self.refresh(self._row_region(old), self._row_region(cursor))
-        else:
+        if self.scroll_y != top:  # other rows: all of them, and the next page's made later
             self.refresh()
             if self._prepare_timer is not None:
                 self._prepare_timer.stop()
@@ -232,6 +229,10 @@ class LibraryTable(ScrollView, can_focus=True):
             self._prepare_timer = self.set_timer(
                 PREPARE_DELAY, lambda: self._prepare_rows(direction)
             )
+        elif old != cursor:  # the same rows: the cursor's old line and its new one, no more
+            self.refresh(self._row_region(old), self._row_region(cursor))
+        else:
+            self.refresh()
         current = self.current
         if current is not self._announced:  # a new row, or the same row changed
             self._announced = current
