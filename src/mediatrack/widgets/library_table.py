@@ -432,8 +432,8 @@ class LibraryTable(ScrollView, can_focus=True):
         return strip
 
     def _prepare_rows(self, direction: int) -> None:
-        """Make the rows a page further in ``direction`` ready, as drawn and filtered for
-        the terminal, while nothing else is asked: the next Page Down finds them made."""
+        """Make the rows a page further in ``direction`` ready, drawn, filtered and written
+        out for the terminal, while nothing else is asked: the next Page Down finds them."""
         self._prepare_timer = None
         if not self.is_attached or not self._plain():
             return
@@ -444,10 +444,12 @@ class LibraryTable(ScrollView, can_focus=True):
         widths = self._widths(width)
         filters = self.get_line_filters()
         background = self.background_colors[1]
+        console = self.app.console
         for index in range(start, min(start + rows + 2, len(self.entries))):
             strip = self._row(index, widths, width, full)
             for line_filter in filters:
                 strip = strip.apply_filter(line_filter, background)  # kept by the strip
+            strip.render(console)  # its terminal sequences, kept by the strip too
 
     def _plain(self) -> bool:
         """Whether no CSS decoration needs Textual's styled line (borders, padding, tint...)."""
