@@ -162,17 +162,25 @@ async def test_the_scrollbar_draws_what_textuals_own_draws(db_path):
             assert len({first_background(strip) for strip in ours}) == 2  # a thumb
 
 
-async def test_the_pane_follows_the_cursor_after_quick_pages(db_path):
+async def test_a_held_key_moves_the_rows_and_the_pane_catches_up_when_it_rests(
+    db_path, monkeypatch
+):
+    from mediatrack.widgets import library_browser
+
+    monkeypatch.setattr(library_browser, "REPEAT_GAP", 10.0)  # every move after the first
     app = OneBrowser()
     async with app.run_test(size=SIZE) as pilot:
         browser = app.query_one(LibraryBrowser)
         browser.show(SHOWS)
         browser.table.focus()
-        await pilot.pause()
-        await pilot.press(*["pagedown"] * 6, "down")  # no pause between keys
+        await pilot.pause(0.2)
+        body = browser.query_one("#detail-body", Static)
+        await pilot.press(*["pagedown"] * 6, "down")
         current = browser.current
         assert current is not None and current.title != SHOWS[0].title
-        body = browser.query_one("#detail-body", Static)
+        assert current.title not in str(body.render())  # held: the rows moved, the pane waits
+        assert cursor_lines(browser.table)[0].split()[:2] == current.title.split()
+        await pilot.pause(0.3)  # the key is let go: the cursor rests
         assert current.title in str(body.render())
 
 

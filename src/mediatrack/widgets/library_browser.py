@@ -13,6 +13,7 @@ in the screen's order); the screens call ``open_filter``, ``cycle_sort`` and
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 LOADING_DELAY = 1.0  # seconds before a slow first load shows a spinner (the summary says Loading…)
 DETAIL_DELAY = 0.1  # seconds the cursor rests before the screen reads the full record
+REPEAT_GAP = 0.06  # seconds: cursor moves closer than this come from a key held down
 FILTER_PLACEHOLDER = "Filter by title, original title, author or artist"
 LOADING_TEXT = "Loading…"
 
@@ -122,6 +124,8 @@ class LibraryBrowser(Widget):
         self._empty_message = ""
         self._first_total: int | None = None  # only the first rows are loaded: of how many
         self._detail_timer: Timer | None = None
+        self._moved_at = 0.0  # when the cursor last moved (monotonic seconds)
+        self._pane_behind = False  # a held key moved the cursor past what the pane shows
         self._loading_timer: Timer | None = None
 
     @property
@@ -336,7 +340,16 @@ class LibraryBrowser(Widget):
         self._show_rows()
 
     def _show_in_pane(self, entry: LibraryEntry | None) -> None:
-        """The row's summary, in the frame that moves the cursor."""
+        """The row's summary, in the frame that moves the cursor; while a key is held down
+        (moves closer than ``REPEAT_GAP``) the pane waits for the cursor to rest, so each
+        repeat repaints the rows alone (the pane was a third of such a frame)."""
+        now = time.monotonic()
+        held = now - self._moved_at < REPEAT_GAP
+        self._moved_at = now
+        if held and entry is not None:
+            self._pane_behind = True  # caught up in ``_rest``
+            return
+        self._pane_behind = False
         for pane in self.query(DetailPane):
             pane.show_entry(entry)
 
@@ -348,6 +361,13 @@ class LibraryBrowser(Widget):
             self._detail_timer = None
         entry = event.entry
         if entry is not None and not self.read_only:
-            self._detail_timer = self.set_timer(
-                DETAIL_DELAY, lambda: self.post_message(self.Rested(self, entry))
-            )
+            self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self._rest(entry))
+
+    def _rest(self, entry: LibraryEntry) -> None:
+        """The cursor rests on ``entry``: the pane catches up if a held key left it behind,
+        and the screen may read the full record."""
+        if self._pane_behind:
+            self._pane_behind = False
+            for pane in self.query(DetailPane):
+                pane.show_entry(entry)
+        self.post_message(self.Rested(self, entry))
