@@ -108,7 +108,9 @@ def test_review_lists_rows_and_picks_a_match(cli, tmp_path, fake):
     picked = cli("import", "review", "--pick", str(row["row"]), "550")
     assert picked.code == 0 and "imported (1 added" in picked.out
     assert "Nothing to review." in cli("import", "review").out
-    assert [entry["tmdb_id"] for entry in json.loads(cli("list", "--json").out)] == ["550"]
+    [entry] = json.loads(cli("list", "--json").out)
+    # the item is what the user picked, under the catalog's name, not the file's
+    assert (entry["tmdb_id"], entry["title"], entry["year"]) == ("550", "Fight Club", 1999)
 
 
 def test_export_json_restores_into_an_empty_library_identically(cli, files, tmp_path, monkeypatch):

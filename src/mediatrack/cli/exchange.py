@@ -17,6 +17,7 @@ from mediatrack.cli.common import (
     print_table,
     refused_unless_yes,
 )
+from mediatrack.display.exchange import import_summary_lines
 from mediatrack.display.text import inert
 
 if TYPE_CHECKING:
@@ -175,16 +176,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _print_summary(summary) -> None:
-    verb = "Would import" if summary.dry_run else "Imported"
-    print(
-        f"{verb} {summary.source}: {summary.matched} matched, {summary.added} added, "
-        f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.to_review} to "
-        f"review, {summary.skipped} skipped, {summary.malformed} malformed."
-    )
-    for reason, count in sorted(summary.skipped_reasons.items()):
-        print(inert(f"  skipped {count}: {reason}"))
-    for bad in summary.malformed_rows:
-        print(inert(f"  line {bad.line}: {bad.reason}"))
+    for line in import_summary_lines(summary):
+        print(line)
     if summary.to_review and not summary.dry_run:
         print("See them with `mediatrack import review`; pick a match with --pick ROW ID.")
 
