@@ -196,3 +196,19 @@ def test_friends_come_back_from_a_backup_and_go_out_in_key_order(cli, tmp_path, 
     assert cli("export", "--format", "json", "-o", str(out)).code == 0
     assert json.loads(out.read_text())["friends"] == backup["friends"]
     assert out.read_text() == in_sorted_key_order(backup)
+
+
+def test_the_import_bar_counts_rows_a_second_not_bytes():
+    from types import SimpleNamespace
+
+    from mediatrack.cli.exchange import _Bar
+    from mediatrack.cli.progress import RateColumn
+
+    columns = _Bar(True).progress.columns
+    [rate] = [
+        column
+        for column in columns
+        if "Speed" in type(column).__name__ or isinstance(column, RateColumn)
+    ]
+    task = SimpleNamespace(finished_speed=None, speed=150.0)
+    assert str(rate.render(task)) == "150.0/s"  # rows, where a transfer column says "150 bytes/s"

@@ -99,42 +99,23 @@ def _service(args: argparse.Namespace):
 
 
 class _Bar:
-    """A rich progress bar on a terminal; nothing when stderr is not one."""
+    """The import's bars (matching, then writing), drawn only when stdout and stderr are
+    terminals."""
 
     def __init__(self, enabled: bool) -> None:
-        self.progress = None
-        self.tasks: dict[str, TaskID] = {}
-        if enabled:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-                TransferSpeedColumn,
-            )
+        from mediatrack.cli.progress import job_bars, stderr_console
 
-            self.progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TransferSpeedColumn(),
-                TimeRemainingColumn(),
-                transient=True,
-            )
+        self.progress = job_bars(stderr_console(), enabled=enabled)
+        self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> _Bar:
-        if self.progress is not None:
-            self.progress.start()
+        self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+        self.progress.stop()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.progress is None:
-            return
         label = {"match": "Matching", "apply": "Writing"}.get(stage, stage)
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(label, total=total)
@@ -144,8 +125,6 @@ class _Bar:
         """A look-up waits for a catalog's rate limit: the Matching line says so."""
         from mediatrack.display.exchange import waiting_line
 
-        if self.progress is None:
-            return
         line = f"Matching ({waiting_line(catalog, seconds)})"
         if "match" not in self.tasks:
             self.tasks["match"] = self.progress.add_task(line, total=None)
@@ -158,7 +137,7 @@ def run_import(args: argparse.Namespace) -> int:
         return _review(args, service)
     if args.path is None:
         raise CliError(f"Give the file to import: mediatrack import {args.source} PATH.")
-    with refused_unless_yes(), _Bar(sys.stderr.isatty() and not args.json) as bar:
+    with refused_unless_yes(), _Bar(not args.json) as bar:
         service.on_wait = bar.waiting
         summary = service.run(
             args.source,
