@@ -105,6 +105,12 @@ def test_review_lists_rows_and_picks_a_match(cli, tmp_path, fake):
     assert found.code == 0 and "550" in [c["catalog_id"] for c in json.loads(found.out)]
     listed = cli("import", "review", "--search", str(row["row"]), "fight club")
     assert "Fight Club" in listed.out and f"--pick {row['row']} CATALOG_ID" in listed.out
+    listing = cli("import", "review").out.splitlines()
+    assert listing[0].split() == ["ROW", "TITLE", "SOURCE", "LINE", "WHY"]
+    assert listing[1].split()[:2] == [str(row["row"]), "Unknown"]
+    # its candidates under it, each with the id to pick; a year nobody knows is not "(None)"
+    assert "Fight Club (1999) · 550" in listing[2] and listing[2].startswith("   ")
+    assert "(None)" not in "\n".join(listing)
     picked = cli("import", "review", "--pick", str(row["row"]), "550")
     assert picked.code == 0 and "imported (1 added" in picked.out
     assert "Nothing to review." in cli("import", "review").out

@@ -17,7 +17,7 @@ from mediatrack.cli.common import (
     print_table,
     refused_unless_yes,
 )
-from mediatrack.display.exchange import import_summary_lines
+from mediatrack.display.exchange import candidate_label, import_summary_lines
 from mediatrack.display.text import inert
 
 if TYPE_CHECKING:
@@ -219,19 +219,15 @@ def _review(args: argparse.Namespace, service) -> int:
         print("Nothing to review.")
         return 0
     print_table(
-        ("ROW", "TITLE", "SOURCE", "LINE", "WHY", "CANDIDATES"),
-        [
-            (
-                str(row.id),
-                row.title,
-                row.source,
-                str(row.line),
-                row.reason,
-                "; ".join(f"{c['catalog_id']} {c['title']} ({c['year']})" for c in row.candidates),
-            )
-            for row in rows
-        ],
+        ("ROW", "TITLE", "SOURCE", "LINE", "WHY"),
+        [(str(row.id), row.title, row.source, str(row.line), row.reason) for row in rows],
+        after={
+            index: [f"  {candidate_label(c)}" for c in row.candidates]
+            for index, row in enumerate(rows)
+        },
     )
+    if any(row.candidates for row in rows):
+        print("Pick a candidate with `mediatrack import review --pick ROW CATALOG_ID`.")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from mediatrack.display.text import inert
 
@@ -62,3 +62,14 @@ def import_summary_lines(summary: ImportFigures, *, most: int | None = None) -> 
     if len(bad) > len(shown):
         lines.append(f"  and {len(bad) - len(shown)} more malformed lines")
     return lines
+
+
+def review_row_line(title: str, source: str, line: int, reason: str) -> str:
+    """``Interstellar · letterboxd line 2 · no catalog item has this title and year``."""
+    return inert(f"{title} · {source} line {line} · {reason}")
+
+
+def candidate_label(candidate: dict[str, Any]) -> str:
+    """``Fight Club (1999) · 550``; a candidate whose year the catalog does not know has none."""
+    year = f" ({candidate['year']})" if candidate.get("year") else ""
+    return inert(f"{candidate['title']}{year} · {candidate['catalog_id']}")
