@@ -105,10 +105,18 @@ def test_review_lists_rows_and_picks_a_match(cli, tmp_path, fake):
     assert found.code == 0 and "550" in [c["catalog_id"] for c in json.loads(found.out)]
     listed = cli("import", "review", "--search", str(row["row"]), "fight club")
     assert "Fight Club" in listed.out and f"--pick {row['row']} CATALOG_ID" in listed.out
+    listing = cli("import", "review").out.splitlines()
+    assert listing[0].split() == ["ROW", "TITLE", "SOURCE", "LINE", "WHY"]
+    assert listing[1].split()[:2] == [str(row["row"]), "Unknown"]
+    # its candidates under it, each with the id to pick; a year nobody knows is not "(None)"
+    assert "Fight Club (1999) · 550" in listing[2] and listing[2].startswith("   ")
+    assert "(None)" not in "\n".join(listing)
     picked = cli("import", "review", "--pick", str(row["row"]), "550")
     assert picked.code == 0 and "imported (1 added" in picked.out
     assert "Nothing to review." in cli("import", "review").out
-    assert [entry["tmdb_id"] for entry in json.loads(cli("list", "--json").out)] == ["550"]
+    [entry] = json.loads(cli("list", "--json").out)
+    # the item is what the user picked, under the catalog's name, not the file's
+    assert (entry["tmdb_id"], entry["title"], entry["year"]) == ("550", "Fight Club", 1999)
 
 
 def test_export_json_restores_into_an_empty_library_identically(cli, files, tmp_path, monkeypatch):
@@ -194,3 +202,19 @@ def test_friends_come_back_from_a_backup_and_go_out_in_key_order(cli, tmp_path, 
     assert cli("export", "--format", "json", "-o", str(out)).code == 0
     assert json.loads(out.read_text())["friends"] == backup["friends"]
     assert out.read_text() == in_sorted_key_order(backup)
+
+
+def test_the_import_bar_counts_rows_a_second_not_bytes():
+    from types import SimpleNamespace
+
+    from mediatrack.cli.exchange import _Bar
+    from mediatrack.cli.progress import RateColumn
+
+    columns = _Bar(True).progress.columns
+    [rate] = [
+        column
+        for column in columns
+        if "Speed" in type(column).__name__ or isinstance(column, RateColumn)
+    ]
+    task = SimpleNamespace(finished_speed=None, speed=150.0)
+    assert str(rate.render(task)) == "150.0/s"  # rows, where a transfer column says "150 bytes/s"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from mediatrack.display.text import inert
 
@@ -12,3 +14,62 @@ def waiting_line(catalog: str, seconds: float) -> str:
     name = inert(catalog, limit=40)
     owner = f"{name}'" if name.endswith("s") else f"{name}'s"
     return f"Waiting {math.ceil(seconds)} s for {owner} request limit"
+
+
+class _Malformed(Protocol):
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+class ImportFigures(Protocol):
+    """What an import's summary holds (``services.importing.ImportSummary``)."""
+
+    source: str
+    dry_run: bool
+    matched: int
+    added: int
+    updated: int
+    unchanged: int
+    to_review: int
+    skipped: int
+    malformed: int
+    skipped_reasons: dict[str, int]
+
+    @property
+    def malformed_rows(self) -> Sequence[_Malformed]: ...
+
+
+def import_summary_lines(summary: ImportFigures, *, most: int | None = None) -> list[str]:
+    """The counts, then why rows were skipped and which lines were malformed (the first
+    ``most`` of them, then how many more): the same words in the CLI and the app."""
+    verb = "Would import" if summary.dry_run else "Imported"
+    lines = [
+        f"{verb} {inert(summary.source, limit=40)}: {summary.matched} matched, "
+        f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{summary.to_review} to review, {summary.skipped} skipped, "
+        f"{summary.malformed} malformed."
+    ]
+    lines += [
+        inert(f"  skipped {count}: {reason}")
+        for reason, count in sorted(summary.skipped_reasons.items())
+    ]
+    bad = list(summary.malformed_rows)
+    shown = bad if most is None else bad[:most]
+    lines += [inert(f"  line {row.line}: {row.reason}") for row in shown]
+    if len(bad) > len(shown):
+        lines.append(f"  and {len(bad) - len(shown)} more malformed lines")
+    return lines
+
+
+def review_row_line(title: str, source: str, line: int, reason: str) -> str:
+    """``Interstellar · letterboxd line 2 · no catalog item has this title and year``."""
+    return inert(f"{title} · {source} line {line} · {reason}")
+
+
+def candidate_label(candidate: dict[str, Any]) -> str:
+    """``Fight Club (1999) · 550``; a candidate whose year the catalog does not know has none."""
+    year = f" ({candidate['year']})" if candidate.get("year") else ""
+    return inert(f"{candidate['title']}{year} · {candidate['catalog_id']}")

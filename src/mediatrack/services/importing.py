@@ -728,6 +728,11 @@ class ImportService:
                 else f"local:{uuid.uuid4()}"
             )
         record = replace(record, ids={**record.ids, CATALOG_KEYS[record.kind]: catalog_id})
+        picked = next(
+            (c for c in json.loads(row.candidates or "[]") if c["catalog_id"] == catalog_id), None
+        )
+        if picked is not None:  # the catalog's name for what the user chose, as a match has
+            record = replace(record, title=picked["title"], year=picked["year"] or record.year)
         summary = ImportSummary("review", "merge", False, rows=1)
         self._process([record], summary, "merge", False, None)
         if summary.to_review == 0:
