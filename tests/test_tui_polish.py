@@ -390,6 +390,29 @@ async def test_coming_back_to_a_mode_keeps_its_footer_as_drawn(db_path):
         assert list(app.screen.query(FooterKey)) == drawn  # the same keys: nothing rebuilt
 
 
+async def test_a_filter_that_empties_the_table_dims_the_item_keys_in_place(db_path):
+    open_database(db_path)
+    Library().add(NewItem(Kind.MOVIE, "Heat", 1995), "completed")
+    app = MediaTrackApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await until(pilot, lambda: titles(app) == ["Heat"])
+        await pilot.press("slash")  # the box has the keys: the Footer shows what it takes
+        await settle(pilot)
+        drawn = list(app.screen.query(FooterKey))
+
+        def dimmed() -> set[str]:
+            return {key.action for key in drawn if key.has_class("-disabled")}
+
+        assert "progress(1)" not in dimmed()
+        await pilot.press(*"zzz")
+        await until(pilot, lambda: "progress(1)" in dimmed())  # no row: item keys dimmed
+        assert list(app.screen.query(FooterKey)) == drawn  # restyled, not mounted again
+        await pilot.press(*["backspace"] * 3)
+        await until(pilot, lambda: not dimmed())
+        assert list(app.screen.query(FooterKey)) == drawn
+
+
 async def test_the_detail_pane_shows_the_current_row_once_the_terminal_is_wide_enough(db_path):
     open_database(db_path)
     for title in ("Alien", "Brazil", "Heat"):
