@@ -89,16 +89,25 @@ def excel_text(value: str) -> str:
     return value.strip()
 
 
-def parse_date(value: str) -> dt.date | None:
+_DATE = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ].*)?")
+
+
+def parse_date(value: str, what: str = "the date") -> dt.date | None:
     """``2020/03/26``, ``2020-03-26``, ``2020-03-26T10:00:00Z``; None when empty.
 
-    Raises ValueError for text that is not a date.
+    Raises ValueError, one sentence naming ``what`` and the text, for text that is not
+    such a date.
     """
     value = value.strip()
     if not value:
         return None
-    value = value.replace("/", "-")
-    return dt.date.fromisoformat(value[:10])
+    found = _DATE.fullmatch(value)
+    try:
+        if found is None:
+            raise ValueError
+        return dt.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        raise ValueError(f"{what} {value!r} is not a date (year/month/day)") from None
 
 
 def parse_datetime(value: str | None) -> dt.datetime | None:

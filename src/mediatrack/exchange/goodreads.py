@@ -63,8 +63,8 @@ def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
     if row.get("Book Id"):
         ids["goodreads"] = row["Book Id"]
     rating = book_rating(parse_int(row.get("My Rating", ""), "My Rating"))
-    read = parse_date(row.get("Date Read", ""))
-    added = parse_date(row.get("Date Added", ""))
+    read = parse_date(row.get("Date Read", ""), "Date Read")
+    added = parse_date(row.get("Date Added", ""), "Date Added")
     pages = parse_int(row.get("Number of Pages", ""), "Number of Pages")
     year = parse_year(row.get("Original Publication Year", "")) or parse_year(
         row.get("Year Published", "")

@@ -103,7 +103,7 @@ def _merge(films: dict[tuple[str, int | None], _Film], name: str, line: int, row
         raise ValueError("the name is empty")
     year = parse_year(row.get("Year", ""))
     film = films.setdefault((fold(title), year), _Film(line, title, year))
-    logged = parse_date(row.get("Date", ""))
+    logged = parse_date(row.get("Date", ""), "Date")
     if logged and (film.changed is None or logged > film.changed):
         film.changed = logged
     if name == "watchlist.csv":
@@ -113,7 +113,7 @@ def _merge(films: dict[tuple[str, int | None], _Film], name: str, line: int, row
     if rating is not None and (name == "ratings.csv" or film.rating is None):
         film.rating = rating  # ratings.csv holds the current rating; a diary entry an old one
     if name == "diary.csv":
-        watched = parse_date(row.get("Watched Date", "")) or logged
+        watched = parse_date(row.get("Watched Date", ""), "Watched Date") or logged
         if watched:
             film.dates.add(watched)
         if row.get("Rewatch", "").lower() == "yes":

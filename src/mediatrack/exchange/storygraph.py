@@ -60,7 +60,7 @@ def dates_read(value: str) -> tuple[dt.date, ...]:
         if not part:
             continue
         end = part.rsplit("-", 1)[-1] if part.count("-") in (1, 5) else part
-        day = parse_date(end)
+        day = parse_date(end, "Dates Read")
         if day is not None:
             days.append(day)
     return tuple(sorted(set(days)))
@@ -80,10 +80,10 @@ def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
     elif len(uid) == 10 and uid[:9].isdigit():
         ids["isbn10"] = uid
     dates = dates_read(row.get("Dates Read", ""))
-    last = parse_date(row.get("Last Date Read", ""))
+    last = parse_date(row.get("Last Date Read", ""), "Last Date Read")
     if last and last not in dates:
         dates = tuple(sorted((*dates, last)))
-    added = parse_date(row.get("Date Added", ""))
+    added = parse_date(row.get("Date Added", ""), "Date Added")
     tags = tuple(tag.strip() for tag in row.get("Tags", "").split(",") if tag.strip())
     read_count = parse_int(row.get("Read Count", ""), "Read Count") or 0
     return ImportRecord(
