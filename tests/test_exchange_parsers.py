@@ -269,3 +269,142 @@ def test_writers_produce_goodreads_letterboxd_and_opml_that_parse_back(tmp_path)
     podcast = opml.parse(tmp_path / "p.opml").records[0]
     assert podcast.title == "A & B" and podcast.ids["feed_url"] == "https://x.example/rss?a=1&b=2"
     shutil.rmtree(tmp_path)
+
+
+# --- hostile and odd files ------------------------------------------------------------
+
+
+def test_letterboxd_zip_of_the_export_folder_reads_its_files(tmp_path):
+    archive = tmp_path / "letterboxd.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for name in ("diary.csv", "ratings.csv", "watched.csv"):
+            out.write(IMPORTS / "letterboxd" / name, f"letterboxd-me-2025/{name}")
+        out.writestr("letterboxd-me-2025/deleted/diary.csv", "Date,Name,Year\n2020-01-01,Gone,1990\n")
+    films = letterboxd_films(archive)
+    assert films == letterboxd_films(IMPORTS / "letterboxd")
+    assert "Gone" not in films
+
+
+def test_letterboxd_reads_its_import_layout_as_our_export_writes_it(tmp_path):
+    items = [
+        {
+            "kind": "movie",
+            "catalog_id": "550",
+            "title": "Fight Club",
+            "status": "completed",
+            "release_date": "1999-10-15",
+            "rating": 7,
+            "dates": ["2020-01-01", "2021-01-01"],
+        },
+        {"kind": "movie", "catalog_id": "551", "title": "Unseen", "status": "completed"},
+    ]
+    path = tmp_path / "mediatrack-letterboxd.csv"
+    path.write_text(writers.letterboxd(items), newline="")
+    result = letterboxd.parse(path)
+    assert not result.malformed
+    films = by_title(result)
+    fight = films["Fight Club"]
+    assert (fight.ids["tmdb"], fight.year, fight.status, fight.rating) == ("550", 1999, "completed", 7)
+    assert fight.dates == (dt.date(2020, 1, 1), dt.date(2021, 1, 1))
+    assert fight.extra == {"rewatches": 1}
+    assert films["Unseen"].status == "completed" and films["Unseen"].dates == ()
+
+
+def test_letterboxd_malformed_row_adds_nothing_of_its_film(tmp_path):
+    (tmp_path / "ratings.csv").write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\n2024-06-02,Fight Club,1999,x,7\n"
+    )
+    result = letterboxd.parse(tmp_path)
+    assert [bad.line for bad in result.malformed] == [2]
+    assert result.records == []
+
+
+def test_trakt_malformed_entry_adds_nothing_of_its_item(tmp_path):
+    (tmp_path / "ratings-movies.json").write_text(
+        '[{"rated_at": "2024-01-02T10:00:00.000Z", "rating": 11, "type": "movie",'
+        ' "movie": {"title": "Bad", "year": 1999, "ids": {"tmdb": 289732}}},\n'
+        ' {"rated_at": "2024-01-02T10:00:00.000Z", "rating": 8, "type": "movie",'
+        ' "movie": {"title": "Fight Club", "year": 1999, "ids": {"tmdb": 550}}}]'
+    )
+    result = trakt.parse(tmp_path)
+    assert [bad.line for bad in result.malformed] == [1]
+    assert [(record.title, record.rating) for record in result.records] == [("Fight Club", 8)]
+
+
+def test_opml_outline_without_a_feed_is_counted_not_dropped(tmp_path):
+    path = tmp_path / "subs.opml"
+    path.write_text(
+        '<opml version="1.0"><body><outline text="Folder">'
+        '<outline text="A" xmlUrl="https://a.example/rss"/>'
+        '<outline text="Link" type="link" url="https://b.example/page"/>'
+        '<outline text="Only a name"/></outline>'
+        '<outline text="Empty folder"></outline>'
+        '<outline text="C" xmlurl="https://c.example/rss"/></body></opml>'
+    )
+    result = opml.parse(path)
+    assert [record.ids["feed_url"] for record in result.records] == [
+        "https://a.example/rss",
+        "https://c.example/rss",
+    ]
+    assert sum(result.skipped.values()) == 2
+
+
+@pytest.mark.parametrize(
+    ("date", "said"),
+    [("5/3/2021", "'5/3/2021'"), ("2021-13-45", "'2021-13-45'"), ("soon", "'soon'")],
+)
+def test_a_bad_date_is_one_sentence_naming_the_column_and_value(tmp_path, date, said):
+    text = (
+        "Title,Author,Exclusive Shelf,Date Read\n"
+        f"Dune,Frank Herbert,read,{date}\nEmma,Jane Austen,read,2020/01/02\n"
+    )
+    result = goodreads.parse_text(text)
+    [bad] = result.malformed
+    assert bad.line == 2 and bad.reason.startswith(f"Date Read {said} is not a date")
+    assert [record.title for record in result.records] == ["Emma"]
+
+
+def backup_text(*items) -> str:
+    import json
+
+    return json.dumps({"format": "mediatrack", "version": 1, "items": list(items)})
+
+
+GOOD = {"kind": "movie", "status": "completed", "catalog_id": "550", "title": "Fight Club"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"catalog_id": None},
+        {"catalog_id": "abc"},
+        {"catalog_id": True},
+        {"title": ["x"]},
+        {"creator": {"a": 1}},
+        {"total": "lots"},
+        {"progress": 10**30},
+        {"dates": "2024-01-01"},
+        {"dates": [5]},
+        {"metadata": "junk"},
+        {"metadata": [1]},
+        {"kind": "tv", "status": "watching", "seasons": "x"},
+        {"kind": "tv", "status": "watching", "seasons": [{"season_number": 1, "episodes": "x"}]},
+        {
+            "kind": "tv",
+            "status": "watching",
+            "seasons": [{"season_number": 10**20, "episodes": [{"episode_number": 1}]}],
+        },
+        {"kind": "podcast", "status": "listening", "catalog_id": "p", "episodes": "x"},
+        {"kind": "podcast", "status": "listening", "catalog_id": "p", "episodes": [{"x": 1}]},
+    ],
+)
+def test_backup_hand_edited_with_wrong_types_reports_the_item_and_reads_the_rest(change):
+    result = backup.parse_text(backup_text({**GOOD, **change}, GOOD))
+    [bad] = result.malformed
+    assert bad.line == 1 and bad.reason.startswith("item 1: ")
+    assert len(result.records) == 1
+
+
+def test_backup_version_must_be_a_whole_number_not_true():
+    with pytest.raises(ExchangeError, match="no valid backup version"):
+        backup.parse_text('{"format": "mediatrack", "version": true, "items": []}')

@@ -46,12 +46,12 @@ def clean(value: str | None) -> str:
 
 
 def csv_rows(
-    text: str, name: str, required: tuple[str, ...]
+    text: str, name: str, required: tuple[str, ...], one_of: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(first line of the row, {column: cleaned value}) for each data row.
 
     Unknown columns are kept but ignored by the parsers; a missing required
-    column is one sentence naming it.
+    column (or, with ``one_of``, all of those) is one sentence naming it.
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -62,6 +62,8 @@ def csv_rows(
         raise ExchangeError(f"{name} is not a CSV file ({error}).") from None
     columns = [clean(column) for column in header]
     missing = [column for column in required if column not in columns]
+    if one_of and not any(column in columns for column in one_of):
+        missing.append(" or ".join(one_of))
     if missing:
         listed = ", ".join(repr(column) for column in missing)
         raise ExchangeError(
