@@ -33,8 +33,10 @@ def parse_text(text: str, name: str = "the OPML file") -> ParseResult:
     seen: set[str] = set()
     lines = _outline_lines(text)
     for index, outline in enumerate(root.iter("outline")):
-        feed = clean(outline.get("xmlUrl"))
+        feed = clean(_attribute(outline, "xmlurl"))
         if not feed:
+            if outline.find("outline") is None:
+                result.skipped["an outline with no feed (xmlUrl)"] += 1
             continue  # a folder of outlines
         line = lines[index] if index < len(lines) else 0
         if feed in seen:
@@ -53,6 +55,11 @@ def parse_text(text: str, name: str = "the OPML file") -> ParseResult:
             )
         )
     return result
+
+
+def _attribute(outline: ElementTree.Element, name: str) -> str | None:
+    """An attribute by its name in any case: apps write ``xmlUrl``, ``xmlurl`` or ``xmlURL``."""
+    return next((value for key, value in outline.attrib.items() if key.lower() == name), None)
 
 
 def _outline_lines(text: str) -> list[int]:
