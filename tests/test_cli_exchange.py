@@ -218,3 +218,50 @@ def test_the_import_bar_counts_rows_a_second_not_bytes():
     ]
     task = SimpleNamespace(finished_speed=None, speed=150.0)
     assert str(rate.render(task)) == "150.0/s"  # rows, where a transfer column says "150 bytes/s"
+
+
+def test_a_backup_with_columns_this_version_lacks_still_restores(cli, files, tmp_path, monkeypatch):
+    """Readers ignore keys they do not know: a later backup's new columns are no traceback."""
+    for source in ("trakt", "opml"):
+        assert cli("import", source, str(files[source])).code == 0
+    first = tmp_path / "first.json"
+    assert cli("export", "-o", str(first)).code == 0
+    backup = json.loads(first.read_text())
+    for item in backup["items"]:
+        item["metadata"]["a_later_column"] = "x"
+        for season in item.get("seasons") or []:
+            season["a_later_column"] = 1
+            for episode in season["episodes"]:
+                episode["a_later_column"] = 2
+        for episode in item.get("episodes") or []:
+            episode["a_later_column"] = 3
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps(backup))
+    monkeypatch.setenv("MEDIATRACK_DB", str(tmp_path / "fresh.db"))
+    restored = cli("import", "mediatrack", str(later))
+    assert restored.code == 0 and "3 added" in restored.out, restored.err
+    second = tmp_path / "second.json"
+    assert cli("export", "-o", str(second)).code == 0
+    assert second.read_text() == first.read_text()
+
+
+def test_a_hand_edited_backup_reports_its_bad_items_and_restores_the_rest(cli, tmp_path, fake):
+    good = {"kind": "movie", "status": "completed", "catalog_id": "550", "title": "Fight Club"}
+    items = [
+        {**good, "catalog_id": None},
+        {**good, "kind": "tv", "status": "watching", "seasons": "x"},
+        {**good, "metadata": "junk"},
+        {**good, "progress": 10**30},
+        good,
+    ]
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps({"format": "mediatrack", "version": 1, "items": items}))
+    result = cli("import", "mediatrack", str(path))
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    assert "1 added" in result.out and "4 malformed" in result.out
+    assert [line.split(":")[0].strip() for line in result.out.splitlines()[1:5]] == [
+        "line 1",
+        "line 2",
+        "line 3",
+        "line 4",
+    ]
