@@ -408,3 +408,21 @@ def test_backup_hand_edited_with_wrong_types_reports_the_item_and_reads_the_rest
 def test_backup_version_must_be_a_whole_number_not_true():
     with pytest.raises(ExchangeError, match="no valid backup version"):
         backup.parse_text('{"format": "mediatrack", "version": true, "items": []}')
+
+
+def test_a_row_too_long_to_read_is_malformed_and_the_rest_read():
+    text = (
+        "Title,Author,Exclusive Shelf,My Review\n"
+        f"Dune,Frank Herbert,read,{'x' * 200_000}\nEmma,Jane Austen,read,fine\n"
+    )
+    result = goodreads.parse_text(text)
+    [bad] = result.malformed
+    assert bad.line == 2 and "field limit" in bad.reason
+    assert [record.title for record in result.records] == ["Emma"]
+    films = letterboxd.parse_files(
+        {"watched.csv": f"Name,Year\nDune,{'1' * 200_000}\nEmma,2020\n"}
+    )
+    assert [bad.line for bad in films.malformed] == [2]
+    assert [record.title for record in films.records] == ["Emma"]
+    ratings = imdb.parse_text(f"Const,Title,Title Type\ntt1,{'x' * 200_000},movie\ntt2,B,movie\n")
+    assert [bad.line for bad in ratings.malformed] == [2] and len(ratings.records) == 1

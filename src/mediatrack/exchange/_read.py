@@ -46,12 +46,18 @@ def clean(value: str | None) -> str:
 
 
 def csv_rows(
-    text: str, name: str, required: tuple[str, ...], one_of: tuple[str, ...] = ()
+    text: str,
+    name: str,
+    required: tuple[str, ...],
+    one_of: tuple[str, ...] = (),
+    malformed: list[Malformed] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(first line of the row, {column: cleaned value}) for each data row.
 
     Unknown columns are kept but ignored by the parsers; a missing required
-    column (or, with ``one_of``, all of those) is one sentence naming it.
+    column (or, with ``one_of``, all of those) is one sentence naming it. A row
+    the CSV reader refuses (a field over its limit) goes to ``malformed`` and
+    the rest are read; without that list it ends the file in one sentence.
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -77,7 +83,11 @@ def csv_rows(
         except StopIteration:
             return
         except csv.Error as error:
-            raise ExchangeError(f"{name} line {line}: {error}.") from None
+            if malformed is None:
+                raise ExchangeError(f"{name} line {line}: {error}.") from None
+            malformed.append(Malformed(line, f"the row cannot be read as CSV ({error})"))
+            line = reader.line_num + 1
+            continue
         if any(cell.strip() for cell in cells):
             yield line, dict(zip(columns, (clean(cell) for cell in cells), strict=False))
         line = reader.line_num + 1
@@ -154,7 +164,7 @@ def parse_rows(
     """One record per CSV row: a row ``record`` refuses (ValueError) is reported with its line,
     one it returns None for is counted under ``skipped_as(row)``; the rest are read."""
     result = ParseResult()
-    for line, row in csv_rows(text, name, required):
+    for line, row in csv_rows(text, name, required, malformed=result.malformed):
         try:
             made = record(line, row)
         except ValueError as error:

@@ -28,7 +28,7 @@ def parse(path: Path) -> ParseResult:
 
 def parse_text(text: str, name: str = "the IMDb export") -> ParseResult:
     result = ParseResult()
-    for line, row in csv_rows(text, name, REQUIRED):
+    for line, row in csv_rows(text, name, REQUIRED, malformed=result.malformed):
         title_type = row["Title Type"]
         folded = title_type.lower().replace(" ", "")
         if folded in MOVIE_TYPES:

@@ -110,11 +110,13 @@ def parse_files(files: dict[str, str]) -> ParseResult:
         if name not in files:
             continue
         required = () if name == IMPORT_LAYOUT else REQUIRED
-        for line, row in csv_rows(files[name], name, required, one_of=NAMES):
+        refused: list[Malformed] = []
+        for line, row in csv_rows(files[name], name, required, NAMES, refused):
             try:
                 _merge(films, name, line, row)
             except ValueError as error:
                 result.malformed.append(Malformed(line, f"{name}: {error}"))
+        result.malformed.extend(Malformed(bad.line, f"{name}: {bad.reason}") for bad in refused)
     for film in films.values():
         result.records.append(_record(film))
     return result
