@@ -373,3 +373,24 @@ def test_offline_is_still_sent_to_review_at_once(library, tmp_path, httpserver):
     service = ImportService(offline_catalog(), on_wait=lambda name, seconds: waits.append(seconds))
     summary = service.run("opml", _opml(tmp_path, ["Show A"], httpserver))
     assert summary.to_review == 1 and waits == []
+
+
+def test_two_rows_of_one_book_left_to_review_keep_both_rows_dates(library, fake, tmp_path):
+    """A file naming a book twice (reread, duplicated row) that cannot be matched now keeps
+    one review row holding both, so nothing of either row is lost when it is matched."""
+    path = tmp_path / "goodreads.csv"
+    path.write_text(
+        "Title,Author,ISBN13,My Rating,Date Read,Exclusive Shelf\n"
+        "Ruby,Cynthia Bond,9780804188241,3,2021/01/01,read\n"
+        "Ruby,Cynthia Bond,9780804188241,5,2022/01/01,read\n"
+    )
+    offline = ImportService(offline_catalog()).run("goodreads", path)
+    assert offline.to_review == 1
+    [row] = ImportService(offline_catalog()).review()
+    retried = ImportService(fake.catalog()).retry()
+    assert (retried.added, retried.to_review) == (1, 0)
+    with connection():
+        days = sorted(d.finished_on for d in FinishDate.select())
+    assert days == ["2021-01-01", "2022-01-01"]
+    [book] = library.entries(Kind.BOOK)
+    assert book.rating == 10  # the newer row's 5 stars

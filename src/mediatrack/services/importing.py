@@ -324,15 +324,37 @@ class Matcher:
 
 
 def _combine(first: ImportRecord, other: ImportRecord) -> ImportRecord:
-    """Two rows naming the same catalog item (two editions, two lists) become one."""
+    """Two rows naming the same catalog item (two editions, two lists, a row twice) become
+    one: every date and tick of both, and the status and rating of the newer row."""
+    if other.changed is not None and (first.changed is None or other.changed > first.changed):
+        newer, older = other, first
+    else:
+        newer, older = first, other
     ticks = {(t.season, t.episode): t for t in (*other.ticks, *first.ticks)}
     return replace(
         first,
-        rating=first.rating if first.rating is not None else other.rating,
+        status=newer.status or older.status,
+        rating=newer.rating if newer.rating is not None else older.rating,
         dates=tuple(sorted({*first.dates, *other.dates})),
         ticks=tuple(ticks[key] for key in sorted(ticks)),
         changed=max(filter(None, (first.changed, other.changed)), default=None),
     )
+
+
+def _one_per_row(
+    review: list[tuple[ImportRecord, Unmatched]],
+) -> list[tuple[ImportRecord, Unmatched]]:
+    """Rows of the file that name the same thing (the review list keeps one row per
+    ``row_key``) combined, so a later one does not take the place of an earlier one."""
+    rows: dict[str, tuple[ImportRecord, Unmatched]] = {}
+    for record, outcome in review:
+        key = row_key(record)
+        if key in rows:
+            earlier, first_outcome = rows[key]
+            rows[key] = (_combine(earlier, record), first_outcome)
+        else:
+            rows[key] = (record, outcome)
+    return list(rows.values())
 
 
 class ImportService:
@@ -444,6 +466,7 @@ class ImportService:
             else:
                 matched[key] = (record, outcome)
         writes = self._decide(list(matched.values()), mode, summary)
+        review = _one_per_row(review)
         summary.to_review = len(review)
         summary.review = [(record.line, record.title, outcome.reason) for record, outcome in review]
         if dry_run:
