@@ -426,3 +426,16 @@ def test_a_row_too_long_to_read_is_malformed_and_the_rest_read():
     assert [record.title for record in films.records] == ["Emma"]
     ratings = imdb.parse_text(f"Const,Title,Title Type\ntt1,{'x' * 200_000},movie\ntt2,B,movie\n")
     assert [bad.line for bad in ratings.malformed] == [2] and len(ratings.records) == 1
+
+
+def test_a_lone_csv_that_is_not_letterboxd_is_named_in_one_sentence(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("Colour,Size\nred,2\n")
+    with pytest.raises(ExchangeError, match=r"^notes\.csv has no 'Name or Title' column"):
+        letterboxd.parse(path)
+
+
+def test_a_trakt_folder_without_json_is_one_sentence(tmp_path):
+    (tmp_path / "readme.txt").write_text("nothing here")
+    with pytest.raises(ExchangeError, match="holds no Trakt JSON files"):
+        trakt.parse(tmp_path)

@@ -18,7 +18,6 @@ from mediatrack.kinds import Kind
 
 SOURCE = "letterboxd"
 FILES = ("diary.csv", "ratings.csv", "watched.csv", "watchlist.csv")
-IMPORT_LAYOUT = "import.csv"  # a lone CSV in the layout Letterboxd's importer reads
 REQUIRED = ("Year",)
 NAMES = ("Name", "Title")  # the export's column, the import layout's
 
@@ -87,7 +86,7 @@ def read_files(path: Path) -> dict[str, str]:
     elif path.is_file() and path.name in FILES:
         found[path.name] = decode(path.read_bytes())
     elif path.is_file() and path.suffix.lower() == ".csv":
-        found[IMPORT_LAYOUT] = decode(path.read_bytes())
+        found[path.name] = decode(path.read_bytes())
     elif not path.exists():
         raise ExchangeError(f"{path} does not exist.")
     else:
@@ -106,10 +105,9 @@ def parse(path: Path) -> ParseResult:
 def parse_files(files: dict[str, str]) -> ParseResult:
     result = ParseResult()
     films: dict[tuple[str, int | None], _Film] = {}
-    for name in (*FILES, IMPORT_LAYOUT):
-        if name not in files:
-            continue
-        required = () if name == IMPORT_LAYOUT else REQUIRED
+    # the export's files, then any other: a CSV in the layout Letterboxd's importer reads
+    for name in sorted(files, key=lambda name: FILES.index(name) if name in FILES else len(FILES)):
+        required = REQUIRED if name in FILES else ()
         refused: list[Malformed] = []
         for line, row in csv_rows(files[name], name, required, NAMES, refused):
             try:
@@ -120,6 +118,11 @@ def parse_files(files: dict[str, str]) -> ParseResult:
     for film in films.values():
         result.records.append(_record(film))
     return result
+
+
+def _dated(name: str) -> bool:
+    """Whether the file's rows are watches with their days: the diary, or the import layout."""
+    return name == "diary.csv" or name not in FILES
 
 
 def _merge(films: dict[tuple[str, int | None], _Film], name: str, line: int, row: dict) -> None:
@@ -134,7 +137,7 @@ def _merge(films: dict[tuple[str, int | None], _Film], name: str, line: int, row
     if rating is None and not watchlist and row.get("Rating10"):
         rating = film_rating10(row["Rating10"])
     watched = None
-    if name in ("diary.csv", IMPORT_LAYOUT):
+    if _dated(name):
         watched = (
             parse_date(row.get("Watched Date", ""), "Watched Date")
             or parse_date(row.get("WatchedDate", ""), "WatchedDate")
@@ -157,7 +160,7 @@ def _merge(films: dict[tuple[str, int | None], _Film], name: str, line: int, row
         film.dates.add(watched)
     if row.get("Rewatch", "").lower() in ("yes", "true"):
         film.rewatches += 1
-    if name in ("diary.csv", IMPORT_LAYOUT):
+    if _dated(name):
         film.tags.update(tag.strip() for tag in row.get("Tags", "").split(",") if tag.strip())
     elif name != "ratings.csv" and row.get("Letterboxd URI"):
         film.uri = row["Letterboxd URI"]

@@ -44,17 +44,21 @@ class _Item:
 def read_files(path: Path) -> dict[str, str]:
     path = Path(path)
     if path.is_dir():
-        return {entry.name: decode(entry.read_bytes()) for entry in sorted(path.rglob("*.json"))}
-    if path.is_file() and zipfile.is_zipfile(path):
+        found = {entry.name: decode(entry.read_bytes()) for entry in sorted(path.rglob("*.json"))}
+    elif path.is_file() and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            return {
+            found = {
                 info.filename: decode(archive.read(info))
                 for info in archive.infolist()
                 if info.filename.endswith(".json")
             }
-    if path.is_file():
+    elif path.is_file():
         return {path.name: decode(path.read_bytes())}
-    raise ExchangeError(f"{path} does not exist.")
+    else:
+        raise ExchangeError(f"{path} does not exist.")
+    if not found:
+        raise ExchangeError(f"{path} holds no Trakt JSON files (*.json).")
+    return found
 
 
 def parse(path: Path) -> ParseResult:
