@@ -439,3 +439,19 @@ def test_a_trakt_folder_without_json_is_one_sentence(tmp_path):
     (tmp_path / "readme.txt").write_text("nothing here")
     with pytest.raises(ExchangeError, match="holds no Trakt JSON files"):
         trakt.parse(tmp_path)
+
+
+def test_trakt_lines_stay_right_after_an_entry_that_is_not_an_object(tmp_path):
+    path = tmp_path / "history.json"
+    path.write_text(
+        '[\n  1,\n  "x",\n  {"movie": {"title": "T", "year": "abcd", "ids": {"tmdb": 5}}},\n'
+        '  {"movie": {"title": "Fight Club", "year": 1999, "ids": {"tmdb": 550}},\n'
+        '   "rating": 0}\n]'
+    )
+    result = trakt.parse(path)
+    assert [(bad.line, bad.reason) for bad in result.malformed] == [
+        (2, "history.json: an entry is not an object"),
+        (3, "history.json: an entry is not an object"),
+        (4, "history.json: the year 'abcd' is not a whole number"),
+        (5, "history.json: the rating 0 is not between 1 and 10"),
+    ]

@@ -78,11 +78,11 @@ def parse_files(files: dict[str, str]) -> ParseResult:
                 ) from None
             result.malformed.append(Malformed(error.lineno, f"{name} is not JSON"))
             continue
+        lines = _entry_lines(text) if isinstance(data, list) else [1]
         if isinstance(data, dict):
             data = [data]
         if not isinstance(data, list):
             raise ExchangeError(f"{name} is not a Trakt export (not a list of entries).")
-        lines = _entry_lines(text)
         for index, entry in enumerate(data):
             line = lines[index] if index < len(lines) else 0
             try:
@@ -97,6 +97,7 @@ def parse_files(files: dict[str, str]) -> ParseResult:
 def _entry_lines(text: str) -> list[int]:
     """The line where each top-level entry of a JSON list starts (best effort)."""
     lines, depth, line, in_string, escape = [], 0, 1, False, False
+    expecting = False  # at depth 1, after "[" or ",": the next character starts an entry
     for char in text:
         if char == "\n":
             line += 1
@@ -108,14 +109,18 @@ def _entry_lines(text: str) -> list[int]:
             elif char == '"':
                 in_string = False
             continue
+        if expecting and not char.isspace() and char not in ",]":
+            lines.append(line)
+            expecting = False
         if char == '"':
             in_string = True
         elif char in "[{":
-            if depth == 1:
-                lines.append(line)
             depth += 1
+            expecting = depth == 1 and char == "["
         elif char in "]}":
             depth -= 1
+        elif char == "," and depth == 1:
+            expecting = True
     return lines
 
 
@@ -128,8 +133,9 @@ def _check(kind: Kind, thing: Any) -> None:
     """Raises for a movie or show ``_item`` could not make an item of."""
     if not isinstance(thing, dict) or not thing.get("title"):
         raise ValueError(f"the {kind.value} has no title")
-    if thing.get("year"):
-        int(thing["year"])
+    year = thing.get("year")
+    if year and not (isinstance(year, int) or (isinstance(year, str) and year.isdigit())):
+        raise ValueError(f"the year {year!r} is not a whole number")
     if not isinstance(thing.get("ids") or {}, dict):
         raise ValueError(f"the {kind.value}'s ids are not an object")
 
