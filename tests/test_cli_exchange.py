@@ -265,3 +265,12 @@ def test_a_hand_edited_backup_reports_its_bad_items_and_restores_the_rest(cli, t
         "line 3",
         "line 4",
     ]
+
+
+def test_export_says_how_many_items_the_file_holds(cli, files, tmp_path):
+    cli("import", "trakt", str(files["trakt"]))
+    assert cli("add", "movie", "--title", "Not Seen Yet", "--year", "2001").code == 0
+    path = tmp_path / "films.csv"
+    result = cli("export", "--format", "letterboxd", "-o", str(path))
+    assert result.out.strip() == f"Wrote 1 item to {path}."  # the film not seen is not in it
+    assert len(path.read_text().splitlines()) == 2

@@ -59,11 +59,15 @@ GOODREADS_COLUMNS = (
 )
 
 
+def goodreads_holds(item: dict[str, Any]) -> bool:
+    return item.get("kind") == Kind.BOOK.value
+
+
 def goodreads(items: list[dict[str, Any]]) -> str:
     """Books in the columns Goodreads' CSV import reads (ratings back to 1-5 stars)."""
     rows = []
     for item in items:
-        if item.get("kind") != Kind.BOOK.value:
+        if not goodreads_holds(item):
             continue
         shelf = GOODREADS_SHELVES[item["status"]]
         rating = item.get("rating")
@@ -89,11 +93,15 @@ def goodreads(items: list[dict[str, Any]]) -> str:
 LETTERBOXD_COLUMNS = ("tmdbID", "Title", "Year", "Rating10", "WatchedDate", "Rewatch")
 
 
+def letterboxd_holds(item: dict[str, Any]) -> bool:
+    return item.get("kind") == Kind.MOVIE.value and item.get("status") == "completed"
+
+
 def letterboxd(items: list[dict[str, Any]]) -> str:
     """Watched movies in Letterboxd's import columns (``tmdbID`` matches exactly)."""
     rows = []
     for item in items:
-        if item.get("kind") != Kind.MOVIE.value or item.get("status") != "completed":
+        if not letterboxd_holds(item):
             continue
         tmdb = item["catalog_id"] if not str(item["catalog_id"]).startswith("-") else None
         year = (item.get("release_date") or "")[:4]
@@ -112,6 +120,10 @@ def letterboxd(items: list[dict[str, Any]]) -> str:
     return _csv(LETTERBOXD_COLUMNS, rows)
 
 
+def opml_holds(item: dict[str, Any]) -> bool:
+    return item.get("kind") == Kind.PODCAST.value and bool(item.get("feed_url"))
+
+
 def opml(items: list[dict[str, Any]]) -> str:
     """Podcasts with a feed, as OPML 2.0 that podcast apps import."""
     lines = [
@@ -121,7 +133,7 @@ def opml(items: list[dict[str, Any]]) -> str:
         "  <body>",
     ]
     for item in items:
-        if item.get("kind") != Kind.PODCAST.value or not item.get("feed_url"):
+        if not opml_holds(item):
             continue
         title = quoteattr(item["title"])
         lines.append(
