@@ -455,3 +455,16 @@ def test_trakt_lines_stay_right_after_an_entry_that_is_not_an_object(tmp_path):
         (4, "history.json: the year 'abcd' is not a whole number"),
         (5, "history.json: the rating 0 is not between 1 and 10"),
     ]
+
+
+def test_goodreads_export_keeps_every_author(tmp_path):
+    book = {
+        "kind": "book",
+        "catalog_id": "g1",
+        "title": "Good Omens",
+        "creator": "Terry Pratchett, Neil Gaiman",
+        "status": "completed",
+    }
+    (tmp_path / "gr.csv").write_text(writers.goodreads([book]), newline="")
+    [record] = goodreads.parse(tmp_path / "gr.csv").records
+    assert record.creator == "Terry Pratchett, Neil Gaiman"

@@ -48,6 +48,7 @@ GOODREADS_SHELVES = {
 GOODREADS_COLUMNS = (
     "Title",
     "Author",
+    "Additional Authors",
     "ISBN",
     "ISBN13",
     "My Rating",
@@ -73,10 +74,12 @@ def goodreads(items: list[dict[str, Any]]) -> str:
         rating = item.get("rating")
         year = (item.get("release_date") or "")[:4]
         dates = item.get("dates") or []
+        authors = [name.strip() for name in (item.get("creator") or "").split(",")]
         rows.append(
             (
                 item["title"],
-                (item.get("creator") or "").split(",")[0].strip(),
+                authors[0],
+                ", ".join(name for name in authors[1:] if name) or None,
                 item.get("isbn_10"),
                 item.get("isbn_13"),
                 (rating + 1) // 2 if rating else 0,
