@@ -468,3 +468,9 @@ def test_goodreads_export_keeps_every_author(tmp_path):
     (tmp_path / "gr.csv").write_text(writers.goodreads([book]), newline="")
     [record] = goodreads.parse(tmp_path / "gr.csv").records
     assert record.creator == "Terry Pratchett, Neil Gaiman"
+
+
+def test_opml_export_of_a_title_with_control_characters_is_still_xml():
+    podcast = {"kind": "podcast", "title": "A\x0bB\x1b[31m", "feed_url": "https://x.example/rss"}
+    [record] = opml.parse_text(writers.opml([podcast])).records
+    assert record.title == "AB[31m" and record.ids["feed_url"] == "https://x.example/rss"

@@ -10,6 +10,7 @@ import io
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from mediatrack.exchange._read import clean
 from mediatrack.kinds import Kind
 
 CSV_COLUMNS = (
@@ -138,10 +139,10 @@ def opml(items: list[dict[str, Any]]) -> str:
     for item in items:
         if not opml_holds(item):
             continue
-        title = quoteattr(item["title"])
+        title = quoteattr(clean(item["title"]))  # control characters are not XML
         lines.append(
             f'    <outline type="rss" text={title} title={title} '
-            f"xmlUrl={quoteattr(item['feed_url'])} />"
+            f"xmlUrl={quoteattr(clean(item['feed_url']))} />"
         )
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
