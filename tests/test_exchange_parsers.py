@@ -279,7 +279,9 @@ def test_letterboxd_zip_of_the_export_folder_reads_its_files(tmp_path):
     with zipfile.ZipFile(archive, "w") as out:
         for name in ("diary.csv", "ratings.csv", "watched.csv"):
             out.write(IMPORTS / "letterboxd" / name, f"letterboxd-me-2025/{name}")
-        out.writestr("letterboxd-me-2025/deleted/diary.csv", "Date,Name,Year\n2020-01-01,Gone,1990\n")
+        out.writestr(
+            "letterboxd-me-2025/deleted/diary.csv", "Date,Name,Year\n2020-01-01,Gone,1990\n"
+        )
     films = letterboxd_films(archive)
     assert films == letterboxd_films(IMPORTS / "letterboxd")
     assert "Gone" not in films
@@ -304,7 +306,12 @@ def test_letterboxd_reads_its_import_layout_as_our_export_writes_it(tmp_path):
     assert not result.malformed
     films = by_title(result)
     fight = films["Fight Club"]
-    assert (fight.ids["tmdb"], fight.year, fight.status, fight.rating) == ("550", 1999, "completed", 7)
+    assert (fight.ids["tmdb"], fight.year, fight.status, fight.rating) == (
+        "550",
+        1999,
+        "completed",
+        7,
+    )
     assert fight.dates == (dt.date(2020, 1, 1), dt.date(2021, 1, 1))
     assert fight.extra == {"rewatches": 1}
     assert films["Unseen"].status == "completed" and films["Unseen"].dates == ()
@@ -419,9 +426,7 @@ def test_a_row_too_long_to_read_is_malformed_and_the_rest_read():
     [bad] = result.malformed
     assert bad.line == 2 and "field limit" in bad.reason
     assert [record.title for record in result.records] == ["Emma"]
-    films = letterboxd.parse_files(
-        {"watched.csv": f"Name,Year\nDune,{'1' * 200_000}\nEmma,2020\n"}
-    )
+    films = letterboxd.parse_files({"watched.csv": f"Name,Year\nDune,{'1' * 200_000}\nEmma,2020\n"})
     assert [bad.line for bad in films.malformed] == [2]
     assert [record.title for record in films.records] == ["Emma"]
     ratings = imdb.parse_text(f"Const,Title,Title Type\ntt1,{'x' * 200_000},movie\ntt2,B,movie\n")

@@ -207,7 +207,7 @@ def _record(index: int, item: dict[str, Any]) -> ImportRecord:
     if not isinstance(item, dict):
         raise ValueError("not an object")
     try:
-        kind = Kind(item.get("kind"))
+        kind = Kind(str(item.get("kind")))
     except ValueError:
         raise ValueError(f"{item.get('kind')!r} is not a kind (tv, movie, book, podcast)") from None
     status = item.get("status")

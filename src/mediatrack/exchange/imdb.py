@@ -55,7 +55,9 @@ def _record(line: int, row: dict[str, str], kind: Kind) -> ImportRecord:
     if rating is not None and not 1 <= rating <= 10:
         raise ValueError(f"Your Rating {rating} is not between 1 and 10")
     rated = parse_date(row.get("Date Rated", ""), "Date Rated")
-    added = parse_date(row.get("Created", ""), "Created") or parse_date(row.get("Modified", ""), "Modified")
+    added = parse_date(row.get("Created", ""), "Created") or parse_date(
+        row.get("Modified", ""), "Modified"
+    )
     seen = rating is not None  # the ratings file; a watchlist row unrated is a plan
     return ImportRecord(
         source=SOURCE,

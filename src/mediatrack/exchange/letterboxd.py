@@ -83,9 +83,7 @@ def read_files(path: Path) -> dict[str, str]:
                 top = min(by_folder, key=lambda folder: (folder.count("/") + bool(folder), folder))
                 for base, info in by_folder[top].items():
                     found[base] = decode(archive.read(info))
-    elif path.is_file() and path.name in FILES:
-        found[path.name] = decode(path.read_bytes())
-    elif path.is_file() and path.suffix.lower() == ".csv":
+    elif path.is_file() and (path.name in FILES or path.suffix.lower() == ".csv"):
         found[path.name] = decode(path.read_bytes())
     elif not path.exists():
         raise ExchangeError(f"{path} does not exist.")

@@ -183,9 +183,10 @@ def _merge(items: dict, entry: dict[str, Any], line: int) -> bool:
             raise ValueError(f"S{season}E{number} is not an episode")
     plays = int(entry.get("plays") or 1)
     item = _item(items, kind, thing, line)
-    if rating is not None and entry.get(
-        "type", "movie" if kind is Kind.MOVIE else "show"
-    ) in ("movie", "show"):
+    if rating is not None and entry.get("type", "movie" if kind is Kind.MOVIE else "show") in (
+        "movie",
+        "show",
+    ):
         item.rating = rating
         item.touch(rated_at)
     if "listed_at" in entry:
