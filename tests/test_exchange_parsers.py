@@ -479,3 +479,16 @@ def test_opml_export_of_a_title_with_control_characters_is_still_xml():
     podcast = {"kind": "podcast", "title": "A\x0bB\x1b[31m", "feed_url": "https://x.example/rss"}
     [record] = opml.parse_text(writers.opml([podcast])).records
     assert record.title == "AB[31m" and record.ids["feed_url"] == "https://x.example/rss"
+
+
+def test_goodreads_classics_with_ancient_years_are_read():
+    text = (
+        "Title,Author,Exclusive Shelf,Year Published,Original Publication Year\n"
+        "The Odyssey,Homer,read,2003,-725\nConfessions,Augustine of Hippo,to-read,,397\n"
+    )
+    result = goodreads.parse_text(text)
+    assert not result.malformed
+    assert [(record.title, record.year) for record in result.records] == [
+        ("The Odyssey", 2003),
+        ("Confessions", None),
+    ]

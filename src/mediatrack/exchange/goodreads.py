@@ -10,7 +10,6 @@ from mediatrack.exchange._read import (
     parse_date,
     parse_int,
     parse_rows,
-    parse_year,
     read_text,
 )
 from mediatrack.exchange.records import ImportRecord, ParseResult
@@ -48,6 +47,13 @@ def book_rating(stars: int | None) -> int | None:
     return stars * 2
 
 
+def _book_year(value: str) -> int | None:
+    """A year of publication; a classic's (-725, 397) is no reason to refuse the row, but it
+    is no year mediatrack keeps either."""
+    year = parse_int(value, "the year")
+    return year if year is not None and 1000 <= year <= 2200 else None
+
+
 def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
     title = row.get("Title", "")
     if not title:
@@ -66,7 +72,7 @@ def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
     read = parse_date(row.get("Date Read", ""), "Date Read")
     added = parse_date(row.get("Date Added", ""), "Date Added")
     pages = parse_int(row.get("Number of Pages", ""), "Number of Pages")
-    year = parse_year(row.get("Original Publication Year", "")) or parse_year(
+    year = _book_year(row.get("Original Publication Year", "")) or _book_year(
         row.get("Year Published", "")
     )
     tags = tuple(
