@@ -492,3 +492,11 @@ def test_goodreads_classics_with_ancient_years_are_read():
         ("The Odyssey", 2003),
         ("Confessions", None),
     ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2023/01/05-2023/01/20", "2023-01-05-2023-01-20", "2023/01/05 - 2023/01/20", "2023/01/20"],
+)
+def test_storygraph_dates_read_end_on_the_last_day_however_written(value):
+    assert storygraph.dates_read(value) == (dt.date(2023, 1, 20),)

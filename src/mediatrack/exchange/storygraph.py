@@ -59,7 +59,14 @@ def dates_read(value: str) -> tuple[dt.date, ...]:
         part = part.strip()
         if not part:
             continue
-        end = part.rsplit("-", 1)[-1] if part.count("-") in (1, 5) else part
+        dashes = part.count("-")  # a range: "2023/01/05-2023/01/20" or "2023-01-05-2023-01-20"
+        end = (
+            part.rsplit("-", 1)[-1]
+            if dashes == 1
+            else part.split("-", 3)[-1]
+            if dashes == 5
+            else part
+        )
         day = parse_date(end, "Dates Read")
         if day is not None:
             days.append(day)
