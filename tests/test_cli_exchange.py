@@ -274,3 +274,19 @@ def test_export_says_how_many_items_the_file_holds(cli, files, tmp_path):
     result = cli("export", "--format", "letterboxd", "-o", str(path))
     assert result.out.strip() == f"Wrote 1 item to {path}."  # the film not seen is not in it
     assert len(path.read_text().splitlines()) == 2
+
+
+@pytest.mark.parametrize("typed", ["abc", "1.5", "", "-5", "99999999999999999999", "²"])
+def test_picking_an_id_that_is_no_tmdb_id_is_one_sentence(cli, tmp_path, fake, typed):
+    path = tmp_path / "ratings.csv"
+    path.write_text(
+        "Const,Your Rating,Date Rated,Title,Title Type,Year\ntt7654321,7,,X,movie,2010\n"
+    )
+    cli("import", "imdb", str(path))
+    [row] = json.loads(cli("import", "review", "--json").out)
+    result = cli("import", "review", "--pick", str(row["row"]), typed)
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert result.err.count("\n") == 1 and "is not a TMDB id" in result.err
+    assert json.loads(cli("list", "--json").out) == []
+    spaced = cli("import", "review", "--pick", str(row["row"]), " 550 ")
+    assert spaced.code == 0 and "imported (1 added" in spaced.out, spaced.err

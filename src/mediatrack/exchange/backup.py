@@ -196,7 +196,7 @@ def _catalog_id(kind: Kind, value: Any) -> str:
     text = str(value).strip()
     if kind in (Kind.TV, Kind.MOVIE):
         digits = text.removeprefix("-")  # a negative id: an item made by hand
-        if not digits.isdigit() or int(digits) >= 2**63:
+        if not (digits.isascii() and digits.isdigit()) or int(digits) >= 2**63:
             raise ValueError(f"the catalog id {value!r} is not a TMDB id (a whole number)")
     elif not text:
         raise ValueError("the catalog id is empty")

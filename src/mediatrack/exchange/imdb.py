@@ -47,7 +47,7 @@ def parse_text(text: str, name: str = "the IMDb export") -> ParseResult:
 
 def _record(line: int, row: dict[str, str], kind: Kind) -> ImportRecord:
     const = row["Const"]
-    if not (const.startswith("tt") and const[2:].isdigit()):
+    if not (const.startswith("tt") and const[2:].isascii() and const[2:].isdigit()):
         raise ValueError(f"Const {const!r} is not an IMDb title id (tt...)")
     if not row["Title"]:
         raise ValueError("the title is empty")

@@ -53,7 +53,7 @@ def film_rating(value: str) -> int | None:
 
 def film_rating10(value: str) -> int:
     """The import layout's ``Rating10``: already on the 1-10 scale."""
-    if not value.isdigit() or not 1 <= int(value) <= 10:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 10:
         raise ValueError(f"Rating10 {value!r} is not a whole number from 1 to 10")
     return int(value)
 
@@ -142,7 +142,7 @@ def _merge(films: dict[tuple[str, int | None], _Film], name: str, line: int, row
             or logged
         )
     tmdb = row.get("tmdbID", "")
-    if tmdb and not tmdb.isdigit():
+    if tmdb and not (tmdb.isascii() and tmdb.isdigit()):
         raise ValueError(f"tmdbID {tmdb!r} is not a TMDB id")
     film = films.setdefault((fold(title), year), _Film(line, title, year))
     if logged and (film.changed is None or logged > film.changed):

@@ -134,7 +134,9 @@ def _check(kind: Kind, thing: Any) -> None:
     if not isinstance(thing, dict) or not thing.get("title"):
         raise ValueError(f"the {kind.value} has no title")
     year = thing.get("year")
-    if year and not (isinstance(year, int) or (isinstance(year, str) and year.isdigit())):
+    if year and not (
+        isinstance(year, int) or (isinstance(year, str) and year.isascii() and year.isdigit())
+    ):
         raise ValueError(f"the year {year!r} is not a whole number")
     if not isinstance(thing.get("ids") or {}, dict):
         raise ValueError(f"the {kind.value}'s ids are not an object")

@@ -744,6 +744,8 @@ class ImportService:
                 import_rows.settle_review(self.user_id, row.row_key, "skip")
             return ImportSummary("review", "merge", False, rows=1, skipped=1)
         record = record_from_json(json.loads(row.record))
+        if catalog_id != "hand":
+            catalog_id = _picked_id(record.kind, catalog_id)
         if catalog_id == "hand":
             catalog_id = (
                 str(-random.randint(1, 2**62))
@@ -770,6 +772,20 @@ class ImportService:
                 *import_rows.review_rows(self.user_id),
                 *import_rows.review_rows(self.user_id, settled=True),
             ]
+
+
+def _picked_id(kind: Kind, typed: str) -> str:
+    """The catalog id the user typed for a review row, checked for the row's catalog."""
+    text = typed.strip()
+    if kind in (Kind.TV, Kind.MOVIE):
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
+            raise ImportFailed(
+                f"{typed!r} is not a TMDB id (a whole number): pick one of the row's "
+                "candidates, or find more with --search."
+            )
+    elif not text:
+        raise ImportFailed("Give the catalog id to pick: one of the row's candidates.")
+    return text
 
 
 def _left_alone(record: ImportRecord, have: import_rows.Held | None, mode: str) -> bool:
