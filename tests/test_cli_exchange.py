@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -290,3 +291,11 @@ def test_picking_an_id_that_is_no_tmdb_id_is_one_sentence(cli, tmp_path, fake, t
     assert json.loads(cli("list", "--json").out) == []
     spaced = cli("import", "review", "--pick", str(row["row"]), " 550 ")
     assert spaced.code == 0 and "imported (1 added" in spaced.out, spaced.err
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a folder no file can be made in")
+def test_a_backup_that_cannot_be_written_names_the_backup_not_the_library(cli, files):
+    cli("import", "trakt", str(files["trakt"]))
+    result = cli("backup", "/proc/mediatrack-backup.db")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "/proc/mediatrack-backup.db" in result.err and "library file" not in result.err

@@ -86,6 +86,8 @@ def backup(library: Path, target: Path | None = None) -> Path:
         exports.backup_file(library, target)
     except OSError as error:
         raise ExportError(f"Could not write {target} ({error.strerror}).") from None
+    except StoreError as error:
+        raise ExportError(str(error)) from None
     return target
 
 
