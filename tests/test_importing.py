@@ -394,3 +394,21 @@ def test_two_rows_of_one_book_left_to_review_keep_both_rows_dates(library, fake,
     assert days == ["2021-01-01", "2022-01-01"]
     [book] = library.entries(Kind.BOOK)
     assert book.rating == 10  # the newer row's 5 stars
+
+
+def test_a_row_dated_in_the_future_does_not_undo_a_later_change_on_every_import(
+    service, library, tmp_path
+):
+    """A typo'd year (2099) makes no row newer than every change the user will ever make."""
+    path = tmp_path / "goodreads.csv"
+    path.write_text(
+        "Title,Author,ISBN13,My Rating,Date Read,Exclusive Shelf\n"
+        "Ruby,Cynthia Bond,9780804188241,3,2099/01/01,read\n"
+    )
+    service.run("goodreads", path)
+    [book] = library.entries(Kind.BOOK)
+    assert book.rating == 6
+    library.update(book.key, rating=9)  # after the import
+    again = service.run("goodreads", path)
+    assert counts(again)[:3] == (0, 0, 1)
+    assert library.entry(book.key).rating == 9

@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import random
@@ -412,6 +413,7 @@ class ImportService:
                 "(--dry-run shows what would change)."
             )
         parsed = self.read(source, path)
+        parsed.records = _no_later_than(parsed.records, _written(Path(path)))
         summary = ImportSummary(source, mode, dry_run, rows=len(parsed.records))
         summary.malformed = len(parsed.malformed)
         summary.malformed_rows = list(parsed.malformed)
@@ -772,6 +774,29 @@ class ImportService:
                 *import_rows.review_rows(self.user_id),
                 *import_rows.review_rows(self.user_id, settled=True),
             ]
+
+
+def _written(path: Path) -> dt.datetime | None:
+    """When the file (or the newest file of the folder) was last written, as naive UTC."""
+    try:
+        paths = [path, *(p for p in path.rglob("*") if p.is_file())] if path.is_dir() else [path]
+        newest = max(p.stat().st_mtime for p in paths)
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(newest, dt.UTC).replace(tzinfo=None)
+
+
+def _no_later_than(records: list[ImportRecord], written: dt.datetime | None) -> list[ImportRecord]:
+    """A row dated after its file was written (a typo'd year, 2099) is dated as the file: else
+    merge would take it over every change the user makes after it, on every import."""
+    if written is None:
+        return records
+    return [
+        replace(record, changed=written)
+        if record.changed is not None and record.changed > written
+        else record
+        for record in records
+    ]
 
 
 def _picked_id(kind: Kind, typed: str) -> str:
