@@ -412,3 +412,25 @@ def test_a_row_dated_in_the_future_does_not_undo_a_later_change_on_every_import(
     again = service.run("goodreads", path)
     assert counts(again)[:3] == (0, 0, 1)
     assert library.entry(book.key).rating == 9
+
+
+def test_a_feed_written_another_way_is_the_same_podcast_not_a_second_one(
+    fake, service, library, tmp_path
+):
+    """http or https, a trailing slash, the host's case: podcast apps write one feed in
+    several ways; none of them adds the podcast twice, in one file or across imports."""
+    own = fake.server.url_for(FEED_PATH)
+    shouted = own.replace("http://", "HTTP://")
+    first = tmp_path / "first.opml"
+    first.write_text(
+        f'<opml version="2.0"><body><outline text="Kitchen Table" xmlUrl="{own}"/>'
+        f'<outline text="Kitchen Table again" xmlUrl="{shouted}/"/></body></opml>'
+    )
+    summary = service.run("opml", first)
+    assert summary.added == 1 and summary.skipped_reasons == {"listed twice": 1}
+    later = tmp_path / "later.opml"
+    later.write_text(
+        f'<opml version="2.0"><body><outline text="Kitchen" xmlUrl="{own}/"/></body></opml>'
+    )
+    assert counts(service.run("opml", later)) == (0, 0, 1, 0)
+    assert len(library.entries(Kind.PODCAST)) == 1

@@ -40,6 +40,7 @@ from mediatrack.catalog.errors import CatalogError, NotFound, RateLimited
 from mediatrack.catalog.records import SearchResult
 from mediatrack.catalog.settings import Catalog, build_catalog
 from mediatrack.exchange import ImportRecord, Malformed, ParseResult, backup
+from mediatrack.exchange.opml import feed_key
 from mediatrack.exchange.records import ExchangeError, record_from_json, record_to_json
 from mediatrack.exchange.sources import SOURCES
 from mediatrack.folding import fold
@@ -148,9 +149,20 @@ def _title_key(title: str) -> str:
     return fold(_SERIES.sub("", title)).strip()
 
 
-def _normal_feed(url: str) -> str:
-    text = url.strip().lower().removesuffix("/")
-    return re.sub(r"^https?://(www\.)?", "", text)
+def _feed_spellings(url: str) -> set[str]:
+    """The ways ``feed_key`` takes as the same feed that a store may hold it in (its path's
+    case as written)."""
+    found = re.match(r"^https?://(www\.)?([^/]*)(.*?)/?$", url.strip(), re.IGNORECASE)
+    if found is None:
+        return {url}
+    host, rest = found.group(2), found.group(3)
+    return {
+        f"{scheme}://{www}{name}{rest}{slash}"
+        for scheme in ("http", "https")
+        for www in ("", "www.")
+        for name in {host, host.lower()}
+        for slash in ("", "/")
+    } | {url}
 
 
 class Matcher:
@@ -311,7 +323,7 @@ class Matcher:
             or []
         )
         for podcast in found:
-            if podcast.feed_url and _normal_feed(podcast.feed_url) == _normal_feed(feed_url):
+            if podcast.feed_url and feed_key(podcast.feed_url) == feed_key(feed_url):
                 return Matched(
                     Kind.PODCAST,
                     podcast.itunes_id,
@@ -507,10 +519,13 @@ class ImportService:
     def _match_all(
         self, records: list[ImportRecord], report: Progress
     ) -> list[Matched | Unmatched]:
+        feeds = [record.ids["feed_url"] for record in records if "feed_url" in record.ids]
         with connection():
-            known_feeds = import_rows.podcast_ids_by_feed(
-                record.ids["feed_url"] for record in records if "feed_url" in record.ids
+            stored = import_rows.podcast_ids_by_feed(
+                spelling for feed in feeds for spelling in _feed_spellings(feed)
             )
+        by_key = {feed_key(url): catalog_id for url, catalog_id in stored.items()}
+        known_feeds = {feed: by_key[feed_key(feed)] for feed in feeds if feed_key(feed) in by_key}
         matcher = Matcher(self.catalog, self.on_wait)
         results: list[Matched | Unmatched | None] = [None] * len(records)
         done = 0

@@ -260,16 +260,17 @@ def _progress_rows(user_id: str, kind: Kind, items: list[int]) -> dict[int, _Row
 
 def podcast_ids_by_feed(feed_urls: Iterable[str]) -> dict[str, str]:
     """The itunes_id of podcasts already stored with these feed URLs."""
-    urls = list(feed_urls)
-    if not urls:
-        return {}
-    return {
-        feed: itunes_id
-        for itunes_id, feed in Podcast.select(Podcast.itunes_id, Podcast.feed_url)
-        .where(Podcast.feed_url.in_(urls))
-        .tuples()
-        .iterator()
-    }
+    urls = list(dict.fromkeys(feed_urls))
+    found: dict[str, str] = {}
+    for start in range(0, len(urls), BATCH):  # a few hundred a query: SQLite's limit on ?s
+        found.update(
+            (feed, itunes_id)
+            for itunes_id, feed in Podcast.select(Podcast.itunes_id, Podcast.feed_url)
+            .where(Podcast.feed_url.in_(urls[start : start + BATCH]))
+            .tuples()
+            .iterator()
+        )
+    return found
 
 
 def apply(user_id: str, writes: list[Write]) -> None:
