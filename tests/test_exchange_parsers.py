@@ -500,3 +500,16 @@ def test_goodreads_classics_with_ancient_years_are_read():
 )
 def test_storygraph_dates_read_end_on_the_last_day_however_written(value):
     assert storygraph.dates_read(value) == (dt.date(2023, 1, 20),)
+
+
+@pytest.mark.parametrize("tmdb", ['"abc"', "100000000000000000000", "-5", "1.5"])
+def test_trakt_tmdb_id_that_is_no_tmdb_id_is_a_malformed_entry(tmp_path, tmdb):
+    path = tmp_path / "ratings.json"
+    path.write_text(
+        f'[{{"rating": 8, "type": "movie",'
+        f' "movie": {{"title": "X", "ids": {{"tmdb": {tmdb}}}}}}},\n'
+        ' {"rating": 8, "type": "movie", "movie": {"title": "Fight Club", "ids": {"tmdb": 550}}}]'
+    )
+    result = trakt.parse(path)
+    assert [(bad.line, "TMDB id" in bad.reason) for bad in result.malformed] == [(1, True)]
+    assert [record.ids["tmdb"] for record in result.records] == ["550"]

@@ -140,6 +140,9 @@ def _check(kind: Kind, thing: Any) -> None:
         raise ValueError(f"the year {year!r} is not a whole number")
     if not isinstance(thing.get("ids") or {}, dict):
         raise ValueError(f"the {kind.value}'s ids are not an object")
+    tmdb = _ids(thing).get("tmdb")
+    if tmdb is not None and not (tmdb.isascii() and tmdb.isdigit() and 0 < int(tmdb) < 2**63):
+        raise ValueError(f"the {kind.value}'s TMDB id {tmdb!r} is not a TMDB id")
 
 
 def _item(items: dict, kind: Kind, thing: dict[str, Any], line: int) -> _Item:
@@ -180,9 +183,11 @@ def _merge(items: dict, entry: dict[str, Any], line: int) -> bool:
         for episode in season.get("episodes") or []:
             moment = parse_datetime(episode.get("last_watched_at"))
             ticks.append((int(season["number"]), int(episode["number"]), moment, episode))
-    for season, number, _moment, _episode in ticks:
+    for season, number, _moment, episode in ticks:
         if season < 0 or number < 0:
             raise ValueError(f"S{season}E{number} is not an episode")
+        if (episode.get("ids") or {}).get("tmdb"):
+            int(episode["ids"]["tmdb"])  # else the entry is malformed, before it adds anything
     plays = int(entry.get("plays") or 1)
     item = _item(items, kind, thing, line)
     if rating is not None and entry.get("type", "movie" if kind is Kind.MOVIE else "show") in (
