@@ -513,3 +513,11 @@ def test_trakt_tmdb_id_that_is_no_tmdb_id_is_a_malformed_entry(tmp_path, tmdb):
     result = trakt.parse(path)
     assert [(bad.line, "TMDB id" in bad.reason) for bad in result.malformed] == [(1, True)]
     assert [record.ids["tmdb"] for record in result.records] == ["550"]
+
+
+def test_letterboxd_tmdb_id_too_large_is_a_malformed_row():
+    result = letterboxd.parse_files(
+        {"films.csv": "tmdbID,Title,Year\n100000000000000000000,X,1999\n550,Fight Club,1999\n"}
+    )
+    assert [bad.line for bad in result.malformed] == [2]
+    assert [record.ids["tmdb"] for record in result.records] == ["550"]

@@ -142,7 +142,7 @@ def _merge(films: dict[tuple[str, int | None], _Film], name: str, line: int, row
             or logged
         )
     tmdb = row.get("tmdbID", "")
-    if tmdb and not (tmdb.isascii() and tmdb.isdigit()):
+    if tmdb and not (tmdb.isascii() and tmdb.isdigit() and 0 < int(tmdb) < 2**63):
         raise ValueError(f"tmdbID {tmdb!r} is not a TMDB id")
     film = films.setdefault((fold(title), year), _Film(line, title, year))
     if logged and (film.changed is None or logged > film.changed):
