@@ -521,3 +521,15 @@ def test_letterboxd_tmdb_id_too_large_is_a_malformed_row():
     )
     assert [bad.line for bad in result.malformed] == [2]
     assert [record.ids["tmdb"] for record in result.records] == ["550"]
+
+
+@pytest.mark.parametrize("pages", ["99999999999999999999999", "-5"])
+def test_goodreads_page_count_no_book_has_is_a_malformed_row(pages):
+    text = (
+        "Title,Author,Exclusive Shelf,Number of Pages\n"
+        f"Dune,Frank Herbert,read,{pages}\nEmma,Jane Austen,read,300\n"
+    )
+    result = goodreads.parse_text(text)
+    assert [bad.line for bad in result.malformed] == [2]
+    assert "Number of Pages" in result.malformed[0].reason
+    assert [record.total for record in result.records] == [300]

@@ -12,6 +12,7 @@ from pathlib import Path
 from mediatrack.exchange.records import ExchangeError, ImportRecord, Malformed, ParseResult
 
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
+LARGEST = 2**31 - 1  # the largest number a file's cell may hold
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -138,9 +139,12 @@ def parse_int(value: str, what: str) -> int | None:
     if not value:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ValueError(f"{what} {value!r} is not a whole number") from None
+    if abs(number) > LARGEST:  # no count or date has it; the store could not hold it
+        raise ValueError(f"{what} {value} is too large")
+    return number
 
 
 def parse_year(value: str) -> int | None:

@@ -72,6 +72,8 @@ def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
     read = parse_date(row.get("Date Read", ""), "Date Read")
     added = parse_date(row.get("Date Added", ""), "Date Added")
     pages = parse_int(row.get("Number of Pages", ""), "Number of Pages")
+    if pages is not None and pages < 0:
+        raise ValueError(f"Number of Pages {pages} is not a page count")
     year = _book_year(row.get("Original Publication Year", "")) or _book_year(
         row.get("Year Published", "")
     )
