@@ -425,7 +425,8 @@ class ImportService:
                 "(--dry-run shows what would change)."
             )
         parsed = self.read(source, path)
-        parsed.records = _no_later_than(parsed.records, _written(Path(path)))
+        if source != "mediatrack":  # a backup's times are the library's own: kept as they are
+            parsed.records = _no_later_than(parsed.records, _written(Path(path)))
         summary = ImportSummary(source, mode, dry_run, rows=len(parsed.records))
         summary.malformed = len(parsed.malformed)
         summary.malformed_rows = list(parsed.malformed)
