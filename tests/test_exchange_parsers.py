@@ -533,3 +533,47 @@ def test_goodreads_page_count_no_book_has_is_a_malformed_row(pages):
     assert [bad.line for bad in result.malformed] == [2]
     assert "Number of Pages" in result.malformed[0].reason
     assert [record.total for record in result.records] == [300]
+
+
+def test_the_spreadsheet_export_never_hands_a_formula_to_a_spreadsheet():
+    import csv
+    import io
+
+    items = [
+        {
+            "kind": "book",
+            "catalog_id": "x1",
+            "title": '=HYPERLINK("http://evil","Click")',
+            "creator": "@SUM(1)",
+            "status": "reading",
+            "progress": 3,
+            "total": 10,
+        },
+        {
+            "kind": "movie",
+            "catalog_id": "-42",
+            "title": "-ism",
+            "creator": None,
+            "status": "completed",
+            "progress": 1,
+            "total": 1,
+            "rating": 7,
+        },
+        {
+            "kind": "movie",
+            "catalog_id": "550",
+            "title": "Fight Club",
+            "creator": None,
+            "status": "completed",
+            "progress": 1,
+            "total": 1,
+        },
+    ]
+    rows = list(csv.DictReader(io.StringIO(writers.spreadsheet(items))))
+    assert [row["title"] for row in rows] == [
+        '\'=HYPERLINK("http://evil","Click")',
+        "'-ism",
+        "Fight Club",
+    ]
+    assert rows[0]["creator"] == "'@SUM(1)"
+    assert rows[1]["catalog_id"] == "-42"  # an id, not text: exact

@@ -35,9 +35,30 @@ def _csv(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
     return out.getvalue()
 
 
+TEXT_COLUMNS = ("title", "creator")  # outside text: a spreadsheet must not run it
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(value: Any) -> Any:
+    """A cell a spreadsheet would read as a formula (``=HYPERLINK(…)``) gets a leading
+    apostrophe, which spreadsheets show as text and do not display."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def spreadsheet(items: list[dict[str, Any]]) -> str:
     """One kind's items as a plain CSV (the export writes one file per kind)."""
-    return _csv(CSV_COLUMNS, [tuple(item.get(column) for column in CSV_COLUMNS) for item in items])
+    return _csv(
+        CSV_COLUMNS,
+        [
+            tuple(
+                _as_text(item.get(column)) if column in TEXT_COLUMNS else item.get(column)
+                for column in CSV_COLUMNS
+            )
+            for item in items
+        ],
+    )
 
 
 GOODREADS_SHELVES = {
