@@ -299,3 +299,18 @@ def test_a_backup_that_cannot_be_written_names_the_backup_not_the_library(cli, f
     result = cli("backup", "/proc/mediatrack-backup.db")
     assert result.code == 1 and "Traceback" not in result.err
     assert "/proc/mediatrack-backup.db" in result.err and "library file" not in result.err
+
+
+def test_shelves_and_tags_the_library_cannot_keep_are_counted_not_dropped_unsaid(
+    cli, tmp_path, fake
+):
+    path = tmp_path / "goodreads.csv"
+    path.write_text(
+        "Book Id,Title,Author,ISBN,ISBN13,My Rating,Bookshelves,Exclusive Shelf\n"
+        '1,Ruby,Cynthia Bond,,,4,"read, favourites, owned",read\n'
+        '2,Other,X,,,0,"to-read, favourites",to-read\n'
+    )
+    out = cli("import", "goodreads", str(path), "--dry-run").out
+    assert "2 shelves or tags not kept (mediatrack has no tags): favourites (2), owned" in out
+    summary = json.loads(cli("import", "goodreads", str(path), "--dry-run", "--json").out)
+    assert summary["tags_not_kept"] == {"favourites": 2, "owned": 1}

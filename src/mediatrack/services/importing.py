@@ -30,6 +30,7 @@ import re
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -97,6 +98,9 @@ class ImportSummary:
     malformed: int = 0
     malformed_rows: list[Malformed] = field(default_factory=list)
     skipped_reasons: dict[str, int] = field(default_factory=dict)
+    # shelves and tags the file gives (Goodreads' own shelves aside): the library keeps
+    # none, so they are counted, by name, rather than dropped unsaid
+    tags_not_kept: dict[str, int] = field(default_factory=dict)
     review: list[tuple[int, str, str]] = field(default_factory=list)  # (line, title, reason)
     # (kind, catalog id) of items left as they are by rule (removed since the file was
     # written, or held already with only-new): a backup's notes and runs stay off them too
@@ -117,6 +121,7 @@ class ImportSummary:
             "malformed": self.malformed,
             "malformed_rows": [{"line": m.line, "reason": m.reason} for m in self.malformed_rows],
             "skipped_reasons": self.skipped_reasons,
+            "tags_not_kept": self.tags_not_kept,
             "review": [{"line": a, "title": b, "reason": c} for a, b, c in self.review],
         }
 
@@ -432,6 +437,7 @@ class ImportService:
         summary.malformed_rows = list(parsed.malformed)
         summary.skipped = sum(parsed.skipped.values())
         summary.skipped_reasons = dict(parsed.skipped)
+        summary.tags_not_kept = dict(Counter(tag for r in parsed.records for tag in r.tags))
         self._process(parsed.records, summary, mode, dry_run, on_progress)
         if source == "mediatrack" and not dry_run:
             document = parsed.document or {}  # the file as read once, above
