@@ -434,3 +434,27 @@ def test_a_feed_written_another_way_is_the_same_podcast_not_a_second_one(
     )
     assert counts(service.run("opml", later)) == (0, 0, 1, 0)
     assert len(library.entries(Kind.PODCAST)) == 1
+
+
+def test_an_unreachable_catalog_is_not_asked_again_for_every_row(library, fake, tmp_path):
+    """Offline, each look-up would wait out its own timeout (no DNS: seconds each); after a
+    few in a row get no answer at all, the rest of that catalog's rows wait in the review
+    list at once, and `review --retry` matches them later."""
+    from mediatrack.services.importing import UNREACHABLE_AFTER, WORKERS
+
+    path = tmp_path / "goodreads.csv"
+    lines = ["Book Id,Title,Author,ISBN,ISBN13,My Rating,Exclusive Shelf"]
+    lines += [f"{n},Book number {n},Author {n},,,3,read" for n in range(200)]
+    path.write_text("\n".join(lines) + "\n")
+    service = ImportService(offline_catalog())
+    summary = service.run("goodreads", path)
+    assert summary.to_review == 200
+    # the first few, and those already under way when the catalog was found unreachable
+    assert service.requests <= UNREACHABLE_AFTER + WORKERS
+    rows = ImportService(offline_catalog()).review()
+    assert {row.reason for row in rows} == {
+        "not matched yet: Cannot reach Google Books (127.0.0.1:9); check your network connection."
+    }
+    online = ImportService(fake.catalog())
+    online.retry()
+    assert online.requests >= 200  # back online: every row is asked again

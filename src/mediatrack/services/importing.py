@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mediatrack.catalog.errors import CatalogError, NotFound, RateLimited
+from mediatrack.catalog.errors import CatalogError, NotFound, RateLimited, Unavailable
 from mediatrack.catalog.records import SearchResult
 from mediatrack.catalog.settings import Catalog, build_catalog
 from mediatrack.exchange import ImportRecord, Malformed, ParseResult, backup
@@ -59,6 +59,18 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Waiting = Callable[[str, float], None]  # (catalog, seconds): a rate limit is being waited out
 MAX_WAIT = 30 * 60.0  # seconds one question waits for a limit before its row goes to review
 FIRST_WAIT = 5.0  # a limit that says not how long: 5 s, then twice as long each time
+# After this many look-ups in a row found a catalog unreachable (no answer at all: offline,
+# no DNS, a timeout), the import stops asking it: the rest of its rows wait in the review
+# list at once, instead of each waiting out its own timeout.
+UNREACHABLE_AFTER = 3
+# The catalog behind each kind of question; feeds live on many hosts, each asked anyway.
+CATALOG_OF = {
+    "books": "books",
+    "itunes": "itunes",
+    "tmdb-find": "tmdb",
+    "tmdb-search": "tmdb",
+    "tmdb-show": "tmdb",
+}
 
 
 class ImportFailed(LibraryError):
@@ -186,20 +198,40 @@ class Matcher:
         self._locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()
         self.requests = 0
+        self._unanswered: dict[str, int] = {}  # catalog: look-ups in a row with no answer
+        self._unreachable: dict[str, CatalogError] = {}  # catalog: why it is not asked now
 
     def ask(self, key: tuple, call: Callable[[], Any]) -> Any:
         """The answer to ``key``, asking once even when several threads want it at once."""
+        catalog = CATALOG_OF.get(key[0])
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._answers:
+                down = self._unreachable.get(catalog or "")
+                if down is not None:
+                    return ("error", down)  # not kept either: a retry asks again
                 try:
                     self._answers[key] = ("ok", self._patiently(call))
                 except NotFound as error:
                     self._answers[key] = ("missing", error)
                 except CatalogError as error:
+                    self._no_answer(catalog, error)
                     return ("error", error)  # not kept: a retry asks again
+                self._no_answer(catalog, None)
             return self._answers[key]
+
+    def _no_answer(self, catalog: str | None, error: CatalogError | None) -> None:
+        """Count look-ups in a row that got no answer at all (``error`` None: one did)."""
+        if catalog is None:
+            return
+        with self._guard:
+            if not isinstance(error, Unavailable) or error.status is not None:
+                self._unanswered[catalog] = 0  # it answered, if only with an error
+                return
+            self._unanswered[catalog] = self._unanswered.get(catalog, 0) + 1
+            if self._unanswered[catalog] >= UNREACHABLE_AFTER:
+                self._unreachable.setdefault(catalog, error)
 
     def _patiently(self, call: Callable[[], Any]) -> Any:
         """``call()``, waiting out rate limits (up to ``MAX_WAIT``) instead of giving up."""
