@@ -158,7 +158,7 @@ def test_export_formats(cli, files, tmp_path):
     for source in ("trakt", "goodreads", "opml"):
         cli("import", source, str(files[source]))
     letterboxd = cli("export", "--format", "letterboxd").out
-    assert letterboxd.splitlines()[1] == "550,Fight Club,1999,9,2020-01-01,false"
+    assert letterboxd.splitlines()[1] == "550,Fight Club,1999,9,2020-01-01,false,"  # no review
     goodreads = cli("export", "--format", "goodreads").out
     assert "Ruby,Cynthia Bond" in goodreads and ",read," in goodreads
     assert "Kitchen Table" in cli("export", "--format", "opml").out

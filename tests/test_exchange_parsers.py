@@ -238,6 +238,8 @@ def test_writers_produce_goodreads_letterboxd_and_opml_that_parse_back(tmp_path)
             "isbn_13": "9780441013593",
             "total": 600,
             "dates": ["2020-01-02"],
+            "note": "Spice.\nWorms.",
+            "runs": 1,
         },
         {
             "kind": "movie",
@@ -247,6 +249,7 @@ def test_writers_produce_goodreads_letterboxd_and_opml_that_parse_back(tmp_path)
             "release_date": "1999-10-15",
             "rating": 8,
             "dates": ["2020-01-01", "2021-01-01"],
+            "note": "Rule one",
         },
         {
             "kind": "podcast",
@@ -264,7 +267,11 @@ def test_writers_produce_goodreads_letterboxd_and_opml_that_parse_back(tmp_path)
         10,
         "9780441013593",
     )
-    assert "Fight Club,1999,8,2021-01-01,true" in writers.letterboxd(items)
+    assert (book.review, book.extra) == ("Spice.\nWorms.", {"read_count": 2})
+    assert "Fight Club,1999,8,2021-01-01,true,Rule one" in writers.letterboxd(items)
+    (tmp_path / "lb.csv").write_text(writers.letterboxd(items))
+    film = letterboxd.parse(tmp_path / "lb.csv").records[0]
+    assert (film.review, film.dates[-1].isoformat()) == ("Rule one", "2021-01-01")
     (tmp_path / "p.opml").write_text(writers.opml(items))
     podcast = opml.parse(tmp_path / "p.opml").records[0]
     assert podcast.title == "A & B" and podcast.ids["feed_url"] == "https://x.example/rss?a=1&b=2"

@@ -458,3 +458,57 @@ def test_an_unreachable_catalog_is_not_asked_again_for_every_row(library, fake, 
     online = ImportService(fake.catalog())
     online.retry()
     assert online.requests >= 200  # back online: every row is asked again
+
+
+def test_a_review_in_the_file_becomes_the_items_private_note_and_a_note_since_stands(
+    fake, service, library, tmp_path
+):
+    from mediatrack.services.history import History
+
+    path = tmp_path / "goodreads.csv"
+    path.write_text(
+        "Book Id,Title,Author,ISBN,ISBN13,My Rating,Exclusive Shelf,My Review\n"
+        '1,Ruby,Cynthia Bond,,"=""9780804188241""",4,read,'
+        '"Loved it.<br/><br/>The <i>ending</i> &amp; the \x1b[2Jriver.<br/>"\n'
+    )
+    service.run("goodreads", path)
+    [book] = library.entries(Kind.BOOK)
+    assert library.detail(book.key).runs == 1  # no Read Count: read once
+    note = library.detail(book.key).note
+    assert note is not None and note.shared is False  # private, as a note starts
+    assert note.text == "Loved it.\n\nThe ending & the [2Jriver."  # plain, no escape
+    again = service.run("goodreads", path)
+    assert (again.added, again.updated) == (0, 0)
+    History().set_note(book.key, "my own words now")
+    service.run("goodreads", path)  # merge: the note written since stands
+    assert library.detail(book.key).note.text == "my own words now"
+    service.run("goodreads", path, mode="overwrite", confirm=True)  # the file wins
+    assert library.detail(book.key).note.text.startswith("Loved it.")
+
+
+def test_letterboxd_reviews_become_notes_and_count_no_second_rewatch(service, library, tmp_path):
+    folder = letterboxd_folder(tmp_path)
+    (folder / "reviews.csv").write_text(
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\r\n"
+        "2024-02-01,Fight Club,1999,https://boxd.it/e,4.5,,First time: loud.,,2024-01-31\r\n"
+        "2024-03-01,Fight Club,1999,https://boxd.it/f,4.5,Yes,Second time: quiet.,,2024-02-29\r\n"
+    )
+    service.run("letterboxd", folder)
+    [movie] = library.entries(Kind.MOVIE)
+    assert library.detail(movie.key).note.text == "Second time: quiet."  # the newest
+    assert library.detail(movie.key).runs == 2  # one rewatch in the diary, not two
+
+
+def test_times_read_and_watched_in_the_file_are_the_items_runs_and_never_lowered(
+    fake, service, library, tmp_path
+):
+    path = tmp_path / "goodreads.csv"
+    header = "Book Id,Title,Author,ISBN,ISBN13,My Rating,Exclusive Shelf,Read Count\n"
+    path.write_text(header + '1,Ruby,Cynthia Bond,,"=""9780804188241""",4,read,3\n')
+    service.run("goodreads", path)
+    [book] = library.entries(Kind.BOOK)
+    assert library.detail(book.key).runs == 3  # "x3": read three times
+    assert counts(service.run("goodreads", path)) == (0, 0, 1, 0)
+    path.write_text(header + '1,Ruby,Cynthia Bond,,"=""9780804188241""",4,read,2\n')
+    service.run("goodreads", path)  # an older file says fewer: what the library has stands
+    assert library.detail(book.key).runs == 3

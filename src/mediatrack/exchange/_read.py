@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -44,6 +45,21 @@ def clean(value: str | None) -> str:
     if value is None:
         return ""
     return _CONTROL.sub("", value).strip()
+
+
+_BREAK = re.compile(r"<br\s*/?>|</p>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def review_text(value: str | None) -> str | None:
+    """A review as its service exports it (Goodreads writes HTML: ``<br/>``, ``<i>``,
+    ``&amp;``) as plain text; None when there is none."""
+    if not value:
+        return None
+    text = html.unescape(_TAG.sub("", _BREAK.sub("\n", value)))
+    lines = [_CONTROL.sub("", line).strip() for line in text.replace("\r", "\n").split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return text or None
 
 
 def csv_rows(

@@ -11,6 +11,7 @@ from mediatrack.exchange._read import (
     parse_int,
     parse_rows,
     read_text,
+    review_text,
 )
 from mediatrack.exchange.records import ImportRecord, ParseResult
 from mediatrack.kinds import Kind
@@ -100,6 +101,7 @@ def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
         progress=pages if status == "completed" and pages else None,
         total=pages,
         tags=tags,
+        review=review_text(row.get("My Review")),
         changed=at_noon(read or added),
         extra={"read_count": read_count} if read_count > 1 else {},
     )

@@ -11,13 +11,20 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mediatrack.exchange._read import at_noon, csv_rows, decode, parse_date, parse_year
+from mediatrack.exchange._read import (
+    at_noon,
+    csv_rows,
+    decode,
+    parse_date,
+    parse_year,
+    review_text,
+)
 from mediatrack.exchange.records import ExchangeError, ImportRecord, Malformed, ParseResult
 from mediatrack.folding import fold
 from mediatrack.kinds import Kind
 
 SOURCE = "letterboxd"
-FILES = ("diary.csv", "ratings.csv", "watched.csv", "watchlist.csv")
+FILES = ("diary.csv", "ratings.csv", "watched.csv", "watchlist.csv", "reviews.csv")
 REQUIRED = ("Year",)
 NAMES = ("Name", "Title")  # the export's column, the import layout's
 
@@ -35,6 +42,8 @@ class _Film:
     tags: set[str] = field(default_factory=set)
     uri: str | None = None
     tmdb: str | None = None  # the import layout's tmdbID
+    review: str | None = None  # the newest review's words
+    reviewed: dt.date | None = None
 
 
 def film_rating(value: str) -> int | None:
@@ -156,6 +165,11 @@ def _merge(films: dict[tuple[str, int | None], _Film], name: str, line: int, row
         film.rating = rating  # ratings.csv holds the current rating; a diary entry an old one
     if watched:
         film.dates.add(watched)
+    review = review_text(row.get("Review"))
+    if review and (film.reviewed is None or (logged and logged >= film.reviewed)):
+        film.review, film.reviewed = review, logged or film.reviewed  # the newest review
+    if name == "reviews.csv":
+        return  # its entries are the diary's, with their words: counted there
     if row.get("Rewatch", "").lower() in ("yes", "true"):
         film.rewatches += 1
     if _dated(name):
@@ -181,6 +195,7 @@ def _record(film: _Film) -> ImportRecord:
         dates=tuple(sorted(film.dates)),
         progress=1 if film.watched else None,
         tags=tuple(sorted(film.tags)),
+        review=film.review,
         changed=at_noon(film.changed),
         extra={"rewatches": film.rewatches} if film.rewatches else {},
     )

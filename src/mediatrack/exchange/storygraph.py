@@ -11,6 +11,7 @@ from mediatrack.exchange._read import (
     parse_int,
     parse_rows,
     read_text,
+    review_text,
 )
 from mediatrack.exchange.records import ImportRecord, ParseResult
 from mediatrack.kinds import Kind
@@ -104,6 +105,7 @@ def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
         rating=star_rating(row.get("Star Rating", "")),
         dates=dates,
         tags=tags,
+        review=review_text(row.get("Review")),
         changed=at_noon(dates[-1] if dates else added),
         extra={"read_count": read_count} if read_count > 1 else {},
     )

@@ -79,6 +79,8 @@ GOODREADS_COLUMNS = (
     "Date Read",
     "Exclusive Shelf",
     "Bookshelves",
+    "My Review",
+    "Read Count",
 )
 
 
@@ -110,12 +112,14 @@ def goodreads(items: list[dict[str, Any]]) -> str:
                 dates[-1].replace("-", "/") if dates else None,
                 shelf,
                 shelf,
+                item.get("note"),
+                (item.get("runs") or 0) + (item["status"] == "completed") or None,
             )
         )
     return _csv(GOODREADS_COLUMNS, rows)
 
 
-LETTERBOXD_COLUMNS = ("tmdbID", "Title", "Year", "Rating10", "WatchedDate", "Rewatch")
+LETTERBOXD_COLUMNS = ("tmdbID", "Title", "Year", "Rating10", "WatchedDate", "Rewatch", "Review")
 
 
 def letterboxd_holds(item: dict[str, Any]) -> bool:
@@ -140,6 +144,7 @@ def letterboxd(items: list[dict[str, Any]]) -> str:
                     item.get("rating"),
                     day,
                     "true" if number else "false",
+                    item.get("note") if number == len(dates) - 1 else None,  # the last watch's
                 )
             )
     return _csv(LETTERBOXD_COLUMNS, rows)

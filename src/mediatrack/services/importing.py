@@ -387,8 +387,30 @@ def _combine(first: ImportRecord, other: ImportRecord) -> ImportRecord:
         rating=newer.rating if newer.rating is not None else older.rating,
         dates=tuple(sorted({*first.dates, *other.dates})),
         ticks=tuple(ticks[key] for key in sorted(ticks)),
+        review=newer.review or older.review,
         changed=max(filter(None, (first.changed, other.changed)), default=None),
     )
+
+
+def _file_history(kind: Kind, catalog_id: str, record: ImportRecord) -> dict[str, Any] | None:
+    """What a file says beyond the item's row, in the backup's words (``restore_extras``):
+    the user's review as a private note, and the runs finished before this one (rewatches,
+    rereads, plays). None when it says neither."""
+    from mediatrack.services.history import NOTE_LIMIT
+
+    extra: dict[str, Any] = {}
+    if record.review:
+        review = record.review
+        extra["note"] = review if len(review) <= NOTE_LIMIT else review[: NOTE_LIMIT - 1] + "…"
+    done = record.status == KINDS[kind].done_status
+    earlier = record.extra.get("rewatches") or 0  # Letterboxd: the diary's rewatch entries
+    if record.extra.get("read_count"):  # Goodreads, StoryGraph: times read, this one too
+        earlier = int(record.extra["read_count"]) - done
+    if record.extra.get("plays"):  # Trakt: a movie's plays
+        earlier = int(record.extra["plays"]) - done
+    if earlier > 0:
+        extra["runs"] = earlier
+    return {"kind": kind.value, "catalog_id": catalog_id, **extra} if extra else None
 
 
 def _one_per_row(
@@ -532,6 +554,12 @@ class ImportService:
             import_rows.drop_review(
                 self.user_id, (row_key(record) for record, _ in matched.values())
             )
+        history = [
+            _file_history(kind, catalog_id, record)
+            for (kind, catalog_id), (record, _) in matched.items()
+            if (kind, catalog_id) not in summary.left_alone
+        ]
+        self._restore_history([one for one in history if one], overwrite=mode == "overwrite")
         return [record for record, _ in matched.values()]
 
     @staticmethod
