@@ -17,6 +17,7 @@ from mediatrack.cli.common import (
     print_table,
     refused_unless_yes,
 )
+from mediatrack.display.entries import counted
 from mediatrack.display.exchange import candidate_label, import_summary_lines
 from mediatrack.display.text import inert
 
@@ -252,7 +253,7 @@ def run_export(args: argparse.Namespace) -> int:
             target.write_text(file.text, encoding="utf-8", newline="")
         except OSError as error:
             raise CliError(f"Could not write {target} ({error.strerror}).") from None
-        print(inert(f"Wrote {file.items} items to {target}."))
+        print(inert(f"Wrote {counted(file.items, 'item')} to {target}."))
     return 0
 
 

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from mediatrack.display.entries import counted
 from mediatrack.display.text import inert
 
 
@@ -37,6 +38,7 @@ class ImportFigures(Protocol):
     skipped: int
     malformed: int
     skipped_reasons: dict[str, int]
+    tags_not_kept: dict[str, int]
 
     @property
     def malformed_rows(self) -> Sequence[_Malformed]: ...
@@ -56,6 +58,8 @@ def import_summary_lines(summary: ImportFigures, *, most: int | None = None) -> 
         inert(f"  skipped {count}: {reason}")
         for reason, count in sorted(summary.skipped_reasons.items())
     ]
+    if summary.tags_not_kept:
+        lines.append(tags_line(summary.tags_not_kept))
     bad = list(summary.malformed_rows)
     shown = bad if most is None else bad[:most]
     lines += [inert(f"  line {row.line}: {row.reason}") for row in shown]
@@ -73,3 +77,16 @@ def candidate_label(candidate: dict[str, Any]) -> str:
     """``Fight Club (1999) · 550``; a candidate whose year the catalog does not know has none."""
     year = f" ({candidate['year']})" if candidate.get("year") else ""
     return inert(f"{candidate['title']}{year} · {candidate['catalog_id']}")
+
+
+def tags_line(tags: dict[str, int], most: int = 5) -> str:
+    """``  2 shelves or tags not kept (mediatrack has no tags): favourites (3), owned``."""
+    by_use = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))
+    names = [f"{name} ({count})" if count > 1 else name for name, count in by_use[:most]]
+    if len(by_use) > most:
+        names.append(f"and {len(by_use) - most} more")
+    return inert(
+        f"  {counted(len(tags), 'shelf or tag', 'shelves or tags')} not kept "
+        "(mediatrack has no tags): " + ", ".join(names),
+        limit=200,
+    )
