@@ -361,7 +361,7 @@ async def test_a_first_read_not_done_yet_is_waited_for_by_the_worker(seeded, db_
         release.wait(5)
         return read_page(*args)
 
-    monkeypatch.setattr("mediatrack.services.startup.read_first_page", slow)
+    monkeypatch.setattr(first_rows, "read_first_page", slow)
     read = FirstRead(db_path)
     app = MediaTrackApp(db_path=db_path, first_read=read)
     frames = first_frames(monkeypatch, app)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mediatrack.kinds import Kind
-from mediatrack.records import FirstPage
-from mediatrack.store.first_rows import read_first_page
+
+if TYPE_CHECKING:
+    from mediatrack.records import FirstPage
 
 FIRST_KIND = Kind.TV  # the app opens on Shows
 FIRST_PAGE = 100  # rows read before the rest: a tall terminal's screenful, and some
@@ -35,6 +37,9 @@ class FirstRead:
 
     def _read(self, path: Path, kind: Kind, limit: int) -> None:
         try:
+            # imported here, in the thread: the command goes on importing the app meanwhile
+            from mediatrack.store.first_rows import read_first_page
+
             self._page = read_first_page(path, kind, limit)
         except Exception:  # the usual open meets it again, and says what it is
             self._page = None
