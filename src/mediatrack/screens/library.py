@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Header
 from textual.worker import Worker, get_current_worker
@@ -31,6 +30,7 @@ from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.screens.common import WorkerErrors, open_detail
 from mediatrack.services.startup import FIRST_PAGE
+from mediatrack.widgets.after_first_frame import AfterFirstFrame
 from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
@@ -91,7 +91,7 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield LibraryBrowser(self.KIND, id="browser")
-        yield Lazy(ModeFooter())
+        yield AfterFirstFrame(ModeFooter())
 
     def on_mount(self) -> None:
         self.title = "mediatrack"
