@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -105,10 +106,18 @@ def test_review_lists_rows_and_picks_a_match(cli, tmp_path, fake):
     assert found.code == 0 and "550" in [c["catalog_id"] for c in json.loads(found.out)]
     listed = cli("import", "review", "--search", str(row["row"]), "fight club")
     assert "Fight Club" in listed.out and f"--pick {row['row']} CATALOG_ID" in listed.out
+    listing = cli("import", "review").out.splitlines()
+    assert listing[0].split() == ["ROW", "TITLE", "SOURCE", "LINE", "WHY"]
+    assert listing[1].split()[:2] == [str(row["row"]), "Unknown"]
+    # its candidates under it, each with the id to pick; a year nobody knows is not "(None)"
+    assert "Fight Club (1999) · 550" in listing[2] and listing[2].startswith("   ")
+    assert "(None)" not in "\n".join(listing)
     picked = cli("import", "review", "--pick", str(row["row"]), "550")
     assert picked.code == 0 and "imported (1 added" in picked.out
     assert "Nothing to review." in cli("import", "review").out
-    assert [entry["tmdb_id"] for entry in json.loads(cli("list", "--json").out)] == ["550"]
+    [entry] = json.loads(cli("list", "--json").out)
+    # the item is what the user picked, under the catalog's name, not the file's
+    assert (entry["tmdb_id"], entry["title"], entry["year"]) == ("550", "Fight Club", 1999)
 
 
 def test_export_json_restores_into_an_empty_library_identically(cli, files, tmp_path, monkeypatch):
@@ -149,7 +158,7 @@ def test_export_formats(cli, files, tmp_path):
     for source in ("trakt", "goodreads", "opml"):
         cli("import", source, str(files[source]))
     letterboxd = cli("export", "--format", "letterboxd").out
-    assert letterboxd.splitlines()[1] == "550,Fight Club,1999,9,2020-01-01,false"
+    assert letterboxd.splitlines()[1] == "550,Fight Club,1999,9,2020-01-01,false,"  # no review
     goodreads = cli("export", "--format", "goodreads").out
     assert "Ruby,Cynthia Bond" in goodreads and ",read," in goodreads
     assert "Kitchen Table" in cli("export", "--format", "opml").out
@@ -194,3 +203,114 @@ def test_friends_come_back_from_a_backup_and_go_out_in_key_order(cli, tmp_path, 
     assert cli("export", "--format", "json", "-o", str(out)).code == 0
     assert json.loads(out.read_text())["friends"] == backup["friends"]
     assert out.read_text() == in_sorted_key_order(backup)
+
+
+def test_the_import_bar_counts_rows_a_second_not_bytes():
+    from types import SimpleNamespace
+
+    from mediatrack.cli.exchange import _Bar
+    from mediatrack.cli.progress import RateColumn
+
+    columns = _Bar(True).progress.columns
+    [rate] = [
+        column
+        for column in columns
+        if "Speed" in type(column).__name__ or isinstance(column, RateColumn)
+    ]
+    task = SimpleNamespace(finished_speed=None, speed=150.0)
+    assert str(rate.render(task)) == "150.0/s"  # rows, where a transfer column says "150 bytes/s"
+
+
+def test_a_backup_with_columns_this_version_lacks_still_restores(cli, files, tmp_path, monkeypatch):
+    """Readers ignore keys they do not know: a later backup's new columns are no traceback."""
+    for source in ("trakt", "opml"):
+        assert cli("import", source, str(files[source])).code == 0
+    first = tmp_path / "first.json"
+    assert cli("export", "-o", str(first)).code == 0
+    backup = json.loads(first.read_text())
+    for item in backup["items"]:
+        item["metadata"]["a_later_column"] = "x"
+        for season in item.get("seasons") or []:
+            season["a_later_column"] = 1
+            for episode in season["episodes"]:
+                episode["a_later_column"] = 2
+        for episode in item.get("episodes") or []:
+            episode["a_later_column"] = 3
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps(backup))
+    monkeypatch.setenv("MEDIATRACK_DB", str(tmp_path / "fresh.db"))
+    restored = cli("import", "mediatrack", str(later))
+    assert restored.code == 0 and "3 added" in restored.out, restored.err
+    second = tmp_path / "second.json"
+    assert cli("export", "-o", str(second)).code == 0
+    assert second.read_text() == first.read_text()
+
+
+def test_a_hand_edited_backup_reports_its_bad_items_and_restores_the_rest(cli, tmp_path, fake):
+    good = {"kind": "movie", "status": "completed", "catalog_id": "550", "title": "Fight Club"}
+    items = [
+        {**good, "catalog_id": None},
+        {**good, "kind": "tv", "status": "watching", "seasons": "x"},
+        {**good, "metadata": "junk"},
+        {**good, "progress": 10**30},
+        good,
+    ]
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps({"format": "mediatrack", "version": 1, "items": items}))
+    result = cli("import", "mediatrack", str(path))
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    assert "1 added" in result.out and "4 malformed" in result.out
+    assert [line.split(":")[0].strip() for line in result.out.splitlines()[1:5]] == [
+        "line 1",
+        "line 2",
+        "line 3",
+        "line 4",
+    ]
+
+
+def test_export_says_how_many_items_the_file_holds(cli, files, tmp_path):
+    cli("import", "trakt", str(files["trakt"]))
+    assert cli("add", "movie", "--title", "Not Seen Yet", "--year", "2001").code == 0
+    path = tmp_path / "films.csv"
+    result = cli("export", "--format", "letterboxd", "-o", str(path))
+    assert result.out.strip() == f"Wrote 1 item to {path}."  # the film not seen is not in it
+    assert len(path.read_text().splitlines()) == 2
+
+
+@pytest.mark.parametrize("typed", ["abc", "1.5", "", "-5", "99999999999999999999", "²"])
+def test_picking_an_id_that_is_no_tmdb_id_is_one_sentence(cli, tmp_path, fake, typed):
+    path = tmp_path / "ratings.csv"
+    path.write_text(
+        "Const,Your Rating,Date Rated,Title,Title Type,Year\ntt7654321,7,,X,movie,2010\n"
+    )
+    cli("import", "imdb", str(path))
+    [row] = json.loads(cli("import", "review", "--json").out)
+    result = cli("import", "review", "--pick", str(row["row"]), typed)
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert result.err.count("\n") == 1 and "is not a TMDB id" in result.err
+    assert json.loads(cli("list", "--json").out) == []
+    spaced = cli("import", "review", "--pick", str(row["row"]), " 550 ")
+    assert spaced.code == 0 and "imported (1 added" in spaced.out, spaced.err
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a folder no file can be made in")
+def test_a_backup_that_cannot_be_written_names_the_backup_not_the_library(cli, files):
+    cli("import", "trakt", str(files["trakt"]))
+    result = cli("backup", "/proc/mediatrack-backup.db")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "/proc/mediatrack-backup.db" in result.err and "library file" not in result.err
+
+
+def test_shelves_and_tags_the_library_cannot_keep_are_counted_not_dropped_unsaid(
+    cli, tmp_path, fake
+):
+    path = tmp_path / "goodreads.csv"
+    path.write_text(
+        "Book Id,Title,Author,ISBN,ISBN13,My Rating,Bookshelves,Exclusive Shelf\n"
+        '1,Ruby,Cynthia Bond,,,4,"read, favourites, owned",read\n'
+        '2,Other,X,,,0,"to-read, favourites",to-read\n'
+    )
+    out = cli("import", "goodreads", str(path), "--dry-run").out
+    assert "2 shelves or tags not kept (mediatrack has no tags): favourites (2), owned" in out
+    summary = json.loads(cli("import", "goodreads", str(path), "--dry-run", "--json").out)
+    assert summary["tags_not_kept"] == {"favourites": 2, "owned": 1}

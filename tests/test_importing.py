@@ -373,3 +373,142 @@ def test_offline_is_still_sent_to_review_at_once(library, tmp_path, httpserver):
     service = ImportService(offline_catalog(), on_wait=lambda name, seconds: waits.append(seconds))
     summary = service.run("opml", _opml(tmp_path, ["Show A"], httpserver))
     assert summary.to_review == 1 and waits == []
+
+
+def test_two_rows_of_one_book_left_to_review_keep_both_rows_dates(library, fake, tmp_path):
+    """A file naming a book twice (reread, duplicated row) that cannot be matched now keeps
+    one review row holding both, so nothing of either row is lost when it is matched."""
+    path = tmp_path / "goodreads.csv"
+    path.write_text(
+        "Title,Author,ISBN13,My Rating,Date Read,Exclusive Shelf\n"
+        "Ruby,Cynthia Bond,9780804188241,3,2021/01/01,read\n"
+        "Ruby,Cynthia Bond,9780804188241,5,2022/01/01,read\n"
+    )
+    offline = ImportService(offline_catalog()).run("goodreads", path)
+    assert offline.to_review == 1
+    assert len(ImportService(offline_catalog()).review()) == 1
+    retried = ImportService(fake.catalog()).retry()
+    assert (retried.added, retried.to_review) == (1, 0)
+    with connection():
+        days = sorted(d.finished_on for d in FinishDate.select())
+    assert days == ["2021-01-01", "2022-01-01"]
+    [book] = library.entries(Kind.BOOK)
+    assert book.rating == 10  # the newer row's 5 stars
+
+
+def test_a_row_dated_in_the_future_does_not_undo_a_later_change_on_every_import(
+    service, library, tmp_path
+):
+    """A typo'd year (2099) makes no row newer than every change the user will ever make."""
+    path = tmp_path / "goodreads.csv"
+    path.write_text(
+        "Title,Author,ISBN13,My Rating,Date Read,Exclusive Shelf\n"
+        "Ruby,Cynthia Bond,9780804188241,3,2099/01/01,read\n"
+    )
+    service.run("goodreads", path)
+    [book] = library.entries(Kind.BOOK)
+    assert book.rating == 6
+    library.update(book.key, rating=9)  # after the import
+    again = service.run("goodreads", path)
+    assert counts(again)[:3] == (0, 0, 1)
+    assert library.entry(book.key).rating == 9
+
+
+def test_a_feed_written_another_way_is_the_same_podcast_not_a_second_one(
+    fake, service, library, tmp_path
+):
+    """http or https, a trailing slash, the host's case: podcast apps write one feed in
+    several ways; none of them adds the podcast twice, in one file or across imports."""
+    own = fake.server.url_for(FEED_PATH)
+    shouted = own.replace("http://", "HTTP://")
+    first = tmp_path / "first.opml"
+    first.write_text(
+        f'<opml version="2.0"><body><outline text="Kitchen Table" xmlUrl="{own}"/>'
+        f'<outline text="Kitchen Table again" xmlUrl="{shouted}/"/></body></opml>'
+    )
+    summary = service.run("opml", first)
+    assert summary.added == 1 and summary.skipped_reasons == {"listed twice": 1}
+    later = tmp_path / "later.opml"
+    later.write_text(
+        f'<opml version="2.0"><body><outline text="Kitchen" xmlUrl="{own}/"/></body></opml>'
+    )
+    assert counts(service.run("opml", later)) == (0, 0, 1, 0)
+    assert len(library.entries(Kind.PODCAST)) == 1
+
+
+def test_an_unreachable_catalog_is_not_asked_again_for_every_row(library, fake, tmp_path):
+    """Offline, each look-up would wait out its own timeout (no DNS: seconds each); after a
+    few in a row get no answer at all, the rest of that catalog's rows wait in the review
+    list at once, and `review --retry` matches them later."""
+    from mediatrack.services.importing import UNREACHABLE_AFTER, WORKERS
+
+    path = tmp_path / "goodreads.csv"
+    lines = ["Book Id,Title,Author,ISBN,ISBN13,My Rating,Exclusive Shelf"]
+    lines += [f"{n},Book number {n},Author {n},,,3,read" for n in range(200)]
+    path.write_text("\n".join(lines) + "\n")
+    service = ImportService(offline_catalog())
+    summary = service.run("goodreads", path)
+    assert summary.to_review == 200
+    # the first few, and those already under way when the catalog was found unreachable
+    assert service.requests <= UNREACHABLE_AFTER + WORKERS
+    rows = ImportService(offline_catalog()).review()
+    assert {row.reason for row in rows} == {
+        "not matched yet: Cannot reach Google Books (127.0.0.1:9); check your network connection."
+    }
+    online = ImportService(fake.catalog())
+    online.retry()
+    assert online.requests >= 200  # back online: every row is asked again
+
+
+def test_a_review_in_the_file_becomes_the_items_private_note_and_a_note_since_stands(
+    fake, service, library, tmp_path
+):
+    from mediatrack.services.history import History
+
+    path = tmp_path / "goodreads.csv"
+    path.write_text(
+        "Book Id,Title,Author,ISBN,ISBN13,My Rating,Exclusive Shelf,My Review\n"
+        '1,Ruby,Cynthia Bond,,"=""9780804188241""",4,read,'
+        '"Loved it.<br/><br/>The <i>ending</i> &amp; the \x1b[2Jriver.<br/>"\n'
+    )
+    service.run("goodreads", path)
+    [book] = library.entries(Kind.BOOK)
+    assert library.detail(book.key).runs == 1  # no Read Count: read once
+    note = library.detail(book.key).note
+    assert note is not None and note.shared is False  # private, as a note starts
+    assert note.text == "Loved it.\n\nThe ending & the [2Jriver."  # plain, no escape
+    again = service.run("goodreads", path)
+    assert (again.added, again.updated) == (0, 0)
+    History().set_note(book.key, "my own words now")
+    service.run("goodreads", path)  # merge: the note written since stands
+    assert library.detail(book.key).note.text == "my own words now"
+    service.run("goodreads", path, mode="overwrite", confirm=True)  # the file wins
+    assert library.detail(book.key).note.text.startswith("Loved it.")
+
+
+def test_letterboxd_reviews_become_notes_and_count_no_second_rewatch(service, library, tmp_path):
+    folder = letterboxd_folder(tmp_path)
+    (folder / "reviews.csv").write_text(
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\r\n"
+        "2024-02-01,Fight Club,1999,https://boxd.it/e,4.5,,First time: loud.,,2024-01-31\r\n"
+        "2024-03-01,Fight Club,1999,https://boxd.it/f,4.5,Yes,Second time: quiet.,,2024-02-29\r\n"
+    )
+    service.run("letterboxd", folder)
+    [movie] = library.entries(Kind.MOVIE)
+    assert library.detail(movie.key).note.text == "Second time: quiet."  # the newest
+    assert library.detail(movie.key).runs == 2  # one rewatch in the diary, not two
+
+
+def test_times_read_and_watched_in_the_file_are_the_items_runs_and_never_lowered(
+    fake, service, library, tmp_path
+):
+    path = tmp_path / "goodreads.csv"
+    header = "Book Id,Title,Author,ISBN,ISBN13,My Rating,Exclusive Shelf,Read Count\n"
+    path.write_text(header + '1,Ruby,Cynthia Bond,,"=""9780804188241""",4,read,3\n')
+    service.run("goodreads", path)
+    [book] = library.entries(Kind.BOOK)
+    assert library.detail(book.key).runs == 3  # "x3": read three times
+    assert counts(service.run("goodreads", path)) == (0, 0, 1, 0)
+    path.write_text(header + '1,Ruby,Cynthia Bond,,"=""9780804188241""",4,read,2\n')
+    service.run("goodreads", path)  # an older file says fewer: what the library has stands
+    assert library.detail(book.key).runs == 3

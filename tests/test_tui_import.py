@@ -43,6 +43,42 @@ async def test_import_from_the_palette_shows_the_summary_and_the_library_has_it(
     assert (movie.catalog_id, movie.rating) == ("550", 9)
 
 
+async def test_rows_left_to_review_open_from_the_import_screen(
+    httpserver, db_path: Path, tmp_path: Path
+):
+    from textual.widgets import Button, OptionList
+
+    from mediatrack.screens.import_review import ImportReviewScreen
+
+    path = tmp_path / "ratings.csv"
+    path.write_text(
+        "Const,Your Rating,Date Rated,Title,Title Type,Year\n"
+        "tt7654321,7,2020-01-01,Unknown,movie,2010\n"
+        "tt0137523,9,2020-01-01,Fight Club,movie,1999\n"
+        "tt0000002,8,2020-01-01,,movie,2010\n"
+    )
+    app = MediaTrackApp(db_path=db_path, catalog=FakeCatalogs(httpserver).catalog())
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_import_file()
+        await until(pilot, lambda: isinstance(app.screen, ImportScreen))
+        screen = app.screen
+        review = screen.query_one("#review", Button)
+        assert not review.display  # nothing imported yet
+        screen.query_one("#source").value = "imdb"
+        screen.query_one("#path", Input).value = str(path)
+        await pilot.press("enter")
+        summary = screen.query_one("#import-summary", Static)
+        await until(pilot, lambda: "1 to review" in str(summary.render()))
+        # the CLI's words: the counts, then the malformed line with its number
+        assert "line 4:" in str(summary.render())
+        assert review.display and str(review.label) == "Review 1 row"
+        assert review.has_focus
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ImportReviewScreen))
+        rows = app.screen.query_one("#review-rows", OptionList)
+        await until(pilot, lambda: rows.option_count == 1)
+
+
 async def test_a_file_that_is_not_an_export_is_one_sentence_on_the_screen(
     httpserver, db_path: Path, tmp_path: Path
 ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -97,17 +97,27 @@ def open_library(args: argparse.Namespace) -> Library:
     return open_file(library_path(args))
 
 
-def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], wide: int = 1) -> None:
+def print_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    wide: int = 1,
+    after: Mapping[int, Sequence[str]] | None = None,
+) -> None:
     """Columns padded to their widest cell; column ``wide`` is cut at 50 characters.
+    ``after`` holds lines (already inert) printed under row ``i``, indented to its second
+    column.
 
     Cells are outside text: controls show as control pictures, never as escapes.
     """
     rows = [[inert(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     widths[wide] = min(widths[wide], 50)
-    for row in [header, *rows]:
+    indent = " " * (widths[0] + 2)
+    for number, row in enumerate([header, *rows], start=-1):
         cells = [cell[: widths[i]].ljust(widths[i]) for i, cell in enumerate(row)]
         print("  ".join(cells).rstrip())
+        for line in (after or {}).get(number, ()):
+            print(indent + line)
 
 
 def print_json(data: object) -> None:

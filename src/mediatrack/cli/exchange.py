@@ -17,6 +17,8 @@ from mediatrack.cli.common import (
     print_table,
     refused_unless_yes,
 )
+from mediatrack.display.entries import counted
+from mediatrack.display.exchange import candidate_label, import_summary_lines
 from mediatrack.display.text import inert
 
 if TYPE_CHECKING:
@@ -98,42 +100,23 @@ def _service(args: argparse.Namespace):
 
 
 class _Bar:
-    """A rich progress bar on a terminal; nothing when stderr is not one."""
+    """The import's bars (matching, then writing), drawn only when stdout and stderr are
+    terminals."""
 
     def __init__(self, enabled: bool) -> None:
-        self.progress = None
-        self.tasks: dict[str, TaskID] = {}
-        if enabled:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-                TransferSpeedColumn,
-            )
+        from mediatrack.cli.progress import job_bars, stderr_console
 
-            self.progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TransferSpeedColumn(),
-                TimeRemainingColumn(),
-                transient=True,
-            )
+        self.progress = job_bars(stderr_console(), enabled=enabled)
+        self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> _Bar:
-        if self.progress is not None:
-            self.progress.start()
+        self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+        self.progress.stop()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.progress is None:
-            return
         label = {"match": "Matching", "apply": "Writing"}.get(stage, stage)
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(label, total=total)
@@ -143,8 +126,6 @@ class _Bar:
         """A look-up waits for a catalog's rate limit: the Matching line says so."""
         from mediatrack.display.exchange import waiting_line
 
-        if self.progress is None:
-            return
         line = f"Matching ({waiting_line(catalog, seconds)})"
         if "match" not in self.tasks:
             self.tasks["match"] = self.progress.add_task(line, total=None)
@@ -157,7 +138,7 @@ def run_import(args: argparse.Namespace) -> int:
         return _review(args, service)
     if args.path is None:
         raise CliError(f"Give the file to import: mediatrack import {args.source} PATH.")
-    with refused_unless_yes(), _Bar(sys.stderr.isatty() and not args.json) as bar:
+    with refused_unless_yes(), _Bar(not args.json) as bar:
         service.on_wait = bar.waiting
         summary = service.run(
             args.source,
@@ -175,16 +156,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _print_summary(summary) -> None:
-    verb = "Would import" if summary.dry_run else "Imported"
-    print(
-        f"{verb} {summary.source}: {summary.matched} matched, {summary.added} added, "
-        f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.to_review} to "
-        f"review, {summary.skipped} skipped, {summary.malformed} malformed."
-    )
-    for reason, count in sorted(summary.skipped_reasons.items()):
-        print(inert(f"  skipped {count}: {reason}"))
-    for bad in summary.malformed_rows:
-        print(inert(f"  line {bad.line}: {bad.reason}"))
+    for line in import_summary_lines(summary):
+        print(line)
     if summary.to_review and not summary.dry_run:
         print("See them with `mediatrack import review`; pick a match with --pick ROW ID.")
 
@@ -247,19 +220,15 @@ def _review(args: argparse.Namespace, service) -> int:
         print("Nothing to review.")
         return 0
     print_table(
-        ("ROW", "TITLE", "SOURCE", "LINE", "WHY", "CANDIDATES"),
-        [
-            (
-                str(row.id),
-                row.title,
-                row.source,
-                str(row.line),
-                row.reason,
-                "; ".join(f"{c['catalog_id']} {c['title']} ({c['year']})" for c in row.candidates),
-            )
-            for row in rows
-        ],
+        ("ROW", "TITLE", "SOURCE", "LINE", "WHY"),
+        [(str(row.id), row.title, row.source, str(row.line), row.reason) for row in rows],
+        after={
+            index: [f"  {candidate_label(c)}" for c in row.candidates]
+            for index, row in enumerate(rows)
+        },
     )
+    if any(row.candidates for row in rows):
+        print("Pick a candidate with `mediatrack import review --pick ROW CATALOG_ID`.")
     return 0
 
 
@@ -284,7 +253,7 @@ def run_export(args: argparse.Namespace) -> int:
             target.write_text(file.text, encoding="utf-8", newline="")
         except OSError as error:
             raise CliError(f"Could not write {target} ({error.strerror}).") from None
-        print(inert(f"Wrote {file.items} items to {target}."))
+        print(inert(f"Wrote {counted(file.items, 'item')} to {target}."))
     return 0
 
 

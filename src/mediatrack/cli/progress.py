@@ -42,6 +42,21 @@ def stderr_console() -> Console:
     return Console(stderr=True, quiet=not sys.stdout.isatty())
 
 
+def job_bars(console: Console, *, enabled: bool = True) -> Progress:
+    """Bars with a description, ``done/total``, the rate and the time left, drawn on
+    ``console`` only when it is a terminal that is not quiet (and ``enabled``)."""
+    return Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not enabled or not console.is_terminal or console.quiet,
+    )
+
+
 class JobProgress:
     """One bar for a job of ``total`` steps; ``update`` it as steps are done.
 
@@ -51,16 +66,7 @@ class JobProgress:
 
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or stderr_console()
-        self.progress = Progress(
-            TextColumn("{task.description}", markup=False),
-            BarColumn(),
-            MofNCompleteColumn(),
-            RateColumn(),
-            TimeRemainingColumn(),
-            console=self.console,
-            transient=True,
-            disable=not self.console.is_terminal or self.console.quiet,
-        )
+        self.progress = job_bars(self.console)
         self._task = self.progress.add_task("", total=None)
         self._started = False
 

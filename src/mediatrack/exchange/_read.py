@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 from mediatrack.exchange.records import ExchangeError, ImportRecord, Malformed, ParseResult
 
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
+LARGEST = 2**31 - 1  # the largest number a file's cell may hold
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -45,13 +47,34 @@ def clean(value: str | None) -> str:
     return _CONTROL.sub("", value).strip()
 
 
+_BREAK = re.compile(r"<br\s*/?>|</p>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def review_text(value: str | None) -> str | None:
+    """A review as its service exports it (Goodreads writes HTML: ``<br/>``, ``<i>``,
+    ``&amp;``) as plain text; None when there is none."""
+    if not value:
+        return None
+    text = html.unescape(_TAG.sub("", _BREAK.sub("\n", value)))
+    lines = [_CONTROL.sub("", line).strip() for line in text.replace("\r", "\n").split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return text or None
+
+
 def csv_rows(
-    text: str, name: str, required: tuple[str, ...]
+    text: str,
+    name: str,
+    required: tuple[str, ...],
+    one_of: tuple[str, ...] = (),
+    malformed: list[Malformed] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(first line of the row, {column: cleaned value}) for each data row.
 
     Unknown columns are kept but ignored by the parsers; a missing required
-    column is one sentence naming it.
+    column (or, with ``one_of``, all of those) is one sentence naming it. A row
+    the CSV reader refuses (a field over its limit) goes to ``malformed`` and
+    the rest are read; without that list it ends the file in one sentence.
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -62,6 +85,8 @@ def csv_rows(
         raise ExchangeError(f"{name} is not a CSV file ({error}).") from None
     columns = [clean(column) for column in header]
     missing = [column for column in required if column not in columns]
+    if one_of and not any(column in columns for column in one_of):
+        missing.append(" or ".join(one_of))
     if missing:
         listed = ", ".join(repr(column) for column in missing)
         raise ExchangeError(
@@ -75,7 +100,11 @@ def csv_rows(
         except StopIteration:
             return
         except csv.Error as error:
-            raise ExchangeError(f"{name} line {line}: {error}.") from None
+            if malformed is None:
+                raise ExchangeError(f"{name} line {line}: {error}.") from None
+            malformed.append(Malformed(line, f"the row cannot be read as CSV ({error})"))
+            line = reader.line_num + 1
+            continue
         if any(cell.strip() for cell in cells):
             yield line, dict(zip(columns, (clean(cell) for cell in cells), strict=False))
         line = reader.line_num + 1
@@ -89,16 +118,25 @@ def excel_text(value: str) -> str:
     return value.strip()
 
 
-def parse_date(value: str) -> dt.date | None:
+_DATE = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ].*)?")
+
+
+def parse_date(value: str, what: str = "the date") -> dt.date | None:
     """``2020/03/26``, ``2020-03-26``, ``2020-03-26T10:00:00Z``; None when empty.
 
-    Raises ValueError for text that is not a date.
+    Raises ValueError, one sentence naming ``what`` and the text, for text that is not
+    such a date.
     """
     value = value.strip()
     if not value:
         return None
-    value = value.replace("/", "-")
-    return dt.date.fromisoformat(value[:10])
+    found = _DATE.fullmatch(value)
+    try:
+        if found is None:
+            raise ValueError
+        return dt.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        raise ValueError(f"{what} {value!r} is not a date (year/month/day)") from None
 
 
 def parse_datetime(value: str | None) -> dt.datetime | None:
@@ -117,9 +155,12 @@ def parse_int(value: str, what: str) -> int | None:
     if not value:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ValueError(f"{what} {value!r} is not a whole number") from None
+    if abs(number) > LARGEST:  # no count or date has it; the store could not hold it
+        raise ValueError(f"{what} {value} is too large")
+    return number
 
 
 def parse_year(value: str) -> int | None:
@@ -143,7 +184,7 @@ def parse_rows(
     """One record per CSV row: a row ``record`` refuses (ValueError) is reported with its line,
     one it returns None for is counted under ``skipped_as(row)``; the rest are read."""
     result = ParseResult()
-    for line, row in csv_rows(text, name, required):
+    for line, row in csv_rows(text, name, required, malformed=result.malformed):
         try:
             made = record(line, row)
         except ValueError as error:

@@ -66,7 +66,7 @@ def load(text: str, name: str) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ExchangeError(f"{name} is not a mediatrack backup (made by `mediatrack export`).")
     version = document.get("version")
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ExchangeError(f"{name} has no valid backup version.")
     if version > VERSION:
         raise ExchangeError(
@@ -84,7 +84,7 @@ def parse_text(text: str, name: str = "the backup") -> ParseResult:
     for index, item in enumerate(document.get("items", []), start=1):
         try:
             result.records.append(_record(index, item))
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
             result.malformed.append(Malformed(index, f"item {index}: {error}"))
     return result
 
@@ -149,44 +149,115 @@ def _past_ticks(past: Any) -> list[dict[str, Any]]:
     ]
 
 
+LARGEST = 2**31 - 1  # a count or number the store (and the sync server) can hold
+
+
+def _whole(value: Any, what: str, default: int | None = None) -> int | None:
+    """A whole number from 0 to ``LARGEST`` (None or ``default`` when absent)."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= LARGEST:
+        raise ValueError(f"the {what} {value!r} is not a whole number from 0 to {LARGEST}")
+    return value
+
+
+def _text(value: Any, what: str, *, required: bool = False) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"the {what} {value!r} is not text")
+    if required and not value.strip():
+        raise ValueError(f"the {what} is empty")
+    return value
+
+
+def _list_of_objects(value: Any, what: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(part, dict) for part in value):
+        raise ValueError(f"its {what} are not a list of objects")
+    return value
+
+
+def _moment(value: Any, what: str) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        if not isinstance(value, str):
+            raise TypeError
+        return parse_datetime(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"the {what} {value!r} is not a time (ISO 8601)") from None
+
+
+def _catalog_id(kind: Kind, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"the catalog id {value!r} is not text or a number")
+    text = str(value).strip()
+    if kind in (Kind.TV, Kind.MOVIE):
+        digits = text.removeprefix("-")  # a negative id: an item made by hand
+        if not (digits.isascii() and digits.isdigit()) or int(digits) >= 2**63:
+            raise ValueError(f"the catalog id {value!r} is not a TMDB id (a whole number)")
+    elif not text:
+        raise ValueError("the catalog id is empty")
+    return text
+
+
 def _record(index: int, item: dict[str, Any]) -> ImportRecord:
     if not isinstance(item, dict):
         raise ValueError("not an object")
-    kind = Kind(item["kind"])
-    status = item["status"]
-    if status not in KINDS[kind].statuses:
+    try:
+        kind = Kind(str(item.get("kind")))
+    except ValueError:
+        raise ValueError(f"{item.get('kind')!r} is not a kind (tv, movie, book, podcast)") from None
+    status = item.get("status")
+    if not isinstance(status, str) or status not in KINDS[kind].statuses:
         raise ValueError(f"{status!r} is not a status for a {KINDS[kind].noun}")
-    catalog_id = str(item["catalog_id"])
-    title = str(item["title"])
-    if not title.strip():
-        raise ValueError("the title is empty")
+    catalog_id = _catalog_id(kind, item.get("catalog_id"))
+    title = _text(item.get("title"), "title", required=True)
+    assert title is not None
+    creator = _text(item.get("creator"), "creator")
     rating = item.get("rating")
-    if rating is not None and not (isinstance(rating, int) and 1 <= rating <= 10):
+    if rating is not None and not (
+        isinstance(rating, int) and not isinstance(rating, bool) and 1 <= rating <= 10
+    ):
         raise ValueError(f"the rating {rating!r} is not a whole number from 1 to 10")
-    progress = item.get("progress") or 0
-    if not isinstance(progress, int) or progress < 0:
-        raise ValueError(f"the progress {progress!r} is not a whole number from 0")
-    ticks = tuple(
-        Tick(int(season["season_number"]), int(episode["episode_number"]), moment)
-        for season in item.get("seasons") or []
-        for episode in season.get("episodes") or []
-        if (moment := parse_datetime(episode.get("watched_at"))) is not None
-    )
-    dates = tuple(dt.date.fromisoformat(day) for day in item.get("dates") or [])
-    listens(item)  # a bad listen time is a malformed item, here rather than mid-write
+    progress = _whole(item.get("progress"), "progress", 0) or 0
+    total = _whole(item.get("total"), "total")
+    if not isinstance(item.get("metadata") or {}, dict):
+        raise ValueError("its metadata are not an object")
+    ticks = []
+    for season in _list_of_objects(item.get("seasons"), "seasons"):
+        number = _whole(season.get("season_number"), "season number")
+        for episode in _list_of_objects(season.get("episodes"), "episodes of a season"):
+            episode_number = _whole(episode.get("episode_number"), "episode number")
+            moment = _moment(episode.get("watched_at"), "watch time")
+            if moment is not None and number is not None and episode_number is not None:
+                ticks.append(Tick(number, episode_number, moment))
+    for episode in _list_of_objects(item.get("episodes"), "episodes"):
+        _text(episode.get("guid"), "episode guid", required=True)
+        _moment(episode.get("listened_at"), "listen time")
+        _moment(episode.get("published_at"), "publication time")
+    days = item.get("dates") or []
+    if not isinstance(days, list):
+        raise ValueError("its dates are not a list")
+    try:
+        dates = tuple(dt.date.fromisoformat(day) for day in days)
+    except (ValueError, TypeError):
+        raise ValueError(f"its dates {days!r} are not days (year-month-day)") from None
     return ImportRecord(
         source=SOURCE,
         line=index,
-        ticks=ticks,
+        ticks=tuple(ticks),
         dates=dates,
         kind=kind,
         title=title,
-        creator=item.get("creator"),
+        creator=creator,
         ids={ID_KEYS[kind]: catalog_id},
         status=status,
         rating=rating,
         progress=progress,
-        total=item.get("total"),
-        changed=parse_datetime(item.get("updated_at")),
+        total=total,
+        changed=_moment(item.get("updated_at"), "updated_at"),
         extra=item,
     )

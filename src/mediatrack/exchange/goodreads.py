@@ -10,8 +10,8 @@ from mediatrack.exchange._read import (
     parse_date,
     parse_int,
     parse_rows,
-    parse_year,
     read_text,
+    review_text,
 )
 from mediatrack.exchange.records import ImportRecord, ParseResult
 from mediatrack.kinds import Kind
@@ -48,6 +48,13 @@ def book_rating(stars: int | None) -> int | None:
     return stars * 2
 
 
+def _book_year(value: str) -> int | None:
+    """A year of publication; a classic's (-725, 397) is no reason to refuse the row, but it
+    is no year mediatrack keeps either."""
+    year = parse_int(value, "the year")
+    return year if year is not None and 1000 <= year <= 2200 else None
+
+
 def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
     title = row.get("Title", "")
     if not title:
@@ -63,10 +70,12 @@ def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
     if row.get("Book Id"):
         ids["goodreads"] = row["Book Id"]
     rating = book_rating(parse_int(row.get("My Rating", ""), "My Rating"))
-    read = parse_date(row.get("Date Read", ""))
-    added = parse_date(row.get("Date Added", ""))
+    read = parse_date(row.get("Date Read", ""), "Date Read")
+    added = parse_date(row.get("Date Added", ""), "Date Added")
     pages = parse_int(row.get("Number of Pages", ""), "Number of Pages")
-    year = parse_year(row.get("Original Publication Year", "")) or parse_year(
+    if pages is not None and pages < 0:
+        raise ValueError(f"Number of Pages {pages} is not a page count")
+    year = _book_year(row.get("Original Publication Year", "")) or _book_year(
         row.get("Year Published", "")
     )
     tags = tuple(
@@ -92,6 +101,7 @@ def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
         progress=pages if status == "completed" and pages else None,
         total=pages,
         tags=tags,
+        review=review_text(row.get("My Review")),
         changed=at_noon(read or added),
         extra={"read_count": read_count} if read_count > 1 else {},
     )

@@ -28,7 +28,7 @@ def parse(path: Path) -> ParseResult:
 
 def parse_text(text: str, name: str = "the IMDb export") -> ParseResult:
     result = ParseResult()
-    for line, row in csv_rows(text, name, REQUIRED):
+    for line, row in csv_rows(text, name, REQUIRED, malformed=result.malformed):
         title_type = row["Title Type"]
         folded = title_type.lower().replace(" ", "")
         if folded in MOVIE_TYPES:
@@ -47,15 +47,17 @@ def parse_text(text: str, name: str = "the IMDb export") -> ParseResult:
 
 def _record(line: int, row: dict[str, str], kind: Kind) -> ImportRecord:
     const = row["Const"]
-    if not (const.startswith("tt") and const[2:].isdigit()):
+    if not (const.startswith("tt") and const[2:].isascii() and const[2:].isdigit()):
         raise ValueError(f"Const {const!r} is not an IMDb title id (tt...)")
     if not row["Title"]:
         raise ValueError("the title is empty")
     rating = parse_int(row.get("Your Rating", ""), "Your Rating")
     if rating is not None and not 1 <= rating <= 10:
         raise ValueError(f"Your Rating {rating} is not between 1 and 10")
-    rated = parse_date(row.get("Date Rated", ""))
-    added = parse_date(row.get("Created", "")) or parse_date(row.get("Modified", ""))
+    rated = parse_date(row.get("Date Rated", ""), "Date Rated")
+    added = parse_date(row.get("Created", ""), "Created") or parse_date(
+        row.get("Modified", ""), "Modified"
+    )
     seen = rating is not None  # the ratings file; a watchlist row unrated is a plan
     return ImportRecord(
         source=SOURCE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -33,14 +34,16 @@ def parse_text(text: str, name: str = "the OPML file") -> ParseResult:
     seen: set[str] = set()
     lines = _outline_lines(text)
     for index, outline in enumerate(root.iter("outline")):
-        feed = clean(outline.get("xmlUrl"))
+        feed = clean(_attribute(outline, "xmlurl"))
         if not feed:
+            if outline.find("outline") is None:
+                result.skipped["an outline with no feed (xmlUrl)"] += 1
             continue  # a folder of outlines
         line = lines[index] if index < len(lines) else 0
-        if feed in seen:
+        if feed_key(feed) in seen:
             result.skipped["listed twice"] += 1
             continue
-        seen.add(feed)
+        seen.add(feed_key(feed))
         title = clean(outline.get("title") or outline.get("text")) or feed
         result.records.append(
             ImportRecord(
@@ -53,6 +56,18 @@ def parse_text(text: str, name: str = "the OPML file") -> ParseResult:
             )
         )
     return result
+
+
+def feed_key(url: str) -> str:
+    """A feed URL as compared: podcast apps write one feed with http or https, with or
+    without ``www.`` or a trailing slash, in any case."""
+    text = url.strip().lower().removesuffix("/")
+    return re.sub(r"^https?://(www\.)?", "", text)
+
+
+def _attribute(outline: ElementTree.Element, name: str) -> str | None:
+    """An attribute by its name in any case: apps write ``xmlUrl``, ``xmlurl`` or ``xmlURL``."""
+    return next((value for key, value in outline.attrib.items() if key.lower() == name), None)
 
 
 def _outline_lines(text: str) -> list[int]:

@@ -50,6 +50,7 @@ class ImportRecord:
     progress: int | None = None
     total: int | None = None
     tags: tuple[str, ...] = ()
+    review: str | None = None  # the user's own review or notes, kept as the item's note
     changed: dt.datetime | None = None
     extra: dict = field(default_factory=dict)  # the mediatrack backup's lossless fields
 
@@ -94,6 +95,7 @@ def record_to_json(record: ImportRecord) -> dict:
         "progress": record.progress,
         "total": record.total,
         "tags": list(record.tags),
+        "review": record.review,
         "changed": record.changed.isoformat() if record.changed else None,
         "extra": record.extra,
     }
@@ -118,6 +120,7 @@ def record_from_json(data: dict) -> ImportRecord:
         progress=data.get("progress"),
         total=data.get("total"),
         tags=tuple(data.get("tags") or ()),
+        review=data.get("review"),
         changed=dt.datetime.fromisoformat(data["changed"]) if data.get("changed") else None,
         extra=dict(data.get("extra") or {}),
     )

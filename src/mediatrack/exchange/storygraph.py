@@ -11,6 +11,7 @@ from mediatrack.exchange._read import (
     parse_int,
     parse_rows,
     read_text,
+    review_text,
 )
 from mediatrack.exchange.records import ImportRecord, ParseResult
 from mediatrack.kinds import Kind
@@ -59,8 +60,15 @@ def dates_read(value: str) -> tuple[dt.date, ...]:
         part = part.strip()
         if not part:
             continue
-        end = part.rsplit("-", 1)[-1] if part.count("-") in (1, 5) else part
-        day = parse_date(end)
+        dashes = part.count("-")  # a range: "2023/01/05-2023/01/20" or "2023-01-05-2023-01-20"
+        end = (
+            part.rsplit("-", 1)[-1]
+            if dashes == 1
+            else part.split("-", 3)[-1]
+            if dashes == 5
+            else part
+        )
+        day = parse_date(end, "Dates Read")
         if day is not None:
             days.append(day)
     return tuple(sorted(set(days)))
@@ -80,10 +88,10 @@ def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
     elif len(uid) == 10 and uid[:9].isdigit():
         ids["isbn10"] = uid
     dates = dates_read(row.get("Dates Read", ""))
-    last = parse_date(row.get("Last Date Read", ""))
+    last = parse_date(row.get("Last Date Read", ""), "Last Date Read")
     if last and last not in dates:
         dates = tuple(sorted((*dates, last)))
-    added = parse_date(row.get("Date Added", ""))
+    added = parse_date(row.get("Date Added", ""), "Date Added")
     tags = tuple(tag.strip() for tag in row.get("Tags", "").split(",") if tag.strip())
     read_count = parse_int(row.get("Read Count", ""), "Read Count") or 0
     return ImportRecord(
@@ -97,6 +105,7 @@ def _record(line: int, row: dict[str, str]) -> ImportRecord | None:
         rating=star_rating(row.get("Star Rating", "")),
         dates=dates,
         tags=tags,
+        review=review_text(row.get("Review")),
         changed=at_noon(dates[-1] if dates else added),
         extra={"read_count": read_count} if read_count > 1 else {},
     )

@@ -44,17 +44,21 @@ class _Item:
 def read_files(path: Path) -> dict[str, str]:
     path = Path(path)
     if path.is_dir():
-        return {entry.name: decode(entry.read_bytes()) for entry in sorted(path.rglob("*.json"))}
-    if path.is_file() and zipfile.is_zipfile(path):
+        found = {entry.name: decode(entry.read_bytes()) for entry in sorted(path.rglob("*.json"))}
+    elif path.is_file() and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            return {
+            found = {
                 info.filename: decode(archive.read(info))
                 for info in archive.infolist()
                 if info.filename.endswith(".json")
             }
-    if path.is_file():
+    elif path.is_file():
         return {path.name: decode(path.read_bytes())}
-    raise ExchangeError(f"{path} does not exist.")
+    else:
+        raise ExchangeError(f"{path} does not exist.")
+    if not found:
+        raise ExchangeError(f"{path} holds no Trakt JSON files (*.json).")
+    return found
 
 
 def parse(path: Path) -> ParseResult:
@@ -74,11 +78,11 @@ def parse_files(files: dict[str, str]) -> ParseResult:
                 ) from None
             result.malformed.append(Malformed(error.lineno, f"{name} is not JSON"))
             continue
+        lines = _entry_lines(text) if isinstance(data, list) else [1]
         if isinstance(data, dict):
             data = [data]
         if not isinstance(data, list):
             raise ExchangeError(f"{name} is not a Trakt export (not a list of entries).")
-        lines = _entry_lines(text)
         for index, entry in enumerate(data):
             line = lines[index] if index < len(lines) else 0
             try:
@@ -93,6 +97,7 @@ def parse_files(files: dict[str, str]) -> ParseResult:
 def _entry_lines(text: str) -> list[int]:
     """The line where each top-level entry of a JSON list starts (best effort)."""
     lines, depth, line, in_string, escape = [], 0, 1, False, False
+    expecting = False  # at depth 1, after "[" or ",": the next character starts an entry
     for char in text:
         if char == "\n":
             line += 1
@@ -104,14 +109,18 @@ def _entry_lines(text: str) -> list[int]:
             elif char == '"':
                 in_string = False
             continue
+        if expecting and not char.isspace() and char not in ",]":
+            lines.append(line)
+            expecting = False
         if char == '"':
             in_string = True
         elif char in "[{":
-            if depth == 1:
-                lines.append(line)
             depth += 1
+            expecting = depth == 1 and char == "["
         elif char in "]}":
             depth -= 1
+        elif char == "," and depth == 1:
+            expecting = True
     return lines
 
 
@@ -120,9 +129,23 @@ def _ids(thing: dict[str, Any]) -> dict[str, str]:
     return {key: str(value) for key, value in ids.items() if value not in (None, "")}
 
 
-def _item(items: dict, kind: Kind, thing: dict[str, Any], line: int) -> _Item:
+def _check(kind: Kind, thing: Any) -> None:
+    """Raises for a movie or show ``_item`` could not make an item of."""
     if not isinstance(thing, dict) or not thing.get("title"):
         raise ValueError(f"the {kind.value} has no title")
+    year = thing.get("year")
+    if year and not (
+        isinstance(year, int) or (isinstance(year, str) and year.isascii() and year.isdigit())
+    ):
+        raise ValueError(f"the year {year!r} is not a whole number")
+    if not isinstance(thing.get("ids") or {}, dict):
+        raise ValueError(f"the {kind.value}'s ids are not an object")
+    tmdb = _ids(thing).get("tmdb")
+    if tmdb is not None and not (tmdb.isascii() and tmdb.isdigit() and 0 < int(tmdb) < 2**63):
+        raise ValueError(f"the {kind.value}'s TMDB id {tmdb!r} is not a TMDB id")
+
+
+def _item(items: dict, kind: Kind, thing: dict[str, Any], line: int) -> _Item:
     ids = _ids(thing)
     key = ids.get("tmdb") or ids.get("trakt") or f"{thing['title']}|{thing.get('year')}"
     year = thing.get("year")
@@ -133,46 +156,62 @@ def _item(items: dict, kind: Kind, thing: dict[str, Any], line: int) -> _Item:
 
 
 def _merge(items: dict, entry: dict[str, Any], line: int) -> bool:
+    """Adds the entry to its item; an entry it refuses (an error) adds nothing."""
     if not isinstance(entry, dict):
         raise ValueError("an entry is not an object")
     if "movie" in entry:
-        item = _item(items, Kind.MOVIE, entry["movie"], line)
+        kind, thing = Kind.MOVIE, entry["movie"]
     elif "show" in entry and entry.get("type") in (None, "show", "episode"):
-        item = _item(items, Kind.TV, entry["show"], line)
+        kind, thing = Kind.TV, entry["show"]
     else:
         return False  # seasons, people, lists
+    _check(kind, thing)
     watched_at = parse_datetime(entry.get("watched_at"))
     last = parse_datetime(entry.get("last_watched_at"))
+    rated_at = parse_datetime(entry.get("rated_at"))
+    listed_at = parse_datetime(entry.get("listed_at"))
+    rating = None
     if "rating" in entry:
         rating = int(entry["rating"])
         if not 1 <= rating <= 10:
             raise ValueError(f"the rating {rating} is not between 1 and 10")
-        if entry.get("type", "movie" if item.kind is Kind.MOVIE else "show") in ("movie", "show"):
-            item.rating = rating
-            item.touch(parse_datetime(entry.get("rated_at")))
-    if "listed_at" in entry:
-        item.listed = True
-        item.touch(parse_datetime(entry.get("listed_at")))
+    ticks: list[tuple[int, int, dt.datetime | None, dict]] = []
     if entry.get("type") == "episode" and "episode" in entry:
         episode = entry["episode"]
-        _tick(item, int(episode["season"]), int(episode["number"]), watched_at, episode)
-    elif watched_at is not None:
-        item.watched.add(watched_at)
+        ticks.append((int(episode["season"]), int(episode["number"]), watched_at, episode))
     for season in entry.get("seasons") or []:
         for episode in season.get("episodes") or []:
             moment = parse_datetime(episode.get("last_watched_at"))
-            _tick(item, int(season["number"]), int(episode["number"]), moment, episode)
-    if item.kind is Kind.MOVIE and last is not None:
+            ticks.append((int(season["number"]), int(episode["number"]), moment, episode))
+    for season, number, _moment, episode in ticks:
+        if season < 0 or number < 0:
+            raise ValueError(f"S{season}E{number} is not an episode")
+        if (episode.get("ids") or {}).get("tmdb"):
+            int(episode["ids"]["tmdb"])  # else the entry is malformed, before it adds anything
+    plays = int(entry.get("plays") or 1)
+    item = _item(items, kind, thing, line)
+    if rating is not None and entry.get("type", "movie" if kind is Kind.MOVIE else "show") in (
+        "movie",
+        "show",
+    ):
+        item.rating = rating
+        item.touch(rated_at)
+    if "listed_at" in entry:
+        item.listed = True
+        item.touch(listed_at)
+    if watched_at is not None and not (entry.get("type") == "episode" and "episode" in entry):
+        item.watched.add(watched_at)
+    for season, number, moment, episode in ticks:
+        _tick(item, season, number, moment, episode)
+    if kind is Kind.MOVIE and last is not None:
         item.watched.add(last)
-        item.plays = max(item.plays, int(entry.get("plays") or 1))
+        item.plays = max(item.plays, plays)
     item.touch(watched_at)
     item.touch(last)
     return True
 
 
 def _tick(item: _Item, season: int, number: int, moment: dt.datetime | None, episode: dict) -> None:
-    if season < 0 or number < 0:
-        raise ValueError(f"S{season}E{number} is not an episode")
     tmdb = (episode.get("ids") or {}).get("tmdb")
     known = item.ticks.get((season, number))
     if known is not None:

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker
 
-from mediatrack.display.exchange import waiting_line
+from mediatrack.display.entries import counted
+from mediatrack.display.exchange import import_summary_lines, waiting_line
 from mediatrack.display.text import inert
 from mediatrack.errors import MediatrackError
 from mediatrack.screens.common import WorkerErrors
@@ -83,7 +84,9 @@ class ImportScreen(WorkerErrors, ModalScreen[None]):
                 suggester=PathSuggester(),
                 id="path",
             )
-            yield Button("Import", variant="primary", id="start")
+            with Horizontal(id="buttons"):
+                yield Button("Import", variant="primary", id="start")
+                yield Button("Review rows", id="review")
             yield ProgressBar(total=None, show_eta=True, id="bar")
             yield Static(
                 "Re-importing is safe: new items, ticks and dates are added; your later "
@@ -109,6 +112,12 @@ class ImportScreen(WorkerErrors, ModalScreen[None]):
         self.query_one("#start", Button).disabled = True
         self._say(f"Importing {source}…")
         self.run_import(source, Path(os.path.expanduser(text)))
+
+    @on(Button.Pressed, "#review")
+    def _review(self) -> None:
+        from mediatrack.screens.import_review import ImportReviewScreen
+
+        self.app.switch_screen(ImportReviewScreen())
 
     def _say(self, text: str) -> None:
         self.query_one("#import-summary", Static).update(inert(text, single_line=False))
@@ -147,19 +156,17 @@ class ImportScreen(WorkerErrors, ModalScreen[None]):
         except (MediatrackError, OSError) as error:
             app.call_from_thread(self._finished, str(error))
             return
-        lines = [
-            f"{summary.matched} matched, {summary.added} added, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged, {summary.to_review} to review, "
-            f"{summary.skipped} skipped, {summary.malformed} malformed."
-        ]
-        lines += [f"line {bad.line}: {bad.reason}" for bad in summary.malformed_rows[:5]]
-        if summary.to_review:
-            lines.append("Rows to review: `mediatrack import review` lists them.")
-        app.call_from_thread(self._finished, "\n".join(lines))
+        lines = import_summary_lines(summary, most=5)
+        app.call_from_thread(self._finished, "\n".join(lines), summary.to_review)
 
-    def _finished(self, text: str) -> None:
+    def _finished(self, text: str, to_review: int = 0) -> None:
         self._say(text)
         self.query_one("#start", Button).disabled = False
+        review = self.query_one("#review", Button)
+        review.display = to_review > 0
+        if to_review:
+            review.label = f"Review {counted(to_review, 'row')}"
+            review.focus()  # enter opens them
         bar = self.query_one("#bar", ProgressBar)
         if bar.total is None:
             bar.update(total=1, progress=1)

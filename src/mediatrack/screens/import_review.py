@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mediatrack.display.exchange import candidate_label, review_row_line
 from mediatrack.display.text import inert
 from mediatrack.errors import MediatrackError
 from mediatrack.screens.common import WorkerErrors
@@ -96,8 +97,7 @@ class ImportReviewScreen(WorkerErrors, ModalScreen[None]):
         listing = self.query_one("#review-rows", OptionList)
         listing.clear_options()
         listing.add_options(
-            Option(inert(f"{row.title} · {row.source} line {row.line} · {row.reason}"))
-            for row in rows
+            Option(review_row_line(row.title, row.source, row.line, row.reason)) for row in rows
         )
         if rows:
             listing.highlighted = 0
@@ -116,10 +116,7 @@ class ImportReviewScreen(WorkerErrors, ModalScreen[None]):
         options.clear_options()
         if index is None or index >= len(self.rows):
             return
-        options.add_options(
-            Option(inert(f"{c['title']} ({c['year'] or '?'}) · {c['catalog_id']}"))
-            for c in self.rows[index].candidates
-        )
+        options.add_options(Option(candidate_label(c)) for c in self.rows[index].candidates)
 
     @on(OptionList.OptionHighlighted, "#review-rows")
     def _row_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -58,13 +58,14 @@ def export(fmt: str, kind: Kind | None = None, user_id: str = LOCAL_USER_ID) -> 
             )
             for each in kinds
         ]
-    writer = {
-        "goodreads": writers.goodreads,
-        "letterboxd": writers.letterboxd,
-        "opml": writers.opml,
-    }
+    write, holds = {
+        "goodreads": (writers.goodreads, writers.goodreads_holds),
+        "letterboxd": (writers.letterboxd, writers.letterboxd_holds),
+        "opml": (writers.opml, writers.opml_holds),
+    }[fmt]
     extension = "opml" if fmt == "opml" else "csv"
-    return [ExportFile(f"mediatrack-{fmt}.{extension}", writer[fmt](items), len(items))]
+    held = sum(map(holds, items))  # what the format has no place for is not counted
+    return [ExportFile(f"mediatrack-{fmt}.{extension}", write(items), held)]
 
 
 def default_backup_path(library: Path) -> Path:
@@ -85,6 +86,8 @@ def backup(library: Path, target: Path | None = None) -> Path:
         exports.backup_file(library, target)
     except OSError as error:
         raise ExportError(f"Could not write {target} ({error.strerror}).") from None
+    except StoreError as error:
+        raise ExportError(str(error)) from None
     return target
 
 

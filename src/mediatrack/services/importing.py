@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import random
@@ -29,16 +30,18 @@ import re
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mediatrack.catalog.errors import CatalogError, NotFound, RateLimited
+from mediatrack.catalog.errors import CatalogError, NotFound, RateLimited, Unavailable
 from mediatrack.catalog.records import SearchResult
 from mediatrack.catalog.settings import Catalog, build_catalog
 from mediatrack.exchange import ImportRecord, Malformed, ParseResult, backup
+from mediatrack.exchange.opml import feed_key
 from mediatrack.exchange.records import ExchangeError, record_from_json, record_to_json
 from mediatrack.exchange.sources import SOURCES
 from mediatrack.folding import fold
@@ -56,6 +59,18 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Waiting = Callable[[str, float], None]  # (catalog, seconds): a rate limit is being waited out
 MAX_WAIT = 30 * 60.0  # seconds one question waits for a limit before its row goes to review
 FIRST_WAIT = 5.0  # a limit that says not how long: 5 s, then twice as long each time
+# After this many look-ups in a row found a catalog unreachable (no answer at all: offline,
+# no DNS, a timeout), the import stops asking it: the rest of its rows wait in the review
+# list at once, instead of each waiting out its own timeout.
+UNREACHABLE_AFTER = 3
+# The catalog behind each kind of question; feeds live on many hosts, each asked anyway.
+CATALOG_OF = {
+    "books": "books",
+    "itunes": "itunes",
+    "tmdb-find": "tmdb",
+    "tmdb-search": "tmdb",
+    "tmdb-show": "tmdb",
+}
 
 
 class ImportFailed(LibraryError):
@@ -95,6 +110,9 @@ class ImportSummary:
     malformed: int = 0
     malformed_rows: list[Malformed] = field(default_factory=list)
     skipped_reasons: dict[str, int] = field(default_factory=dict)
+    # shelves and tags the file gives (Goodreads' own shelves aside): the library keeps
+    # none, so they are counted, by name, rather than dropped unsaid
+    tags_not_kept: dict[str, int] = field(default_factory=dict)
     review: list[tuple[int, str, str]] = field(default_factory=list)  # (line, title, reason)
     # (kind, catalog id) of items left as they are by rule (removed since the file was
     # written, or held already with only-new): a backup's notes and runs stay off them too
@@ -115,6 +133,7 @@ class ImportSummary:
             "malformed": self.malformed,
             "malformed_rows": [{"line": m.line, "reason": m.reason} for m in self.malformed_rows],
             "skipped_reasons": self.skipped_reasons,
+            "tags_not_kept": self.tags_not_kept,
             "review": [{"line": a, "title": b, "reason": c} for a, b, c in self.review],
         }
 
@@ -147,9 +166,20 @@ def _title_key(title: str) -> str:
     return fold(_SERIES.sub("", title)).strip()
 
 
-def _normal_feed(url: str) -> str:
-    text = url.strip().lower().removesuffix("/")
-    return re.sub(r"^https?://(www\.)?", "", text)
+def _feed_spellings(url: str) -> set[str]:
+    """The ways ``feed_key`` takes as the same feed that a store may hold it in (its path's
+    case as written)."""
+    found = re.match(r"^https?://(www\.)?([^/]*)(.*?)/?$", url.strip(), re.IGNORECASE)
+    if found is None:
+        return {url}
+    host, rest = found.group(2), found.group(3)
+    return {
+        f"{scheme}://{www}{name}{rest}{slash}"
+        for scheme in ("http", "https")
+        for www in ("", "www.")
+        for name in {host, host.lower()}
+        for slash in ("", "/")
+    } | {url}
 
 
 class Matcher:
@@ -168,20 +198,40 @@ class Matcher:
         self._locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()
         self.requests = 0
+        self._unanswered: dict[str, int] = {}  # catalog: look-ups in a row with no answer
+        self._unreachable: dict[str, CatalogError] = {}  # catalog: why it is not asked now
 
     def ask(self, key: tuple, call: Callable[[], Any]) -> Any:
         """The answer to ``key``, asking once even when several threads want it at once."""
+        catalog = CATALOG_OF.get(key[0])
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._answers:
+                down = self._unreachable.get(catalog or "")
+                if down is not None:
+                    return ("error", down)  # not kept either: a retry asks again
                 try:
                     self._answers[key] = ("ok", self._patiently(call))
                 except NotFound as error:
                     self._answers[key] = ("missing", error)
                 except CatalogError as error:
+                    self._no_answer(catalog, error)
                     return ("error", error)  # not kept: a retry asks again
+                self._no_answer(catalog, None)
             return self._answers[key]
+
+    def _no_answer(self, catalog: str | None, error: CatalogError | None) -> None:
+        """Count look-ups in a row that got no answer at all (``error`` None: one did)."""
+        if catalog is None:
+            return
+        with self._guard:
+            if not isinstance(error, Unavailable) or error.status is not None:
+                self._unanswered[catalog] = 0  # it answered, if only with an error
+                return
+            self._unanswered[catalog] = self._unanswered.get(catalog, 0) + 1
+            if self._unanswered[catalog] >= UNREACHABLE_AFTER:
+                self._unreachable.setdefault(catalog, error)
 
     def _patiently(self, call: Callable[[], Any]) -> Any:
         """``call()``, waiting out rate limits (up to ``MAX_WAIT``) instead of giving up."""
@@ -310,7 +360,7 @@ class Matcher:
             or []
         )
         for podcast in found:
-            if podcast.feed_url and _normal_feed(podcast.feed_url) == _normal_feed(feed_url):
+            if podcast.feed_url and feed_key(podcast.feed_url) == feed_key(feed_url):
                 return Matched(
                     Kind.PODCAST,
                     podcast.itunes_id,
@@ -324,15 +374,59 @@ class Matcher:
 
 
 def _combine(first: ImportRecord, other: ImportRecord) -> ImportRecord:
-    """Two rows naming the same catalog item (two editions, two lists) become one."""
+    """Two rows naming the same catalog item (two editions, two lists, a row twice) become
+    one: every date and tick of both, and the status and rating of the newer row."""
+    if other.changed is not None and (first.changed is None or other.changed > first.changed):
+        newer, older = other, first
+    else:
+        newer, older = first, other
     ticks = {(t.season, t.episode): t for t in (*other.ticks, *first.ticks)}
     return replace(
         first,
-        rating=first.rating if first.rating is not None else other.rating,
+        status=newer.status or older.status,
+        rating=newer.rating if newer.rating is not None else older.rating,
         dates=tuple(sorted({*first.dates, *other.dates})),
         ticks=tuple(ticks[key] for key in sorted(ticks)),
+        review=newer.review or older.review,
         changed=max(filter(None, (first.changed, other.changed)), default=None),
     )
+
+
+def _file_history(kind: Kind, catalog_id: str, record: ImportRecord) -> dict[str, Any] | None:
+    """What a file says beyond the item's row, in the backup's words (``restore_extras``):
+    the user's review as a private note, and the runs finished before this one (rewatches,
+    rereads, plays). None when it says neither."""
+    from mediatrack.services.history import NOTE_LIMIT
+
+    extra: dict[str, Any] = {}
+    if record.review:
+        review = record.review
+        extra["note"] = review if len(review) <= NOTE_LIMIT else review[: NOTE_LIMIT - 1] + "…"
+    done = record.status == KINDS[kind].done_status
+    earlier = record.extra.get("rewatches") or 0  # Letterboxd: the diary's rewatch entries
+    if record.extra.get("read_count"):  # Goodreads, StoryGraph: times read, this one too
+        earlier = int(record.extra["read_count"]) - done
+    if record.extra.get("plays"):  # Trakt: a movie's plays
+        earlier = int(record.extra["plays"]) - done
+    if earlier > 0:
+        extra["runs"] = earlier
+    return {"kind": kind.value, "catalog_id": catalog_id, **extra} if extra else None
+
+
+def _one_per_row(
+    review: list[tuple[ImportRecord, Unmatched]],
+) -> list[tuple[ImportRecord, Unmatched]]:
+    """Rows of the file that name the same thing (the review list keeps one row per
+    ``row_key``) combined, so a later one does not take the place of an earlier one."""
+    rows: dict[str, tuple[ImportRecord, Unmatched]] = {}
+    for record, outcome in review:
+        key = row_key(record)
+        if key in rows:
+            earlier, first_outcome = rows[key]
+            rows[key] = (_combine(earlier, record), first_outcome)
+        else:
+            rows[key] = (record, outcome)
+    return list(rows.values())
 
 
 class ImportService:
@@ -390,11 +484,14 @@ class ImportService:
                 "(--dry-run shows what would change)."
             )
         parsed = self.read(source, path)
+        if source != "mediatrack":  # a backup's times are the library's own: kept as they are
+            parsed.records = _no_later_than(parsed.records, _written(Path(path)))
         summary = ImportSummary(source, mode, dry_run, rows=len(parsed.records))
         summary.malformed = len(parsed.malformed)
         summary.malformed_rows = list(parsed.malformed)
         summary.skipped = sum(parsed.skipped.values())
         summary.skipped_reasons = dict(parsed.skipped)
+        summary.tags_not_kept = dict(Counter(tag for r in parsed.records for tag in r.tags))
         self._process(parsed.records, summary, mode, dry_run, on_progress)
         if source == "mediatrack" and not dry_run:
             document = parsed.document or {}  # the file as read once, above
@@ -444,6 +541,7 @@ class ImportService:
             else:
                 matched[key] = (record, outcome)
         writes = self._decide(list(matched.values()), mode, summary)
+        review = _one_per_row(review)
         summary.to_review = len(review)
         summary.review = [(record.line, record.title, outcome.reason) for record, outcome in review]
         if dry_run:
@@ -456,6 +554,12 @@ class ImportService:
             import_rows.drop_review(
                 self.user_id, (row_key(record) for record, _ in matched.values())
             )
+        history = [
+            _file_history(kind, catalog_id, record)
+            for (kind, catalog_id), (record, _) in matched.items()
+            if (kind, catalog_id) not in summary.left_alone
+        ]
+        self._restore_history([one for one in history if one], overwrite=mode == "overwrite")
         return [record for record, _ in matched.values()]
 
     @staticmethod
@@ -482,10 +586,13 @@ class ImportService:
     def _match_all(
         self, records: list[ImportRecord], report: Progress
     ) -> list[Matched | Unmatched]:
+        feeds = [record.ids["feed_url"] for record in records if "feed_url" in record.ids]
         with connection():
-            known_feeds = import_rows.podcast_ids_by_feed(
-                record.ids["feed_url"] for record in records if "feed_url" in record.ids
+            stored = import_rows.podcast_ids_by_feed(
+                spelling for feed in feeds for spelling in _feed_spellings(feed)
             )
+        by_key = {feed_key(url): catalog_id for url, catalog_id in stored.items()}
+        known_feeds = {feed: by_key[feed_key(feed)] for feed in feeds if feed_key(feed) in by_key}
         matcher = Matcher(self.catalog, self.on_wait)
         results: list[Matched | Unmatched | None] = [None] * len(records)
         done = 0
@@ -721,6 +828,8 @@ class ImportService:
                 import_rows.settle_review(self.user_id, row.row_key, "skip")
             return ImportSummary("review", "merge", False, rows=1, skipped=1)
         record = record_from_json(json.loads(row.record))
+        if catalog_id != "hand":
+            catalog_id = _picked_id(record.kind, catalog_id)
         if catalog_id == "hand":
             catalog_id = (
                 str(-random.randint(1, 2**62))
@@ -728,6 +837,11 @@ class ImportService:
                 else f"local:{uuid.uuid4()}"
             )
         record = replace(record, ids={**record.ids, CATALOG_KEYS[record.kind]: catalog_id})
+        picked = next(
+            (c for c in json.loads(row.candidates or "[]") if c["catalog_id"] == catalog_id), None
+        )
+        if picked is not None:  # the catalog's name for what the user chose, as a match has
+            record = replace(record, title=picked["title"], year=picked["year"] or record.year)
         summary = ImportSummary("review", "merge", False, rows=1)
         self._process([record], summary, "merge", False, None)
         if summary.to_review == 0:
@@ -742,6 +856,43 @@ class ImportService:
                 *import_rows.review_rows(self.user_id),
                 *import_rows.review_rows(self.user_id, settled=True),
             ]
+
+
+def _written(path: Path) -> dt.datetime | None:
+    """When the file (or the newest file of the folder) was last written, as naive UTC."""
+    try:
+        paths = [path, *(p for p in path.rglob("*") if p.is_file())] if path.is_dir() else [path]
+        newest = max(p.stat().st_mtime for p in paths)
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(newest, dt.UTC).replace(tzinfo=None)
+
+
+def _no_later_than(records: list[ImportRecord], written: dt.datetime | None) -> list[ImportRecord]:
+    """A row dated after its file was written (a typo'd year, 2099) is dated as the file: else
+    merge would take it over every change the user makes after it, on every import."""
+    if written is None:
+        return records
+    return [
+        replace(record, changed=written)
+        if record.changed is not None and record.changed > written
+        else record
+        for record in records
+    ]
+
+
+def _picked_id(kind: Kind, typed: str) -> str:
+    """The catalog id the user typed for a review row, checked for the row's catalog."""
+    text = typed.strip()
+    if kind in (Kind.TV, Kind.MOVIE):
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
+            raise ImportFailed(
+                f"{typed!r} is not a TMDB id (a whole number): pick one of the row's "
+                "candidates, or find more with --search."
+            )
+    elif not text:
+        raise ImportFailed("Give the catalog id to pick: one of the row's candidates.")
+    return text
 
 
 def _left_alone(record: ImportRecord, have: import_rows.Held | None, mode: str) -> bool:

@@ -157,9 +157,9 @@ def recompute_show(user_id: str, show_id: int, *, derive_status: bool = True) ->
         position_id,
         *position,
     ) = database.execute_sql(_SHOW_STATE_SQL, (user_id, user_id, show_id)).fetchone()
-    wanted = _position(episodes, dt.date.today())
+    wanted = watch_position(episodes, dt.date.today())
     if position_id is None or tuple(position) != wanted:
-        database.execute_sql(_POSITION_SQL, (user_id, show_id, *wanted))
+        database.execute_sql(POSITION_SQL, (user_id, show_id, *wanted))
     if progress_id is None:
         return
     count = sum(episode.watched for episode in episodes)
@@ -187,7 +187,7 @@ _SHOW_STATE_SQL = (
     "WHERE m.id = ?"
 )
 
-_POSITION_SQL = (
+POSITION_SQL = (
     "INSERT INTO watch_positions (user_id, media_item_id, last_episode_id, next_episode_id) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, media_item_id) DO UPDATE SET "
     "last_episode_id = excluded.last_episode_id, next_episode_id = excluded.next_episode_id"
@@ -205,7 +205,7 @@ _REGULAR_EPISODES_SQL = (
 )
 
 
-def _position(episodes: list[ShowEpisode], today: dt.date) -> tuple[int | None, int | None]:
+def watch_position(episodes: list[ShowEpisode], today: dt.date) -> tuple[int | None, int | None]:
     """(the furthest episode ticked, the next to watch) of a show's regular episodes."""
     last = next((episode.id for episode in reversed(episodes) if episode.watched), None)
     following = next_to_watch(episodes, today)
@@ -221,8 +221,8 @@ def save_watch_position(
     """
     episodes = regular_episodes(user_id, show_id)
     if episodes:
-        wanted = _position(episodes, today or dt.date.today())
-        database.execute_sql(_POSITION_SQL, (user_id, show_id, *wanted))
+        wanted = watch_position(episodes, today or dt.date.today())
+        database.execute_sql(POSITION_SQL, (user_id, show_id, *wanted))
     return episodes
 
 

@@ -336,7 +336,11 @@ def backup_file(source: Path, target: Path) -> None:
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    dst = sqlite3.connect(partial)
+    try:
+        dst = sqlite3.connect(partial)
+    except sqlite3.OperationalError as error:
+        src.close()
+        raise StoreError(f"{target} cannot be written ({error}).") from None
     try:
         src.backup(dst)
     finally:

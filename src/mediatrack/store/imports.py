@@ -260,16 +260,17 @@ def _progress_rows(user_id: str, kind: Kind, items: list[int]) -> dict[int, _Row
 
 def podcast_ids_by_feed(feed_urls: Iterable[str]) -> dict[str, str]:
     """The itunes_id of podcasts already stored with these feed URLs."""
-    urls = list(feed_urls)
-    if not urls:
-        return {}
-    return {
-        feed: itunes_id
-        for itunes_id, feed in Podcast.select(Podcast.itunes_id, Podcast.feed_url)
-        .where(Podcast.feed_url.in_(urls))
-        .tuples()
-        .iterator()
-    }
+    urls = list(dict.fromkeys(feed_urls))
+    found: dict[str, str] = {}
+    for start in range(0, len(urls), BATCH):  # a few hundred a query: SQLite's limit on ?s
+        found.update(
+            (feed, itunes_id)
+            for itunes_id, feed in Podcast.select(Podcast.itunes_id, Podcast.feed_url)
+            .where(Podcast.feed_url.in_(urls[start : start + BATCH]))
+            .tuples()
+            .iterator()
+        )
+    return found
 
 
 def apply(user_id: str, writes: list[Write]) -> None:
@@ -420,9 +421,18 @@ def _apply_plain(user_id: str, kind: Kind, writes: list[Write]) -> list[Write]:
     return left
 
 
+def _columns(model, values: dict[str, Any], *skipped: str) -> dict[str, Any]:
+    """The values of a backup's row that are columns of ``model`` (a later version's extra
+    keys are ignored), less ids and bookkeeping."""
+    fields = model._meta.fields
+    return {
+        k: v for k, v in values.items() if k in fields and k not in SKIPPED_COLUMNS | set(skipped)
+    }
+
+
 def _item_values(write: Write) -> dict[str, Any]:
     if write.metadata is not None:
-        values = {k: v for k, v in write.metadata.items() if k not in SKIPPED_COLUMNS}
+        values = _columns(ITEM_MODELS[write.kind], write.metadata)
     elif write.kind in (Kind.TV, Kind.MOVIE):
         values = {"title": write.title, "release_date": write.release_date}
         if write.kind is Kind.TV and write.total:
@@ -475,7 +485,7 @@ def ensure_item(write: Write) -> int:
 def _restore_seasons(show_id: int, seasons: list[dict[str, Any]]) -> None:
     now = utcnow()
     for season in seasons:
-        values = {k: v for k, v in season.items() if k not in SKIPPED_COLUMNS and k != "episodes"}
+        values = _columns(Season, season, "episodes", "media_item")
         values["media_item"] = show_id
         Season.insert({**values, "created_at": now, "updated_at": now}).on_conflict(
             conflict_target=[Season.tmdb_id], update=values
@@ -483,9 +493,7 @@ def _restore_seasons(show_id: int, seasons: list[dict[str, Any]]) -> None:
         season_id = Season.get(Season.tmdb_id == season["tmdb_id"]).id
         rows = []
         for episode in season.get("episodes") or []:
-            row = {
-                k: v for k, v in episode.items() if k not in SKIPPED_COLUMNS and k != "watched_at"
-            }
+            row = _columns(Episode, episode, "watched_at", "season")
             rows.append({**row, "season": season_id, "created_at": now, "updated_at": now})
         for start in range(0, len(rows), BATCH):
             Episode.insert_many(rows[start : start + BATCH]).on_conflict_ignore().execute()
@@ -496,11 +504,7 @@ def _restore_podcast_episodes(podcast_id: int, episodes: list[dict[str, Any]]) -
     now = utcnow()
     rows = []
     for episode in episodes:
-        row = {
-            k: v
-            for k, v in episode.items()
-            if k not in SKIPPED_COLUMNS and k not in ("listened_at", "podcast")
-        }
+        row = _columns(PodcastEpisode, episode, "listened_at", "podcast")
         if row.get("published_at"):
             row["published_at"] = dt.datetime.fromisoformat(row["published_at"])
         rows.append({**row, "podcast": podcast_id, "created_at": now, "updated_at": now})

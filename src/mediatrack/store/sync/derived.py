@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from mediatrack.records import ShowEpisode
-from mediatrack.store.episodes import next_to_watch
+from mediatrack.store.episodes import POSITION_SQL, watch_position
 from mediatrack.store.models import database, utcnow
 
 CHUNK = 5000  # rows per executemany
@@ -32,12 +32,6 @@ JOIN seasons s ON s.media_item_id = w.media_item_id AND s.season_number > 0
 JOIN episodes e ON e.season_id = s.id
 ORDER BY w.user_id, w.media_item_id, s.season_number, e.episode_number
 """
-
-POSITION_SQL = (
-    "INSERT INTO watch_positions (user_id, media_item_id, last_episode_id, next_episode_id) "
-    "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, media_item_id) DO UPDATE SET "
-    "last_episode_id = excluded.last_episode_id, next_episode_id = excluded.next_episode_id"
-)
 
 
 def stage_shows(keys: Iterable[tuple[str | None, int, str]]) -> None:
@@ -79,18 +73,9 @@ def recompute_staged_shows(user_id: str, today: dt.date | None = None) -> None:
     positions: list[tuple] = []
     counts: list[tuple] = []
     for person, show, episodes in _grouped(database.execute_sql(EPISODES_SQL)):
-        watched = [i for i, episode in enumerate(episodes) if episode.watched]
-        following = next_to_watch(episodes, today)
-        positions.append(
-            (
-                person,
-                show,
-                episodes[watched[-1]].id if watched else None,
-                following.id if following else None,
-            )
-        )
+        positions.append((person, show, *watch_position(episodes, today)))
         if person == user_id:
-            counts.append((show, len(watched), len(episodes)))
+            counts.append((show, sum(episode.watched for episode in episodes), len(episodes)))
         if len(positions) >= CHUNK:
             database.cursor().executemany(POSITION_SQL, positions)
             positions.clear()
