@@ -18,7 +18,7 @@ from mediatrack.widgets.detail_pane import DetailPane
 from mediatrack.widgets.library_browser import LibraryBrowser, nothing_yet_text
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.status_tabs import StatusTabs
-from tui_helpers import SIZE
+from tui_helpers import SIZE, until
 
 BROWSING = {"filter", "cycle_sort", "status_tab", "clear_filter"}  # the rest write
 
@@ -134,6 +134,7 @@ async def test_read_only_has_no_detail_pane_and_asks_for_no_record(db_path):
         assert bobs.read_only and not mine.read_only
         for browser in (mine, bobs):
             browser.show(ENTRIES)
+        await until(pilot, lambda: mine.query(DetailPane))  # mounted after the first frame
         await pilot.pause(0.3)  # longer than the cursor needs to rest
         assert not bobs.query(DetailPane)  # it would say "Your status" of Bob's
         assert mine.query(DetailPane)

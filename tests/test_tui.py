@@ -300,3 +300,94 @@ async def test_a_library_larger_than_its_first_page_draws_that_page_then_the_res
         await settle(pilot)
         assert titles(app) == ["Heat"]
         assert first_pages == [["Dark", "Lost"]]
+
+
+def first_frames(monkeypatch: pytest.MonkeyPatch, app: MediaTrackApp) -> list[tuple]:
+    """(titles, summary) of the app as each frame is painted, from the first one on."""
+    frames: list[tuple] = []
+    display = MediaTrackApp._display
+
+    def painted(self, screen, renderable) -> None:
+        if renderable is not None and not self._batch_count and self is app:
+            summary = str(screen.query_one("#summary").render())
+            frames.append((titles(self), summary))
+        display(self, screen, renderable)
+
+    monkeypatch.setattr(MediaTrackApp, "_display", painted)
+    return frames
+
+
+async def test_rows_read_before_the_app_started_are_in_its_first_frame(
+    seeded, db_path, monkeypatch
+):
+    from mediatrack.services.startup import FirstRead
+
+    read = FirstRead(db_path)
+    read.wait()  # as when Textual takes longer to import than the read takes
+    asked: list[Kind] = []
+    first_page = Library.first_page
+    monkeypatch.setattr(
+        Library,
+        "first_page",
+        lambda self, kind, limit: asked.append(kind) or first_page(self, kind, limit),
+    )
+    app = MediaTrackApp(db_path=db_path, first_read=read)
+    frames = first_frames(monkeypatch, app)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert frames[0] == (["Dark", "Lost", "Severance"], frames[0][1])
+        assert frames[0][1].startswith("3 shows")
+        assert titles(app) == ["Dark", "Lost", "Severance"]
+        assert tab_labels(app)[:2] == ["All 3", "Watching 1"]
+        assert table(app).loading is False
+        await settle(pilot)
+        assert app.services_open  # then the file is opened, and its watch is on
+        await pilot.press("2")  # another kind: read from the file as always
+        await settle(pilot)
+        assert titles(app) == ["Heat"]
+    assert asked == [Kind.MOVIE]  # the Shows' first page was not read twice
+
+
+async def test_a_first_read_not_done_yet_is_waited_for_by_the_worker(seeded, db_path, monkeypatch):
+    import threading
+
+    from mediatrack.services.startup import FirstRead
+    from mediatrack.store import first_rows
+
+    release = threading.Event()
+    read_page = first_rows.read_first_page
+
+    def slow(*args):
+        release.wait(5)
+        return read_page(*args)
+
+    monkeypatch.setattr(first_rows, "read_first_page", slow)
+    read = FirstRead(db_path)
+    app = MediaTrackApp(db_path=db_path, first_read=read)
+    frames = first_frames(monkeypatch, app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert frames and frames[0] == ([], "Loading…")  # never "0 shows"
+        release.set()
+        await settle(pilot)
+        assert titles(app) == ["Dark", "Lost", "Severance"]
+        assert all("0 shows" not in summary for _, summary in frames)
+
+
+async def test_a_library_that_needs_migrating_is_migrated_before_its_rows_are_read(
+    tmp_path, monkeypatch
+):
+    import shutil
+
+    from mediatrack.services.startup import FirstRead
+    from mediatrack.store.db import latest_version, read_schema_version
+
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "library_v4" / "library_v4.db", old)
+    read = FirstRead(old)
+    assert read.wait() is None  # not read: it is not at this version yet
+    app = MediaTrackApp(db_path=old, first_read=read)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert titles(app)  # read once migrated
+    assert read_schema_version(old) == latest_version()

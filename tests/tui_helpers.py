@@ -18,10 +18,14 @@ SIZE = (130, 40)  # wide enough for every library column at once
 
 
 async def settle(pilot) -> None:
-    """Let workers finish and their results reach the screen."""
+    """Let workers finish and their results reach the screen, and the parts of it mounted
+    once a frame is painted (the Footer, the detail pane) arrive."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    app = pilot.app
+    if app.is_running and app.screen.query("AfterFirstFrame"):  # not while it stops
+        await until(pilot, lambda: not app.is_running or not app.screen.query("AfterFirstFrame"))
 
 
 async def until(pilot, condition: Callable[[], object], timeout: float = 10.0) -> float:

@@ -31,9 +31,12 @@ from mediatrack.screens.shows import ShowsScreen
 
 if TYPE_CHECKING:
     from mediatrack.catalog.settings import Catalog
+    from mediatrack.kinds import Kind
+    from mediatrack.records import FirstPage
     from mediatrack.services.bundle import Services
     from mediatrack.services.identity import CurrentUser
     from mediatrack.services.library import ItemSnapshot, Library
+    from mediatrack.services.startup import FirstRead
 
 # 1 Shows, 2 Movies, 3 Books, 4 Podcasts, 5 Friends, 6 Up Next, 7 Calendar, 8 Stats: the
 # footer says "12345678 Views" (each name is in ? help and the palette), leaving room for actions.
@@ -159,10 +162,19 @@ class MediaTrackApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, db_path: Path | None = None, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path | None = None,
+        catalog: Catalog | None = None,
+        first_read: FirstRead | None = None,
+    ) -> None:
+        """``first_read``: the first screen's first rows, being read from ``db_path`` since
+        before Textual was imported (the command starts it)."""
         super().__init__()
         self._db_path = db_path
         self._catalog = catalog  # None: built from the settings on first use
+        self._first_read = first_read
+        self._first_page_shown = False  # the first frame has rows read at start-up
         self._services: Services | None = None  # set once by the opening worker, then per account
         self._opened = threading.Event()  # the opening worker is done, well or not
         # the file is open and the library service built, before the other services
@@ -207,6 +219,27 @@ class MediaTrackApp(App[None]):
             raise RuntimeError("only workers may wait for the library file: never the event loop")
         self._library_opened.wait()
         return self._first_library or self.services.library
+
+    def take_first_page(self, kind: Kind, *, wait: bool) -> FirstPage | None:
+        """The first page of ``kind`` read at start-up, taken once (a later load reads
+        the file again). None: no such read, or nothing in it to show (the file is new,
+        needs migrating, is not ours...), or, without ``wait``, not read yet. Only
+        workers wait."""
+        read = self._first_read
+        if read is None or read.kind is not kind:
+            return None
+        if wait:
+            if threading.get_ident() == self._thread_id:
+                raise RuntimeError("only workers may wait for the first page: never the event loop")
+            page = read.wait()
+        elif not read.done:
+            return None  # left for the screen's worker
+        else:
+            page = read.ready()
+        self._first_read = None
+        if page is not None and page.entries and not wait:
+            self._first_page_shown = True  # the screen draws it in the first frame
+        return page
 
     @property
     def services_open(self) -> bool:
@@ -408,9 +441,13 @@ class MediaTrackApp(App[None]):
         # slow the first frame or the library's first load.
         self.set_timer(STARTUP_SYNC_DELAY, self.sync_in_background)
         self.set_interval(SYNC_TICK, self._show_sync_line)
-        # Not earlier (on_load): opening the file imports the store, which, run beside
-        # Textual's start-up, held the first frame back by ~35 ms for ~45 ms sooner rows.
-        self.open_services()
+        # Opening the file imports the store and the ORM (~60 ms that hold the GIL):
+        # once the first frame is drawn if it has its rows already, else now (as early
+        # as it helps: run beside Textual's start-up, it held the first frame back).
+        if self._first_page_shown:
+            self.call_after_refresh(self.open_services)
+        else:
+            self.open_services()
 
     # --- live screens: noticing changes made outside the app ------------------------
 

@@ -162,12 +162,15 @@ def _discard_stdout() -> None:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from mediatrack.app import MediaTrackApp
-
     try:
         path = library_path(args)
     except MediatrackError as error:
         return _fail(str(error))
-    app = MediaTrackApp(db_path=path)
+    from mediatrack.services.startup import FirstRead
+
+    first_read = FirstRead(path)  # the first rows, read while the app is imported
+    from mediatrack.app import MediaTrackApp
+
+    app = MediaTrackApp(db_path=path, first_read=first_read)
     app.run()
     return app.return_code or 0

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Header
 from textual.worker import Worker, get_current_worker
@@ -30,6 +29,8 @@ from mediatrack.display.sync import SyncLine
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
 from mediatrack.screens.common import WorkerErrors, open_detail
+from mediatrack.services.startup import FIRST_PAGE
+from mediatrack.widgets.after_first_frame import AfterFirstFrame
 from mediatrack.widgets.footer import ModeFooter
 from mediatrack.widgets.library_browser import LibraryBrowser
 from mediatrack.widgets.library_table import LibraryTable
@@ -51,7 +52,6 @@ ITEM_ACTIONS = {
     "note",
     "rewatch",
 }
-FIRST_PAGE = 100  # rows read before the rest: a tall terminal's screenful, and some
 Change = Callable[[bool], LibraryEntry]  # called with confirm=False, then True if the user agrees
 
 
@@ -91,7 +91,7 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield LibraryBrowser(self.KIND, id="browser")
-        yield Lazy(ModeFooter())
+        yield AfterFirstFrame(ModeFooter())
 
     def on_mount(self) -> None:
         self.title = "mediatrack"
@@ -99,9 +99,13 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         self.app.sync_changed.subscribe(self, self.show_sync)
         self.table.focus()
         self.app.library_changed.subscribe(self, self._library_changed)
-        # At once, in a thread, while the first frame is drawn: the first page is a quick
-        # indexed read, so its rows can make that frame or the next.
-        self.load_library()
+        # The page read while the app was imported, if it is there: the first frame has it.
+        first = self.app.take_first_page(self.KIND, wait=False)
+        if first is not None and first.entries:
+            self.browser.show_first(first)
+        # At once, in a thread, while the first frame is drawn: the first page (if not
+        # shown yet) is a quick indexed read, so its rows can make that frame or the next.
+        self.load_library(first_shown=first is not None and bool(first.entries))
 
     def show_sync(self, line: SyncLine) -> None:
         """The app's sync state, after the kind in the header."""
@@ -122,16 +126,19 @@ class LibraryScreen(WorkerErrors, Screen[None]):
     # --- loading and browsing -----------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load_library(self) -> None:
+    def load_library(self, first_shown: bool = False) -> None:
         order = self.browser.view.order
-        if not self.loaded:  # a screenful first: a large library shows as fast as a small one
-            # read as soon as the file is open, without waiting for the other services
-            watched = self.app.services_open
-            first = self.app.library.first_page(self.KIND, FIRST_PAGE)
-            # all of it, and read while the file's watch was on: no change can be missed
-            if first.entries and len(first.entries) == first.total and watched:
-                self.app.call_from_thread(self._show_loaded, prepare(first.entries, order), None)
-                return
+        # a screenful first: a large library shows as fast as a small one
+        if not self.loaded and not first_shown:
+            first = self.app.take_first_page(self.KIND, wait=True)  # read at start-up
+            if first is None:  # read as soon as the file is open, before the other services
+                watched = self.app.services_open
+                first = self.app.library.first_page(self.KIND, FIRST_PAGE)
+                # all of it, and read while the file's watch was on: no change can be missed
+                if first.entries and len(first.entries) == first.total and watched:
+                    entries = prepare(first.entries, order)
+                    self.app.call_from_thread(self._show_loaded, entries, None)
+                    return
             if first.entries:
                 self.app.call_from_thread(self.browser.show_first, first)
         library = self.app.services.library

@@ -14,8 +14,6 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from peewee import IntegrityError, SqliteDatabase
@@ -24,20 +22,28 @@ from peewee import PeeweeException as PeeweeError
 from mediatrack.errors import MediatrackError
 from mediatrack.folding import fold_or_none
 from mediatrack.store.models import LOCAL_USER_ID, SchemaVersion, User, database
+from mediatrack.store.schema import (
+    APPLICATION_ID,
+    SQLITE_HEADER,
+    Migration,
+    latest_version,
+    migrations,
+)
 
 __all__ = [
+    "APPLICATION_ID",
     "LOCAL_USER_ID",
     "IntegrityError",
+    "Migration",
     "StoreError",
     "connection",
     "explain_failure",
+    "latest_version",
+    "migrations",
     "open_database",
     "transaction",
 ]
 
-# PRAGMA application_id marks a file as a mediatrack database ("mtrk").
-APPLICATION_ID = 0x6D74726B
-SQLITE_HEADER = b"SQLite format 3\x00"
 PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -60,28 +66,6 @@ class SchemaTooNew(StoreError):
 
 READ_ONLY_PRAGMAS = {name: value for name, value in PRAGMAS.items() if name != "journal_mode"}
 _in_use: Path | None = None  # the file open_database opened last, for failure sentences
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-
-def migrations() -> list[Migration]:
-    """The ordered migration steps: ``store/migrations/NNNN_name.sql``."""
-    folder = resources.files("mediatrack.store") / "migrations"
-    steps = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            number, _, name = entry.name.removesuffix(".sql").partition("_")
-            steps.append(Migration(int(number), name, entry.read_text(encoding="utf-8")))
-    return sorted(steps, key=lambda step: step.version)
-
-
-def latest_version() -> int:
-    return migrations()[-1].version
 
 
 def read_schema_version(path: Path) -> int:

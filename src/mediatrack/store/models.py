@@ -43,10 +43,10 @@ from peewee import (
 )
 
 from mediatrack.kinds import BOOK_STATUSES, PODCAST_STATUSES, WATCH_STATUSES, Kind
+from mediatrack.store.schema import LOCAL_USER_ID as LOCAL_USER_ID
+from mediatrack.store.schema import NON_ASCII
 
 database = DatabaseProxy()
-
-LOCAL_USER_ID = "local"
 
 MEDIA_TYPES = ("movie", "tv")
 FRIENDSHIP_STATUSES = ("pending", "accepted")
@@ -609,7 +609,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
 # SQLite's lower() is fold for ASCII titles, and these indexes find them; the partial
 # index lists the few titles with other characters, folded one by one. Built-in functions
 # only, so any SQLite client can still write these tables (migration 0008).
-NON_ASCII = "GLOB '*[^ -~]*'"
 for _model, _title, _lead in (
     (MediaItem, "title", '"type", '),
     (Book, "title", ""),

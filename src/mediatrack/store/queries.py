@@ -8,18 +8,16 @@ primary key; none touches seasons or episodes: a show's episode total is the
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from peewee import JOIN, DateTimeField, Expression, Field, Value, fn
+from peewee import JOIN, Expression, Field, Value, fn
 
 from mediatrack.folding import fold
 from mediatrack.kinds import Kind
-from mediatrack.records import EntryDetail, EntryKey, LibraryEntry, episode_code
+from mediatrack.records import EntryDetail, EntryKey, FirstPage, LibraryEntry
+from mediatrack.store import entry_rows, first_rows
 from mediatrack.store.models import (
-    NON_ASCII,
     PROGRESS_TABLES,
     Book,
     Episode,
@@ -36,14 +34,6 @@ from mediatrack.store.models import (
 
 ALL_KINDS = (Kind.TV, Kind.MOVIE, Kind.BOOK, Kind.PODCAST)
 NO_EPISODES = [Value(None)] * 5  # the show-only columns: last and next episode
-
-
-def _later(first: dt.datetime, second: dt.datetime | None) -> dt.datetime:
-    return second if second is not None and second > first else first
-
-
-def _join_list(names: list[str] | None) -> str | None:
-    return ", ".join(names) if names else None
 
 
 def _contains(column, folded: str) -> Expression:
@@ -169,66 +159,10 @@ def _base_query(kind: Kind, user_id: str):
     return _podcast_query(user_id)
 
 
-def _to_entry(kind: Kind, row: tuple) -> LibraryEntry:
-    (item_id, title, original, released, status, progress, total, rating, updated, extra, cid) = (
-        row[:11]
-    )
-    last_season, last_number, next_season, next_number, next_air_date = row[11:]
-    if kind in (Kind.TV, Kind.MOVIE):
-        creator, updated_at = None, _later(updated, extra)
-    elif kind is Kind.BOOK:
-        creator, updated_at = _join_list(extra), updated
-    else:
-        creator, updated_at = extra, updated
-    return LibraryEntry(
-        key=EntryKey(kind, item_id),
-        title=title,
-        original_title=original,
-        creator=creator,
-        release_date=released,
-        status=status,
-        progress=progress,
-        total=total,
-        rating=rating,
-        updated_at=updated_at,
-        catalog_id=str(cid),
-        last_episode=episode_code(last_season, last_number),
-        next_episode=episode_code(next_season, next_number),
-        next_air_date=next_air_date,
-    )
-
-
-_DATETIME = DateTimeField()
-
-
-def _moment(value: object) -> dt.datetime:
-    """A stored timestamp as a naive UTC datetime, parsed in C when it is ISO text."""
-    if isinstance(value, str):
-        try:
-            moment = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return _DATETIME.python_value(value)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-        return moment
-    return value  # type: ignore[return-value]
-
-
 def _raw_rows(query) -> Iterator[tuple]:
     """The query's rows as the driver returns them, without peewee's conversion per row."""
     sql, params = query.sql()
     return iter(query.model._meta.database.execute_sql(sql, params))
-
-
-def _decoded(kind: Kind, rows: Iterable[tuple]) -> Iterator[tuple]:
-    """Raw rows with their timestamps (and a book's authors) as Python values."""
-    for row in rows:
-        extra = row[9]
-        if kind in (Kind.TV, Kind.MOVIE):
-            extra = None if extra is None else _moment(extra)
-        elif kind is Kind.BOOK and isinstance(extra, str):
-            extra = json.loads(extra)
-        yield (*row[:8], _moment(row[8]), extra, *row[10:])
 
 
 def library_entries(
@@ -250,7 +184,7 @@ def library_entries(
         query = query.where(matches[0] | matches[1])
     if item_ids is not None:
         query = query.where(table.item_column.in_(list(item_ids)))
-    return [_to_entry(kind, row) for row in _decoded(kind, _raw_rows(query))]
+    return entry_rows.entries(kind, _raw_rows(query))
 
 
 def _kind_rows(user_id: str, kind: Kind):
@@ -275,50 +209,16 @@ def _kind_rows(user_id: str, kind: Kind):
     return query, progress, item, title
 
 
-# Where the first page's titles are: (items table, title column, the type it must have,
-# the progress table, its item column), named as migration 0008 indexed them.
-_TITLE_INDEXES = {
-    Kind.TV: ("media_items", "title", "tv", "user_progress", "media_item_id"),
-    Kind.MOVIE: ("media_items", "title", "movie", "user_progress", "media_item_id"),
-    Kind.BOOK: ("books", "title", None, "user_book_progress", "book_id"),
-    Kind.PODCAST: ("podcasts", "collection_name", None, "user_podcast_progress", "podcast_id"),
-}
-
-
 def first_entries(user_id: str, kind: Kind, limit: int) -> list[LibraryEntry]:
     """The first ``limit`` entries in title order (folded title, then item id), as the
-    library table sorts them: a screenful read without reading the rest.
+    library table sorts them: a screenful read without reading the rest (``first_rows``)."""
+    ids = first_rows.first_ids(database.execute_sql, user_id, kind, limit)
+    return first_rows.entries_in_order(database.execute_sql, user_id, kind, ids)
 
-    ASCII titles come in order from the ``lower(title)`` index (SQLite's lower() folds
-    ASCII as ``fold`` does), so the read stops after ``limit`` rows at any size; the few
-    other titles, listed by their partial index, are folded here and merged in.
-    """
-    items, title, wanted, progress, item_id = _TITLE_INDEXES[kind]
-    type_match = f" AND i.\"type\" = '{wanted}'" if wanted else ""
-    lower_index = f"{items}_lower_{title}"
-    joined = (
-        # CROSS JOIN: SQLite keeps this order, walking the item index, not every progress row
-        f'CROSS JOIN "{progress}" p ON p."{item_id}" = i."id" AND p."user_id" = ?'
-        ' AND p."deleted_at" IS NULL'
-    )
-    plain = database.execute_sql(
-        f'SELECT lower(i."{title}"), i."id" FROM "{items}" i INDEXED BY "{lower_index}" '
-        f'{joined} WHERE i."{title}" NOT {NON_ASCII}{type_match} '
-        f'ORDER BY lower(i."{title}"), i."id" LIMIT ?',
-        (user_id, limit),
-    )
-    others = database.execute_sql(
-        f'SELECT i."{title}", i."id" FROM "{items}" i INDEXED BY "{items}_non_ascii_{title}" '
-        f'{joined} WHERE i."{title}" {NON_ASCII}{type_match}',
-        (user_id,),
-    )
-    first = sorted([*plain, *((fold(text), number) for text, number in others)])[:limit]
-    ids = [number for _, number in first]
-    if not ids:
-        return []
-    entries = library_entries(user_id, kind, item_ids=ids)
-    place = {item_id: index for index, item_id in enumerate(ids)}
-    return sorted(entries, key=lambda entry: place[entry.key.item_id])
+
+def first_page(user_id: str, kind: Kind, limit: int) -> FirstPage:
+    """The first ``limit`` entries and the counts per status (``first_rows.first_page``)."""
+    return first_rows.first_page(database.execute_sql, user_id, kind, limit)
 
 
 def library_entry(user_id: str, key: EntryKey) -> LibraryEntry | None:

@@ -40,6 +40,12 @@ class ModeFooter(Footer):
                 widget.set_reactive(FooterKey.compact, self.compact)
             yield widget
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        # Mounted after its screen's first frame, it may have missed the screen's last
+        # change of bindings: it draws them now (unchanged later, they are not drawn again).
+        self.bindings_changed(self.screen)
+
     def bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is not self.app.screen:
             return  # a hidden screen: shown again, its bindings change and this runs again

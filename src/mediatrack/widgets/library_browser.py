@@ -22,7 +22,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
-from textual.lazy import Lazy
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
@@ -32,6 +31,7 @@ from mediatrack.display.entries import counted
 from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryDetail, EntryKey, FirstPage, LibraryEntry
+from mediatrack.widgets.after_first_frame import AfterFirstFrame
 from mediatrack.widgets.detail_pane import MIN_SCREEN_WIDTH, DetailPane
 from mediatrack.widgets.library_table import LibraryTable
 from mediatrack.widgets.library_view import LibraryView, Prepared, no_match_text
@@ -143,7 +143,7 @@ class LibraryBrowser(Widget):
                 yield LibraryTable(self.kind, id="table", on_highlight=self._show_in_pane)
                 yield Static(id="empty", markup=False)
             if not self.read_only:  # mounted just after the first frame: it must not delay it
-                yield Lazy(DetailPane(id="detail"))
+                yield AfterFirstFrame(DetailPane(id="detail"))
 
     def on_mount(self) -> None:
         # A loading indicator only when loading is slow enough to notice.
