@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
@@ -46,6 +49,19 @@ class OneBrowser(App[None]):
         yield LibraryBrowser(Kind.TV, id="mine")
 
 
+@asynccontextmanager
+async def shown() -> AsyncIterator[tuple[Pilot, LibraryBrowser, LibraryTable]]:
+    """A browser showing SHOWS, its table focused and drawn."""
+    app = OneBrowser()
+    async with app.run_test(size=SIZE) as pilot:
+        browser = app.query_one(LibraryBrowser)
+        browser.show(SHOWS)
+        table = browser.table
+        table.focus()
+        await pilot.pause()
+        yield pilot, browser, table
+
+
 def lines(table: LibraryTable) -> list[Strip]:
     return table.render_lines(Region(0, 0, table.size.width, table.size.height))
 
@@ -68,13 +84,7 @@ def cursor_lines(table: LibraryTable) -> list[str]:
 
 
 async def test_the_cursor_is_drawn_on_its_row_alone_however_it_moved(db_path):
-    app = OneBrowser()
-    async with app.run_test(size=SIZE) as pilot:
-        browser = app.query_one(LibraryBrowser)
-        browser.show(SHOWS)
-        table = browser.table
-        table.focus()
-        await pilot.pause()
+    async with shown() as (pilot, _browser, table):
         for key in ["down", "down", "up", "pagedown", "pagedown", "pageup", "end", "up", "home"]:
             await pilot.press(key)
             await pilot.pause()
@@ -87,13 +97,7 @@ async def test_the_cursor_is_drawn_on_its_row_alone_however_it_moved(db_path):
 
 
 async def test_a_move_within_the_screen_repaints_the_two_lines_it_changes(db_path, monkeypatch):
-    app = OneBrowser()
-    async with app.run_test(size=SIZE) as pilot:
-        browser = app.query_one(LibraryBrowser)
-        browser.show(SHOWS)
-        table = browser.table
-        table.focus()
-        await pilot.pause()
+    async with shown() as (pilot, _browser, table):
         asked: list[tuple[Region, ...]] = []
         original = LibraryTable.refresh
 
@@ -114,13 +118,7 @@ async def test_a_move_within_the_screen_repaints_the_two_lines_it_changes(db_pat
 
 
 async def test_a_changed_entry_or_the_focus_leaving_redraws_the_kept_rows(db_path):
-    app = OneBrowser()
-    async with app.run_test(size=SIZE) as pilot:
-        browser = app.query_one(LibraryBrowser)
-        browser.show(SHOWS)
-        table = browser.table
-        table.focus()
-        await pilot.pause()
+    async with shown() as (pilot, browser, table):
         focused = cursor_lines(table)
         renamed = replace(SHOWS[0], title="Show 000 renamed", updated_at=dt.datetime(2026, 2, 1))
         browser.put(renamed)
@@ -134,13 +132,7 @@ async def test_a_changed_entry_or_the_focus_leaving_redraws_the_kept_rows(db_pat
 
 
 async def test_the_scrollbar_draws_what_textuals_own_draws(db_path):
-    app = OneBrowser()
-    async with app.run_test(size=SIZE) as pilot:
-        browser = app.query_one(LibraryBrowser)
-        browser.show(SHOWS)
-        table = browser.table
-        table.focus()
-        await pilot.pause()
+    async with shown() as (pilot, _browser, table):
         bar = table.vertical_scrollbar
         assert isinstance(bar, QuickScrollBar) and bar.display
         for key in ["home", "pagedown", "pagedown", "end"]:
@@ -194,13 +186,7 @@ async def test_a_loaded_library_is_kept_out_of_the_collectors_sweeps(db_path):
 
 
 async def test_the_next_page_is_made_while_the_keyboard_rests(db_path, monkeypatch):
-    app = OneBrowser()
-    async with app.run_test(size=SIZE) as pilot:
-        browser = app.query_one(LibraryBrowser)
-        browser.show(SHOWS)
-        table = browser.table
-        table.focus()
-        await pilot.pause()
+    async with shown() as (pilot, _browser, table):
         await pilot.press("pagedown", "pagedown")  # the first one stays on the first page
         await pilot.pause(0.1)  # the frame is drawn, then the next page's rows are made
         made: list[str] = []
