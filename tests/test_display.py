@@ -144,3 +144,29 @@ def test_a_note_summary_is_one_inert_line_with_the_friends_count():
     assert line.startswith("Your note (shared): a␛[31m b") and "\n" not in line
     assert line.endswith("… · 2 friends' notes")
     assert len(line) <= len("Your note (shared): ") + NOTE_LINE_LIMIT + len(" · 2 friends' notes")
+
+
+def test_the_runs_line_says_how_to_see_the_history_from_where_it_is_shown():
+    import datetime as dt
+
+    from mediatrack.kinds import Kind
+    from mediatrack.records import EntryDetail, EntryKey, LibraryEntry
+    from mediatrack.widgets.detail_pane import PANE_HISTORY_HINT, detail_content
+
+    entry = LibraryEntry(
+        key=EntryKey(Kind.MOVIE, 1),
+        title="Heat",
+        original_title=None,
+        creator=None,
+        release_date="1995",
+        status="completed",
+        progress=1,
+        total=1,
+        rating=None,
+        updated_at=dt.datetime(2026, 1, 1),
+        catalog_id="949",
+    )
+    detail = EntryDetail(entry=entry, overview=None, runs=2)
+    # beside a library, h shows everything's history; on the item's own screen, its own
+    assert "(enter, then h: history)" in detail_content(detail, PANE_HISTORY_HINT).plain
+    assert "(h: history)" in detail_content(detail).plain

@@ -57,6 +57,7 @@ def _summary(entry: LibraryEntry) -> list[Content | str]:
 
 
 MIN_SCREEN_WIDTH = 90  # on a narrower terminal the table needs the room
+PANE_HISTORY_HINT = "enter, then h: history"  # h beside a library is everything's history
 
 
 class DetailPane(VerticalScroll, can_focus=False):
@@ -91,14 +92,14 @@ class DetailPane(VerticalScroll, can_focus=False):
         if entry is not None and shown is not None and shown.entry.key == entry.key:
             # The same item changed: its record stays, with the new status and progress,
             # until the new one is read; the pane never falls back to the bare summary.
-            self._put(detail_content(replace(shown, entry=entry)))
+            self._put(detail_content(replace(shown, entry=entry), PANE_HISTORY_HINT))
             return
         self._detail = None
         self._put(Content("") if entry is None else Content.assemble(*_summary(entry)), pad=True)
 
     def show_detail(self, detail: EntryDetail) -> None:
         self._detail = detail
-        self._put(detail_content(detail))
+        self._put(detail_content(detail, PANE_HISTORY_HINT))
         self.query_one(Poster).show(detail.entry.key)
 
     def _put(self, content: Content, *, pad: bool = False) -> None:
@@ -127,8 +128,9 @@ def _height(content: Content, body: Static, width: int) -> int:
     return content.get_height(body.styles, width)  # type: ignore[arg-type]
 
 
-def detail_content(detail: EntryDetail) -> Content:
-    """The full record: the summary, when it was added, the facts, the notes, the overview."""
+def detail_content(detail: EntryDetail, history_hint: str = "h: history") -> Content:
+    """The full record: the summary, when it was added, the facts, the notes, the overview.
+    ``history_hint``: how to see its history from where it is shown."""
     parts = _summary(detail.entry)
     if detail.added_at is not None:
         parts += [
@@ -140,18 +142,18 @@ def detail_content(detail: EntryDetail) -> Content:
         parts.append("\n")
         for label, value in detail.facts:
             parts += ["\n", Content.styled(f"{label}: ", "bold"), inert(value)]
-    parts += _runs_and_note(detail)
+    parts += _runs_and_note(detail, history_hint)
     parts += _friend_notes(detail)
     if detail.overview:
         parts += ["\n\n", inert(detail.overview, single_line=False)]
     return Content.assemble(*parts)
 
 
-def _runs_and_note(detail: EntryDetail) -> list[Content | str]:
+def _runs_and_note(detail: EntryDetail, history_hint: str) -> list[Content | str]:
     """How many times it was finished (from 2 on), and the user's note (outside text)."""
     parts: list[Content | str] = []
     if badge := runs_badge(detail.runs):
-        parts += ["\n", Content.styled("Finished     ", "bold"), f"{badge} (h: history)"]
+        parts += ["\n", Content.styled("Finished     ", "bold"), f"{badge} ({history_hint})"]
     if detail.note is not None:
         sharing = "shared with friends" if detail.note.shared else "private"
         parts += [
