@@ -202,6 +202,9 @@ class LibraryBrowser(Widget):
         self.view.load(entries)
         # The entries live as long as the screen: out of the collector's sweeps, or each
         # full sweep walks all of them (~50 ms at 10k items, in the middle of a keystroke).
+        # The young generations are swept first (cheap: what is frozen is not walked), so
+        # the cycles left since the last load are freed, not frozen with the rest.
+        gc.collect(1)
         gc.freeze()
         self.loaded = True
         self._first_total = None
