@@ -8,6 +8,7 @@ pay for the app, the HTTP clients or the progress bars (``--help`` registers the
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import io
 import os
@@ -168,9 +169,15 @@ def _run_app(args: argparse.Namespace) -> int:
         return _fail(str(error))
     from mediatrack.services.startup import FirstRead
 
+    # No collection until the first frame is written (the app turns it back on then): a
+    # full sweep of what importing Textual made takes ~7 ms, and it fell in that frame.
+    gc.disable()
     first_read = FirstRead(path)  # the first rows, read while the app is imported
     from mediatrack.app import MediaTrackApp
 
     app = MediaTrackApp(db_path=path, first_read=first_read)
-    app.run()
+    try:
+        app.run()
+    finally:
+        gc.enable()  # even if the app ended before its first frame
     return app.return_code or 0
