@@ -81,3 +81,23 @@ async def test_a_login_elsewhere_reaches_the_screens_through_library_changed(db_
         await settle(pilot)
         assert app.account is not None and app.account.id == "google-bo"
         assert "Lost" in [e.title for e in app.screen.query_one(LibraryTable).entries]
+
+
+async def test_full_collections_wait_for_quiet_while_the_app_runs(db_path: Path):
+    """Once the first frame is out the app runs Python's full collections itself, when no
+    key has come for a while; when it ends, Python runs them again."""
+    import gc
+
+    from mediatrack.collector import NEVER
+
+    open_database(db_path)
+    kept = gc.get_threshold()
+    app = MediaTrackApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert gc.get_threshold()[2] == NEVER
+        assert gc.isenabled()
+        before = app._collector._last_input
+        await pilot.press("down")
+        assert app._collector._last_input > before  # a key: not idle
+    assert gc.get_threshold() == kept

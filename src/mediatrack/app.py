@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -20,6 +20,7 @@ from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from mediatrack.collector import CHECK_EVERY, IdleCollector
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import inert
 from mediatrack.errors import MediatrackError, unexpected_sentence
@@ -191,6 +192,7 @@ class MediaTrackApp(App[None]):
         self.sync_changed: Signal[SyncLine] = Signal(self, "sync-changed")
         self._watch_stop = threading.Event()
         self._undo: Undo | None = None
+        self._collector = IdleCollector()
 
     # --- the services ----------------------------------------------------------------
 
@@ -465,7 +467,8 @@ class MediaTrackApp(App[None]):
             part.refresh()
 
     def _first_frame_written(self) -> None:
-        """The collector, off since the command started (``cli._run_app``), runs again.
+        """The collector, off since the command started (``cli._run_app``), runs again,
+        its full sweeps when the app is idle (``IdleCollector``).
 
         What start-up made (Textual, the screens, the styles) lives as long as the app:
         it is swept once, young generations only, then left out of later full sweeps.
@@ -473,6 +476,13 @@ class MediaTrackApp(App[None]):
         gc.collect(1)
         gc.freeze()
         gc.enable()
+        self._collector.start()
+        self.set_interval(CHECK_EVERY, self._collector.check)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._collector.input_seen()  # no full sweep of the collector while keys come
+        await super().on_event(event)
 
     # --- live screens: noticing changes made outside the app ------------------------
 
@@ -495,6 +505,7 @@ class MediaTrackApp(App[None]):
 
     def on_unmount(self) -> None:
         self._watch_stop.set()
+        self._collector.stop()
 
     # --- undo -------------------------------------------------------------------------
 
