@@ -8,7 +8,6 @@ from dataclasses import replace
 from rich.cells import cell_len
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
 
 from mediatrack.display.dates import ago_text, day_text
 from mediatrack.display.entries import (
@@ -26,6 +25,7 @@ from mediatrack.display.history import (
 from mediatrack.display.text import NAME_LIMIT, inert
 from mediatrack.kinds import Kind
 from mediatrack.records import EntryDetail, LibraryEntry
+from mediatrack.widgets.pane_text import PaneText
 from mediatrack.widgets.poster import Poster
 
 
@@ -76,9 +76,7 @@ class DetailPane(VerticalScroll, can_focus=False):
 
     def compose(self):
         yield Poster(id="detail-poster")
-        body = Static(id="detail-body")
-        body.auto_links = False  # no links in it: no link styling pass over each line drawn
-        yield body
+        yield PaneText(id="detail-body")
 
     def on_mount(self) -> None:
         self.display = self.app.size.width >= MIN_SCREEN_WIDTH
@@ -106,18 +104,18 @@ class DetailPane(VerticalScroll, can_focus=False):
         """Show ``content``, laying the screen out again only if the pane's height changes:
         moving the cursor repaints the pane, no more. ``pad``: keep the height (blank lines
         below a summary shorter than the record it replaces, until that record comes)."""
-        body = self.query_one("#detail-body", Static)
+        body = self.query_one("#detail-body", PaneText)
         width, height = body.content_size
         lines = _height(content, body, width) if width > 0 else -1
+        kept = 0
         if pad and 0 < lines < height:
-            content = Content.assemble(content, "\n" * (height - lines))
-            lines = height
+            kept = lines = height
         # Hidden (a narrow terminal) or not laid out yet: no layout pass for it now; showing
         # the pane lays the screen out anyway. Before, each cursor move there cost one.
-        body.update(content, layout=width > 0 and lines != height)
+        body.update(content, layout=width > 0 and lines != height, min_lines=kept)
 
 
-def _height(content: Content, body: Static, width: int) -> int:
+def _height(content: Content, body: PaneText, width: int) -> int:
     """The lines ``content`` takes at ``width``: counted when none is long enough to wrap
     (a summary, mostly: no wrapping worked out twice per cursor move), else wrapped."""
     plain = content.plain

@@ -34,6 +34,7 @@ from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
 from mediatrack.records import EntryKey, LibraryEntry
 from mediatrack.widgets.library_view import SortOrder
+from mediatrack.widgets.plain_lines import draws_plain, for_terminal
 from mediatrack.widgets.scrollbar import QuickScrollBar
 
 
@@ -435,33 +436,18 @@ class LibraryTable(ScrollView, can_focus=True):
         """Make the rows a page further in ``direction`` ready, drawn, filtered and written
         out for the terminal, while nothing else is asked: the next Page Down finds them."""
         self._prepare_timer = None
-        if not self.is_attached or not self._plain():
+        if not self.is_attached or not draws_plain(self):
             return
         rows = max(self.scrollable_content_region.height - 1, 1)
         top = int(self.scroll_y)
         start = top + rows - 2 if direction > 0 else max(top - rows, 0)
         width, full = self.scrollable_content_region.width, self.size.width
         widths = self._widths(width)
-        filters = self.get_line_filters()
-        background = self.background_colors[1]
+        end = min(start + rows + 2, len(self.entries))
+        strips = [self._row(index, widths, width, full) for index in range(start, end)]
         console = self.app.console
-        for index in range(start, min(start + rows + 2, len(self.entries))):
-            strip = self._row(index, widths, width, full)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)  # kept by the strip
+        for strip in for_terminal(strips, self):  # filtered: kept by the strip
             strip.render(console)  # its terminal sequences, kept by the strip too
-
-    def _plain(self) -> bool:
-        """Whether no CSS decoration needs Textual's styled line (borders, padding, tint...)."""
-        styles = self.styles
-        return not (
-            any(styles.gutter)
-            or any(edge for edge, _color in styles.outline)
-            or styles.tint.a
-            or styles.text_opacity != 1.0
-            or self.opacity != 1.0
-            or styles.has_rule("hatch")
-        )
 
     def _blank(self, width: int, full: int) -> Strip:
         """A line below the last row: the table's background, then the gutter's."""
@@ -473,18 +459,10 @@ class LibraryTable(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         """The lines as drawn, each filtered for the terminal once (a kept row keeps it)."""
         full = self.size.width
-        if not self._plain() or crop.column_span != (0, full):
+        if not draws_plain(self) or crop.column_span != (0, full):
             return super().render_lines(crop)
-        filters = self.get_line_filters()
-        background = self.background_colors[1]
         width = self.scrollable_content_region.width
-        strips = []
-        for y in crop.line_range:
-            strip = self._render_row(y, width, full)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            strips.append(strip)
-        return strips
+        return for_terminal([self._render_row(y, width, full) for y in crop.line_range], self)
 
     def _status_role(self, status: str) -> str:
         info = KINDS[self.kind]
