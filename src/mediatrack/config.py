@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,6 +320,8 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"The config file {path} is not UTF-8 text; fix or delete it.") from None
     except OSError as error:
         raise ConfigError(f"The config file {path} cannot be read ({error.strerror}).") from None
+    import tomllib  # here: the app's first frame needs no config file, only its path
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

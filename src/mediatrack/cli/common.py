@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -122,4 +121,6 @@ def print_table(
 
 def print_json(data: object) -> None:
     """``data`` as indented JSON, exact, with no raw C1 or bidi control left for a terminal."""
+    import json  # here: opening the app needs no JSON
+
     print(json_inert(json.dumps(data, indent=2, ensure_ascii=False)))
