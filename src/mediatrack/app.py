@@ -444,7 +444,6 @@ class MediaTrackApp(App[None]):
         # slow the first frame or the library's first load.
         self.set_timer(STARTUP_SYNC_DELAY, self.sync_in_background)
         self.set_interval(SYNC_TICK, self._show_sync_line)
-        self._paint_first_frame_whole()
         self.call_after_refresh(self._first_frame_written)
         # Opening the file imports the store and the ORM (~60 ms that hold the GIL):
         # once the first frame is drawn if it has its rows already, else now (as early
@@ -453,18 +452,6 @@ class MediaTrackApp(App[None]):
             self.call_after_refresh(self.open_services)
         else:
             self.open_services()
-
-    def _paint_first_frame_whole(self) -> None:
-        """Have the first frame written hold the whole first screen, its rows included.
-
-        Textual lays the first screen out and paints it while it starts, and writes
-        nothing then; the first frame it writes is only what changed since (the header),
-        and the rows would wait for the next layout, 20-40 ms later. This runs last in
-        that start-up, after its paint: the screen's parts are painted again, so the
-        first frame written has them all.
-        """
-        for part in self.screen.children:
-            part.refresh()
 
     def _first_frame_written(self) -> None:
         """The collector, off since the command started (``cli._run_app``), runs again,

@@ -88,6 +88,17 @@ class LibraryScreen(WorkerErrors, Screen[None]):
         self._stale = False  # the file changed while another screen was shown
         self._had_row = False  # whether the Footer was last drawn with a row highlighted
 
+    def _compositor_refresh(self) -> None:
+        """Paint no frame while the app holds its frames back (a batch): Textual would
+        paint it whole and write none of it, and the first frame written after would be
+        only what changed since. At start-up that was the header alone; the rows came
+        with the next layout, 20-40 ms later. Held back, what is dirty stays dirty, and
+        the first frame written holds the whole screen, painted once."""
+        if self.app._batch_count:
+            self.refresh()  # a frame once the batch ends, whatever else happens
+            return
+        super()._compositor_refresh()
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield LibraryBrowser(self.KIND, id="browser")
