@@ -138,7 +138,7 @@ class MediaTrackApp(App[None]):
     TITLE = "mediatrack"
     CSS_PATH = "app.tcss"  # a mode's screen brings its own: see styled_as_mounted
     MODES = {
-        "shows": ShowsScreen,
+        "shows": lambda: styled_as_mounted(ShowsScreen()),
         "movies": lambda: styled_as_mounted(MoviesScreen()),
         "books": lambda: styled_as_mounted(BooksScreen()),
         "podcasts": lambda: styled_as_mounted(PodcastsScreen()),
