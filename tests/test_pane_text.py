@@ -97,6 +97,10 @@ async def test_a_changed_content_or_width_is_drawn_again() -> None:
         plain.update(Content("Lost"))
         await pilot.pause()
         assert plain.render_lines(region)[0].text.startswith("Lost")
+        plain.update(Content.styled("Lost", "bold"))  # the same text, styled: drawn again
+        await pilot.pause()
+        bold = [seg.style.bold for seg in plain.render_lines(region)[0] if seg.text.strip()]
+        assert bold == [True]
         plain.styles.width = 10
         await pilot.pause()
         assert plain.render_lines(Region(0, 0, 10, 1))[0].cell_length == 10

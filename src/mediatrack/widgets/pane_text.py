@@ -36,6 +36,7 @@ class PaneText(Static):
         """Show ``content``; ``min_lines``: the height kept at least (blank lines below a
         shorter content, drawn as blanks rather than formatted as empty lines of it)."""
         self._min_lines = min_lines
+        self._drawn = None
         super().update(content, layout=layout)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -58,7 +59,8 @@ class PaneText(Static):
         to ``width`` with the background as Textual pads a content line."""
         visual, style, selection = self.visual, self.visual_style, self.text_selection
         drawn = self._drawn
-        if drawn is not None and drawn[:4] == (visual, width, style, selection):
+        # the visual by identity: Content's == compares the text alone, not its styles
+        if drawn is not None and drawn[0] is visual and drawn[1:4] == (width, style, selection):
             return drawn[4]
         base_background, background = self.background_colors
         padding = Style(background=base_background + background).rich_style
