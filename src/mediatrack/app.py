@@ -20,7 +20,7 @@ from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from mediatrack.collector import CHECK_EVERY, IdleCollector
+from mediatrack.collector import CHECK_EVERY, IdleCollector, freeze_survivors
 from mediatrack.display.sync import SyncLine
 from mediatrack.display.text import inert
 from mediatrack.errors import MediatrackError, unexpected_sentence
@@ -458,10 +458,9 @@ class MediaTrackApp(App[None]):
         its full sweeps when the app is idle (``IdleCollector``).
 
         What start-up made (Textual, the screens, the styles) lives as long as the app:
-        it is swept once, young generations only, then left out of later full sweeps.
+        it is left out of later full sweeps.
         """
-        gc.collect(1)
-        gc.freeze()
+        freeze_survivors()
         gc.enable()
         self._collector.start()
         self.set_interval(CHECK_EVERY, self._collector.check)

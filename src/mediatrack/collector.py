@@ -22,6 +22,14 @@ OVERDUE_AFTER = 200  # ...and when it sweeps all even while keys keep coming
 NEVER = 2**31 - 1  # Python's own trigger for a full collection, switched off
 
 
+def freeze_survivors() -> None:
+    """Leave what is alive now out of later full sweeps (what start-up made, a loaded
+    library). The young generations are swept first (cheap: what is frozen is not
+    walked), so cycles already garbage are freed, not frozen with the rest."""
+    gc.collect(1)
+    gc.freeze()
+
+
 class IdleCollector:
     """Runs the full collections Python would run, at moments nobody waits on a frame."""
 

@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from mediatrack.collector import freeze_survivors
 from mediatrack.display.entries import counted
 from mediatrack.display.text import inert
 from mediatrack.kinds import KINDS, Kind
@@ -201,11 +202,8 @@ class LibraryBrowser(Widget):
         self._kept = None if self.read_only else kept
         self.view.load(entries)
         # The entries live as long as the screen: out of the collector's sweeps, or each
-        # full sweep walks all of them (~50 ms at 10k items, in the middle of a keystroke).
-        # The young generations are swept first (cheap: what is frozen is not walked), so
-        # the cycles left since the last load are freed, not frozen with the rest.
-        gc.collect(1)
-        gc.freeze()
+        # full sweep walks all of them (~50 ms at 10k items).
+        freeze_survivors()
         self.loaded = True
         self._first_total = None
         self.table.loading = False
